@@ -1,5 +1,65 @@
 package io.caravan;
+
+import io.caravan.relabel.RelabelCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The one jar: the agent ({@code run}, the default) and the operator's tools, which answer without
+ * starting Spring so they are quick enough for a shell loop.
+ */
 @SpringBootApplication
-public class CaravanApplication { public static void main(String[] a){ SpringApplication.run(CaravanApplication.class, a);} }
+public class CaravanApplication {
+
+    static final String USAGE = """
+            usage: java -jar caravan.jar [COMMAND] [OPTIONS]
+
+            commands:
+              run                         start the agent (the default when no command is given)
+              relabel --rules RULES.yaml  relabel JSON label sets read from stdin, one per line
+              help                        print this text
+
+            The agent is configured through environment variables; see README.md.
+            """;
+
+    public static void main(String[] args) {
+        int code = dispatch(args, System.out, System.err);
+        if (code >= 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a tool and returns its exit code, or starts the agent and returns -1 (the JVM keeps running). */
+    static int dispatch(String[] args, PrintStream out, PrintStream err) {
+        String command = args.length == 0 || args[0].startsWith("-") ? "run" : args[0];
+        String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "run" -> {
+                startAgent(rest);
+                return -1;
+            }
+            case "relabel" -> {
+                return RelabelCommand.run(rest, System.in, out, err);
+            }
+            case "help", "--help", "-h" -> {
+                out.print(USAGE);
+                return 0;
+            }
+            default -> {
+                err.println("caravan: unknown command '" + command + "'");
+                err.print(USAGE);
+                return 2;
+            }
+        }
+    }
+
+    static void startAgent(String[] args) {
+        SpringApplication app = new SpringApplication(CaravanApplication.class);
+        app.setDefaultProperties(Map.of("camel.main.routes-include-pattern", RouteSources.includePattern(System.getenv())));
+        app.run(args);
+    }
+}

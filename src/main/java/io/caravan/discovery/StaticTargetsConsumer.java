@@ -1,0 +1,121 @@
+package io.caravan.discovery;
+
+import io.caravan.model.Durations;
+import io.caravan.model.Labels;
+import io.caravan.model.Target;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Emits the target list once at start, and again whenever the file's content changes. A file that turns
+ * bad keeps the last good list running and logs why (bad input never takes good targets down).
+ */
+public class StaticTargetsConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StaticTargetsConsumer.class);
+
+    private final StaticTargetsEndpoint endpoint;
+    private ScheduledExecutorService timer;
+    private String lastText;
+
+    public StaticTargetsConsumer(StaticTargetsEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        List<Target> initial = fromUri();
+        timer = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "static-targets-" + endpoint.getName());
+        if (endpoint.getFile() != null && !endpoint.getFile().isBlank()) {
+            lastText = readFile();
+            initial.addAll(StaticTargetsFile.parse(lastText, endpoint.getFile())); // bad at start-up: fail loudly
+            long every = Durations.parseMillis("refreshInterval", endpoint.getRefreshInterval());
+            timer.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+        }
+        // Emitted from the timer thread so start-up is not held up by the downstream steps.
+        timer.execute(() -> emit(initial));
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (timer != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(timer);
+        }
+        super.doStop();
+    }
+
+    private List<Target> fromUri() {
+        List<Target> out = new ArrayList<>();
+        Labels common = Labels.EMPTY;
+        if (!endpoint.getLabels().isBlank()) {
+            Labels.Builder b = Labels.builder();
+            for (String pair : endpoint.getLabels().split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("static-targets:" + endpoint.getName() + " labels: '" + pair + "' is not name=value");
+                }
+                b.set(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+            common = b.build();
+        }
+        for (String address : endpoint.getAddresses().split(",")) {
+            if (!address.isBlank()) {
+                out.add(new Target(common.toBuilder().set(Target.ADDRESS, address.trim()).build()));
+            }
+        }
+        return out;
+    }
+
+    private String readFile() throws Exception {
+        String f = endpoint.getFile();
+        String uri = f.startsWith("classpath:") || f.startsWith("file:") ? f : "file:" + f;
+        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(getEndpoint().getCamelContext(), uri)) {
+            return getEndpoint().getCamelContext().resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private void refresh() {
+        try {
+            String text = readFile();
+            if (text.equals(lastText)) {
+                return;
+            }
+            List<Target> targets = fromUri();
+            targets.addAll(StaticTargetsFile.parse(text, endpoint.getFile()));
+            lastText = text;
+            LOG.info("static-targets:{}: {} changed, now {} targets", endpoint.getName(), endpoint.getFile(), targets.size());
+            emit(targets);
+        } catch (Exception e) {
+            LOG.error("static-targets:{}: cannot use {} ({}); keeping the previous targets", endpoint.getName(), endpoint.getFile(), e.getMessage());
+        }
+    }
+
+    private void emit(List<Target> targets) {
+        Exchange exchange = createExchange(false);
+        try {
+            exchange.getMessage().setBody(targets);
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } finally {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("static-targets:" + endpoint.getName(), exchange, exchange.getException());
+            }
+            releaseExchange(exchange, false);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.caravan.relabel;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.ResourceHelper;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+@UriEndpoint(scheme = "relabel", title = "Prometheus relabeling", syntax = "relabel:name", producerOnly = true,
+        category = Category.MONITORING)
+public class RelabelEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "Name of the rule set, for logs and the UI")
+    private final String name;
+    @UriParam(description = "YAML file with a list of relabel_configs (classpath:, file: or a path); "
+            + "Camel placeholders such as {{env:NODE_NAME}} are resolved in it")
+    private String rules;
+
+    public RelabelEndpoint(String uri, RelabelComponent component, String name) {
+        super(uri, component);
+        this.name = name;
+    }
+
+    @Override
+    public Producer createProducer() throws Exception {
+        return new RelabelProducer(this, loadRules());
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("relabel:" + name + " is a step: use it in 'to'");
+    }
+
+    /** Loaded when the route starts, so a bad rule fails start-up and validate, never a running pipeline. */
+    RelabelRules loadRules() throws Exception {
+        if (rules == null || rules.isBlank()) {
+            throw new IllegalArgumentException("relabel:" + name + " needs rules=FILE (a YAML list of relabel_configs)");
+        }
+        String uri = rules.startsWith("classpath:") || rules.startsWith("file:") ? rules : "file:" + rules;
+        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(getCamelContext(), uri)) {
+            String text = getCamelContext().resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return RelabelRules.parse(text, rules);
+        }
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getRules() {
+        return rules;
+    }
+
+    public void setRules(String rules) {
+        this.rules = rules;
+    }
+}

@@ -1,0 +1,113 @@
+package io.caravan.remotewrite;
+
+import io.caravan.model.Labels;
+import io.caravan.model.Sample;
+import org.xerial.snappy.Snappy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One remote_write 1.0 request: encode, snappy block-compress, POST, and classify the answer so the
+ * queue knows whether to retry. One instance per shard (the encoder buffer is not shared).
+ */
+final class RemoteWriteClient {
+
+    static final String USER_AGENT = "Caravan/" + version();
+
+    /** What the receiver said, reduced to what the queue acts on. */
+    record Outcome(Kind kind, int status, long retryAfterMs, String message) {
+        enum Kind { SENT, RETRY, DROP }
+    }
+
+    private final HttpClient http;
+    private final URI url;
+    private final Duration timeout;
+    private final Supplier<String> authorization; // null when none; never logged
+    private final WriteRequestEncoder encoder;
+
+    RemoteWriteClient(HttpClient http, URI url, Duration timeout, Labels externalLabels, Supplier<String> authorization) {
+        this.http = http;
+        this.url = url;
+        this.timeout = timeout;
+        this.authorization = authorization;
+        this.encoder = new WriteRequestEncoder(externalLabels);
+    }
+
+    byte[] encode(List<Sample> batch) throws IOException {
+        byte[] raw = encoder.encode(batch);
+        byte[] compressed = new byte[Snappy.maxCompressedLength(encoder.size())];
+        int n = Snappy.rawCompress(raw, 0, encoder.size(), compressed, 0);
+        return java.util.Arrays.copyOf(compressed, n);
+    }
+
+    Outcome send(byte[] body) throws InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Content-Encoding", "snappy")
+                .header("Content-Type", "application/x-protobuf")
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .header("User-Agent", USER_AGENT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        String auth = authorization == null ? null : authorization.get();
+        if (auth != null) {
+            req.header("Authorization", auth);
+        }
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + url + ": " + e);
+        }
+        int status = resp.statusCode();
+        if (status / 100 == 2) {
+            return new Outcome(Outcome.Kind.SENT, status, 0, "");
+        }
+        String message = "HTTP " + status + " from " + url + ": " + excerpt(resp.body());
+        if (status / 100 == 5 || status == 429) {
+            long retryAfter = retryAfterMs(resp.headers().firstValue("Retry-After").orElse(null));
+            return new Outcome(Outcome.Kind.RETRY, status, retryAfter, message);
+        }
+        return new Outcome(Outcome.Kind.DROP, status, 0, message);
+    }
+
+    /** Retry-After is either delta-seconds or an HTTP-date; 0 when absent or unreadable. */
+    static long retryAfterMs(String header) {
+        if (header == null || header.isBlank()) {
+            return 0;
+        }
+        String h = header.trim();
+        try {
+            return Math.max(0, Long.parseLong(h) * 1000);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
+            } catch (RuntimeException unreadable) {
+                return 0;
+            }
+        }
+    }
+
+    private static String excerpt(String body) {
+        if (body == null) {
+            return "";
+        }
+        String b = body.strip().replace('\n', ' ');
+        return b.length() > 256 ? b.substring(0, 256) + "..." : b;
+    }
+
+    private static String version() {
+        String v = RemoteWriteClient.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,218 @@
+package io.caravan.remotewrite;
+
+import io.caravan.model.Durations;
+import io.caravan.model.Labels;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** Options of one remote-write sink; defaults follow Prometheus' remote_write and queue_config. */
+@UriEndpoint(scheme = "remote-write", title = "Prometheus remote write", syntax = "remote-write:name",
+        producerOnly = true, category = Category.MONITORING)
+public class RemoteWriteEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "Sink name, used in metrics, logs and the UI")
+    private final String name;
+    @UriParam(description = "Receiver URL; empty sends samples to the local debug sink")
+    private String url = "";
+    @UriParam(description = "External labels as name=value pairs separated by commas; empty values are left out")
+    private String externalLabels = "";
+    @UriParam(defaultValue = "4")
+    private int shards = 4;
+    @UriParam(defaultValue = "10000", description = "Samples buffered per shard")
+    private int capacity = 10_000;
+    @UriParam(defaultValue = "2000")
+    private int maxSamplesPerSend = 2_000;
+    @UriParam(defaultValue = "5s")
+    private String batchSendDeadline = "5s";
+    @UriParam(defaultValue = "30ms")
+    private String minBackoff = "30ms";
+    @UriParam(defaultValue = "5s")
+    private String maxBackoff = "5s";
+    @UriParam(defaultValue = "30s")
+    private String remoteTimeout = "30s";
+    @UriParam(defaultValue = "1s", description = "How long a full queue may hold up the caller before samples are dropped")
+    private String enqueueTimeout = "1s";
+    @UriParam(defaultValue = "10s", description = "Time given to send what is queued when the agent stops")
+    private String flushTimeout = "10s";
+    @UriParam(description = "File holding a bearer token, re-read when it changes")
+    private String bearerTokenFile;
+    @UriParam(description = "PEM file of CAs to trust instead of the JVM's")
+    private String caFile;
+    @UriParam(defaultValue = "false", description = "Skip TLS verification; only for testing")
+    private boolean insecureSkipVerify;
+    @UriParam(defaultValue = "10000", description = "Series the debug sink keeps when no url is set")
+    private int debugMaxSeries = 10_000;
+
+    public RemoteWriteEndpoint(String uri, RemoteWriteComponent component, String name) {
+        super(uri, component);
+        this.name = name;
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new RemoteWriteProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("remote-write:" + name + " is a sink: use it in 'to', not in 'from'");
+    }
+
+    RemoteWriteSettings settings() {
+        return new RemoteWriteSettings(shards, capacity, maxSamplesPerSend,
+                Durations.parseMillis("batchSendDeadline", batchSendDeadline),
+                Durations.parseMillis("minBackoff", minBackoff),
+                Durations.parseMillis("maxBackoff", maxBackoff),
+                Durations.parseMillis("enqueueTimeout", enqueueTimeout));
+    }
+
+    /** "cluster=a,dc=b" into labels; a pair with an empty value (an unset env var) is left out. */
+    Labels parsedExternalLabels() {
+        Labels.Builder b = Labels.builder();
+        if (externalLabels == null || externalLabels.isBlank()) {
+            return Labels.EMPTY;
+        }
+        for (String pair : externalLabels.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("remote-write:" + name + " externalLabels: '" + pair
+                        + "' is not name=value; write them like cluster=prod,dc=east");
+            }
+            b.set(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return b.build();
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url == null ? "" : url.trim();
+    }
+
+    public String getExternalLabels() {
+        return externalLabels;
+    }
+
+    public void setExternalLabels(String externalLabels) {
+        this.externalLabels = externalLabels;
+    }
+
+    public int getShards() {
+        return shards;
+    }
+
+    public void setShards(int shards) {
+        this.shards = shards;
+    }
+
+    public int getCapacity() {
+        return capacity;
+    }
+
+    public void setCapacity(int capacity) {
+        this.capacity = capacity;
+    }
+
+    public int getMaxSamplesPerSend() {
+        return maxSamplesPerSend;
+    }
+
+    public void setMaxSamplesPerSend(int maxSamplesPerSend) {
+        this.maxSamplesPerSend = maxSamplesPerSend;
+    }
+
+    public String getBatchSendDeadline() {
+        return batchSendDeadline;
+    }
+
+    public void setBatchSendDeadline(String batchSendDeadline) {
+        this.batchSendDeadline = batchSendDeadline;
+    }
+
+    public String getMinBackoff() {
+        return minBackoff;
+    }
+
+    public void setMinBackoff(String minBackoff) {
+        this.minBackoff = minBackoff;
+    }
+
+    public String getMaxBackoff() {
+        return maxBackoff;
+    }
+
+    public void setMaxBackoff(String maxBackoff) {
+        this.maxBackoff = maxBackoff;
+    }
+
+    public String getRemoteTimeout() {
+        return remoteTimeout;
+    }
+
+    public void setRemoteTimeout(String remoteTimeout) {
+        this.remoteTimeout = remoteTimeout;
+    }
+
+    public String getEnqueueTimeout() {
+        return enqueueTimeout;
+    }
+
+    public void setEnqueueTimeout(String enqueueTimeout) {
+        this.enqueueTimeout = enqueueTimeout;
+    }
+
+    public String getFlushTimeout() {
+        return flushTimeout;
+    }
+
+    public void setFlushTimeout(String flushTimeout) {
+        this.flushTimeout = flushTimeout;
+    }
+
+    public String getBearerTokenFile() {
+        return bearerTokenFile;
+    }
+
+    public void setBearerTokenFile(String bearerTokenFile) {
+        this.bearerTokenFile = bearerTokenFile;
+    }
+
+    public String getCaFile() {
+        return caFile;
+    }
+
+    public void setCaFile(String caFile) {
+        this.caFile = caFile;
+    }
+
+    public boolean isInsecureSkipVerify() {
+        return insecureSkipVerify;
+    }
+
+    public void setInsecureSkipVerify(boolean insecureSkipVerify) {
+        this.insecureSkipVerify = insecureSkipVerify;
+    }
+
+    public int getDebugMaxSeries() {
+        return debugMaxSeries;
+    }
+
+    public void setDebugMaxSeries(int debugMaxSeries) {
+        this.debugMaxSeries = debugMaxSeries;
+    }
+}

@@ -1,0 +1,57 @@
+package io.caravan.scrape;
+
+import io.caravan.model.Sample;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Emits one exchange per scrape: the body is the {@code List<Sample>} (samples, staleness markers and
+ * report series), headers name the job and instance. Runs on the scrape worker that parsed the body.
+ */
+public class ScrapeConsumer extends DefaultConsumer {
+
+    public static final String HEADER_JOB = "CaravanScrapeJob";
+    public static final String HEADER_INSTANCE = "CaravanScrapeInstance";
+
+    private final ScrapeEndpoint endpoint;
+    private final BiConsumer<ScrapeTarget, List<Sample>> sink = this::deliver;
+
+    public ScrapeConsumer(ScrapeEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        endpoint.scrapeJob().attach(sink);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        endpoint.scrapeJob().detach(sink);
+        super.doStop();
+    }
+
+    private void deliver(ScrapeTarget target, List<Sample> samples) {
+        Exchange exchange = createExchange(false);
+        try {
+            exchange.getMessage().setBody(samples);
+            exchange.getMessage().setHeader(HEADER_JOB, endpoint.getJob());
+            exchange.getMessage().setHeader(HEADER_INSTANCE, target.labels().get("instance"));
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } finally {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("scrape:" + endpoint.getJob() + " samples of " + target.url()
+                        + " failed in the route", exchange, exchange.getException());
+            }
+            releaseExchange(exchange, false);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.caravan.scrape;
+
+import io.caravan.http.BearerTokenFile;
+import io.caravan.http.HttpClients;
+import io.caravan.model.Durations;
+import io.caravan.model.Labels;
+import io.caravan.relabel.RelabelRules;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.ResourceHelper;
+
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/** The options of a scrape job, named after Prometheus' scrape_config fields. */
+@UriEndpoint(scheme = "scrape", title = "Prometheus scrape", syntax = "scrape:job", category = Category.MONITORING)
+public class ScrapeEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "Job name; also the default value of the job label")
+    private final String job;
+    @UriParam(description = "The job label, when it should differ from the endpoint name")
+    private String jobName;
+    @UriParam(defaultValue = "30s")
+    private String interval = "30s";
+    @UriParam(defaultValue = "10s")
+    private String timeout = "10s";
+    @UriParam(defaultValue = "http")
+    private String scheme = "http";
+    @UriParam(defaultValue = "/metrics")
+    private String metricsPath = "/metrics";
+    @UriParam(description = "URL parameters for every target, as name=value pairs joined by commas")
+    private String params = "";
+    @UriParam(defaultValue = "false")
+    private boolean honorLabels;
+    @UriParam(defaultValue = "true")
+    private boolean honorTimestamps = true;
+    @UriParam(defaultValue = "0", description = "Fail a scrape with more samples than this after relabeling; 0 = no limit")
+    private int sampleLimit;
+    @UriParam(defaultValue = "67108864", description = "Fail a scrape whose body is larger (bytes, uncompressed wire size); 0 = no limit")
+    private long bodySizeLimit = 64L << 20;
+    @UriParam(defaultValue = "true")
+    private boolean enableCompression = true;
+    @UriParam(description = "File holding a bearer token, re-read when it changes (projected tokens rotate)")
+    private String bearerTokenFile;
+    @UriParam(description = "PEM file of CAs to verify the targets against")
+    private String caFile;
+    @UriParam(defaultValue = "false", description = "Skip TLS verification; only when explicitly needed")
+    private boolean insecureSkipVerify;
+    @UriParam(description = "metric_relabel_configs: a YAML file of relabel rules (classpath: or file: or a path)")
+    private String metricRelabel;
+
+    public ScrapeEndpoint(String uri, ScrapeComponent component, String job) {
+        super(uri, component);
+        this.job = job;
+    }
+
+    @Override
+    public ScrapeComponent getComponent() {
+        return (ScrapeComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() throws Exception {
+        return new ScrapeProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        ScrapeConsumer consumer = new ScrapeConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    ScrapeJob scrapeJob() {
+        return getComponent().job(job);
+    }
+
+    ScrapeSettings settings() throws Exception {
+        return new ScrapeSettings(jobName == null || jobName.isBlank() ? job : jobName,
+                Durations.parseMillis("scrape:" + job + " interval", interval),
+                Durations.parseMillis("scrape:" + job + " timeout", timeout),
+                scheme, metricsPath, honorLabels, honorTimestamps, sampleLimit, bodySizeLimit, enableCompression,
+                parseParams(), metricRelabelRules());
+    }
+
+    HttpClient httpClient() {
+        return HttpClients.create(Duration.ofMillis(Durations.parseMillis("timeout", timeout)), caFile, insecureSkipVerify, null);
+    }
+
+    BearerTokenFile bearerToken() {
+        return bearerTokenFile == null || bearerTokenFile.isBlank() ? null : new BearerTokenFile(Path.of(bearerTokenFile));
+    }
+
+    private Labels parseParams() {
+        Labels.Builder b = Labels.builder();
+        for (String pair : params.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("scrape:" + job + " params: '" + pair + "' is not name=value");
+            }
+            b.set(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return b.build();
+    }
+
+    private UnaryOperator<Labels> metricRelabelRules() throws Exception {
+        if (metricRelabel == null || metricRelabel.isBlank()) {
+            return null;
+        }
+        String uri = metricRelabel.contains(":") ? metricRelabel : "file:" + metricRelabel;
+        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(getCamelContext(), uri)) {
+            String text = getCamelContext().resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            RelabelRules rules = RelabelRules.parse(text, metricRelabel);
+            return rules::apply;
+        }
+    }
+
+    public String getJob() {
+        return job;
+    }
+
+    public String getJobName() {
+        return jobName;
+    }
+
+    public void setJobName(String jobName) {
+        this.jobName = jobName;
+    }
+
+    public String getInterval() {
+        return interval;
+    }
+
+    public void setInterval(String interval) {
+        this.interval = interval;
+    }
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
+
+    public String getScheme() {
+        return scheme;
+    }
+
+    public void setScheme(String scheme) {
+        this.scheme = scheme;
+    }
+
+    public String getMetricsPath() {
+        return metricsPath;
+    }
+
+    public void setMetricsPath(String metricsPath) {
+        this.metricsPath = metricsPath;
+    }
+
+    public String getParams() {
+        return params;
+    }
+
+    public void setParams(String params) {
+        this.params = params == null ? "" : params;
+    }
+
+    public boolean isHonorLabels() {
+        return honorLabels;
+    }
+
+    public void setHonorLabels(boolean honorLabels) {
+        this.honorLabels = honorLabels;
+    }
+
+    public boolean isHonorTimestamps() {
+        return honorTimestamps;
+    }
+
+    public void setHonorTimestamps(boolean honorTimestamps) {
+        this.honorTimestamps = honorTimestamps;
+    }
+
+    public int getSampleLimit() {
+        return sampleLimit;
+    }
+
+    public void setSampleLimit(int sampleLimit) {
+        this.sampleLimit = sampleLimit;
+    }
+
+    public long getBodySizeLimit() {
+        return bodySizeLimit;
+    }
+
+    public void setBodySizeLimit(long bodySizeLimit) {
+        this.bodySizeLimit = bodySizeLimit;
+    }
+
+    public boolean isEnableCompression() {
+        return enableCompression;
+    }
+
+    public void setEnableCompression(boolean enableCompression) {
+        this.enableCompression = enableCompression;
+    }
+
+    public String getBearerTokenFile() {
+        return bearerTokenFile;
+    }
+
+    public void setBearerTokenFile(String bearerTokenFile) {
+        this.bearerTokenFile = bearerTokenFile;
+    }
+
+    public String getCaFile() {
+        return caFile;
+    }
+
+    public void setCaFile(String caFile) {
+        this.caFile = caFile;
+    }
+
+    public boolean isInsecureSkipVerify() {
+        return insecureSkipVerify;
+    }
+
+    public void setInsecureSkipVerify(boolean insecureSkipVerify) {
+        this.insecureSkipVerify = insecureSkipVerify;
+    }
+
+    public String getMetricRelabel() {
+        return metricRelabel;
+    }
+
+    public void setMetricRelabel(String metricRelabel) {
+        this.metricRelabel = metricRelabel;
+    }
+}

@@ -1,0 +1,302 @@
+package io.caravan.scrape;
+
+import io.caravan.model.Durations;
+import io.caravan.model.Labels;
+import io.caravan.model.Sample;
+import io.caravan.scrape.parse.ExpositionParseException;
+import io.caravan.scrape.parse.ExpositionParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Scrapes one target on its interval, at a fixed offset inside the interval derived from the target's
+ * identity (so N targets spread out and a restart keeps the phase, as in Prometheus). The HTTP exchange
+ * is asynchronous and cut at the timeout, so a slow or hung target costs only itself: other loops never
+ * wait on it. Each scrape yields its samples, staleness markers for series that went away, and the
+ * report series {@code up}, {@code scrape_duration_seconds}, {@code scrape_samples_scraped},
+ * {@code scrape_samples_post_metric_relabeling} and {@code scrape_series_added}.
+ */
+final class ScrapeLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScrapeLoop.class);
+    static final String ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,"
+            + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+
+    private final ScrapeJob job;
+    private final ScrapeTarget target;
+    private final SeriesCache cache = new SeriesCache();
+    private final Labels.Builder scratch = new Labels.Builder();
+    private final Labels upLabels;
+    private final Labels durationLabels;
+    private final Labels scrapedLabels;
+    private final Labels postRelabelLabels;
+    private final Labels seriesAddedLabels;
+    private ScheduledFuture<?> schedule;
+    private boolean running; // guarded by this
+    private boolean inFlight; // guarded by this
+    private volatile TargetHealth health;
+
+    ScrapeLoop(ScrapeJob job, ScrapeTarget target) {
+        this.job = job;
+        this.target = target;
+        this.upLabels = reportLabels("up");
+        this.durationLabels = reportLabels("scrape_duration_seconds");
+        this.scrapedLabels = reportLabels("scrape_samples_scraped");
+        this.postRelabelLabels = reportLabels("scrape_samples_post_metric_relabeling");
+        this.seriesAddedLabels = reportLabels("scrape_series_added");
+        this.health = TargetHealth.pending(target);
+    }
+
+    ScrapeTarget target() {
+        return target;
+    }
+
+    TargetHealth health() {
+        return health;
+    }
+
+    synchronized void start() {
+        running = true;
+        long interval = target.intervalMs();
+        long offset = Long.remainderUnsigned(fnv64(target.url() + "\u0000" + target.labels()) ^ job.offsetSeed(), interval);
+        long now = System.currentTimeMillis();
+        long delay = Math.floorMod(offset - now % interval, interval);
+        schedule = job.scheduler().scheduleAtFixedRate(this::tick, delay, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops scraping and marks every series of the last scrape stale, as Prometheus does for a target that went away. */
+    void stop() {
+        List<Sample> stale = new ArrayList<>();
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            schedule.cancel(false);
+            long now = System.currentTimeMillis();
+            cache.endOfLife(l -> stale.add(new Sample(l, now, Sample.STALE_NAN)));
+            if (health.lastScrapeMs() > 0) {
+                for (Labels l : List.of(upLabels, durationLabels, scrapedLabels, postRelabelLabels, seriesAddedLabels)) {
+                    stale.add(new Sample(l, now, Sample.STALE_NAN));
+                }
+            }
+        }
+        if (!stale.isEmpty()) {
+            job.emit(target, stale);
+        }
+    }
+
+    private void tick() {
+        synchronized (this) {
+            if (!running || inFlight) {
+                return; // the previous scrape is still finishing; never overlap two scrapes of one target
+            }
+            inFlight = true;
+        }
+        try {
+            scrape();
+        } catch (RuntimeException e) {
+            finish(System.currentTimeMillis(), System.nanoTime(), null, e);
+        }
+    }
+
+    private void scrape() {
+        long startMs = System.currentTimeMillis();
+        long startNs = System.nanoTime();
+        HttpRequest.Builder req = HttpRequest.newBuilder(target.url())
+                .timeout(Duration.ofMillis(target.timeoutMs()))
+                .header("Accept", ACCEPT)
+                .header("User-Agent", job.userAgent())
+                .header("X-Prometheus-Scrape-Timeout-Seconds", String.format(Locale.ROOT, "%.3f", target.timeoutMs() / 1000.0))
+                .GET();
+        if (job.settings().enableCompression()) {
+            req.header("Accept-Encoding", "gzip");
+        }
+        String auth = job.authorization();
+        if (auth != null) {
+            req.header("Authorization", auth);
+        }
+        BoundedBody body = new BoundedBody(job.settings().bodySizeLimit());
+        CompletableFuture<HttpResponse<byte[]>> call = job.http().sendAsync(req.build(), body);
+        ScheduledFuture<?> timer = job.scheduler().schedule(() -> {
+            body.abort(new HttpTimeoutException("scrape timed out after " + target.timeoutMs() + "ms"));
+            call.cancel(true);
+        }, target.timeoutMs(), TimeUnit.MILLISECONDS);
+        call.whenCompleteAsync((resp, err) -> {
+            timer.cancel(false);
+            finish(startMs, startNs, resp, err);
+        }, job.workers());
+    }
+
+    private void finish(long startMs, long startNs, HttpResponse<byte[]> resp, Throwable err) {
+        List<Sample> out = new ArrayList<>();
+        String error = null;
+        int scraped = 0;
+        int kept = 0;
+        int added = 0;
+        synchronized (this) {
+            try {
+                if (!running) {
+                    return;
+                }
+                long iteration = cache.beginScrape();
+                try {
+                    byte[] payload = body(resp, err);
+                    String contentType = resp.headers().firstValue("Content-Type").orElse("");
+                    ExpositionParser parser = ExpositionParser.forContentType(contentType);
+                    parser.reset(payload, 0, payload.length);
+                    ExpositionParser.Entry entry;
+                    while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
+                        if (entry != ExpositionParser.Entry.SERIES) {
+                            continue;
+                        }
+                        scraped++;
+                        String raw = new String(payload, parser.seriesOffset(), parser.seriesLength(), StandardCharsets.ISO_8859_1);
+                        SeriesCache.Entry e = cache.get(raw);
+                        if (e == null) {
+                            e = cache.put(raw, seriesLabels(parser));
+                            if (e.labels != null) {
+                                added++;
+                            }
+                        }
+                        if (e.lastSeen == iteration) {
+                            continue; // the same series twice in one body: Prometheus keeps the first
+                        }
+                        e.lastSeen = iteration;
+                        if (e.labels == null) {
+                            continue;
+                        }
+                        e.explicitTimestamp = parser.hasTimestamp();
+                        long ts = job.settings().honorTimestamps() && parser.hasTimestamp() ? parser.timestampMs() : startMs;
+                        out.add(new Sample(e.labels, ts, parser.value()));
+                        kept++;
+                    }
+                    int limit = job.settings().sampleLimit();
+                    if (limit > 0 && kept > limit) {
+                        throw new IllegalStateException("sample_limit exceeded: " + kept + " samples after relabeling, limit " + limit);
+                    }
+                    cache.endScrape(l -> out.add(new Sample(l, startMs, Sample.STALE_NAN)));
+                } catch (Exception e) {
+                    error = describe(e);
+                    out.clear();
+                    scraped = 0;
+                    kept = 0;
+                    added = 0;
+                    cache.failScrape(l -> out.add(new Sample(l, startMs, Sample.STALE_NAN)));
+                }
+                double seconds = (System.nanoTime() - startNs) / 1e9;
+                out.add(new Sample(upLabels, startMs, error == null ? 1 : 0));
+                out.add(new Sample(durationLabels, startMs, seconds));
+                out.add(new Sample(scrapedLabels, startMs, scraped));
+                out.add(new Sample(postRelabelLabels, startMs, kept));
+                out.add(new Sample(seriesAddedLabels, startMs, added));
+                health = new TargetHealth(target, error == null ? TargetHealth.State.UP : TargetHealth.State.DOWN, error,
+                        startMs, seconds, kept);
+                if (error != null) {
+                    LOG.debug("scrape {} {} failed: {}", job.settings().jobName(), target.url(), error);
+                }
+            } finally {
+                inFlight = false;
+            }
+        }
+        job.emit(target, out);
+    }
+
+    private static byte[] body(HttpResponse<byte[]> resp, Throwable err) throws Exception {
+        if (err != null) {
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw new IllegalStateException(cause);
+        }
+        if (resp.statusCode() != 200) {
+            throw new IOException("server returned HTTP status " + resp.statusCode() + " (expected 200)");
+        }
+        byte[] body = resp.body();
+        if (resp.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false)) {
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                return in.readAllBytes();
+            }
+        }
+        return body;
+    }
+
+    /** The sample's labels after target labels and metric relabeling, or null when relabeling drops it. */
+    private Labels seriesLabels(ExpositionParser parser) {
+        scratch.reset();
+        parser.labels(scratch);
+        Labels targetLabels = target.labels();
+        if (job.settings().honorLabels()) {
+            for (int i = 0; i < targetLabels.size(); i++) {
+                if (scratch.get(targetLabels.name(i)) == null) {
+                    scratch.set(targetLabels.name(i), targetLabels.value(i));
+                }
+            }
+        } else {
+            for (int i = 0; i < targetLabels.size(); i++) {
+                String name = targetLabels.name(i);
+                String exposed = scratch.get(name);
+                if (exposed != null) {
+                    // Keep the target's value and move the exposed one aside, as Prometheus does.
+                    String exported = "exported_" + name;
+                    while (scratch.get(exported) != null) {
+                        exported = "exported_" + exported;
+                    }
+                    scratch.set(exported, exposed);
+                }
+                scratch.set(name, targetLabels.value(i));
+            }
+        }
+        Labels labels = scratch.build();
+        if (job.settings().metricRelabel() != null) {
+            labels = job.settings().metricRelabel().apply(labels);
+            if (labels == null || labels.isEmpty()) {
+                return null;
+            }
+        }
+        return labels;
+    }
+
+    private Labels reportLabels(String name) {
+        return target.labels().toBuilder().set("__name__", name).build();
+    }
+
+    private String describe(Throwable e) {
+        if (e instanceof HttpTimeoutException || e instanceof CancellationException) {
+            return "scrape timed out after " + Durations.format(target.timeoutMs()) + " (scrape timeout)";
+        }
+        if (e instanceof ExpositionParseException) {
+            return "cannot parse the response: " + e.getMessage();
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    static long fnv64(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,41 @@
+package io.caravan.scrape;
+
+import io.caravan.model.Target;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.support.DefaultProducer;
+
+import java.util.List;
+
+/** Takes a job's current target list ({@code List<Target>}) and makes the running loops match it. */
+public class ScrapeProducer extends DefaultProducer {
+
+    private final ScrapeEndpoint endpoint;
+
+    public ScrapeProducer(ScrapeEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        endpoint.scrapeJob().configure(endpoint.settings(), endpoint.httpClient(), endpoint.bearerToken());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        endpoint.scrapeJob().stopAll();
+        super.doStop();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        Object body = exchange.getMessage().getBody();
+        if (!(body instanceof List<?> list) || (!list.isEmpty() && !(list.get(0) instanceof Target))) {
+            throw new InvalidPayloadException(exchange, List.class);
+        }
+        endpoint.scrapeJob().sync((List<Target>) list);
+    }
+}

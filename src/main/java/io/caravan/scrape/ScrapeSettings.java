@@ -1,0 +1,29 @@
+package io.caravan.scrape;
+
+import io.caravan.model.Labels;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * One job's scrape_config, with Prometheus' defaults: interval 30s here (the seed's), timeout 10s,
+ * scheme http, metrics path /metrics, honor_timestamps true, honor_labels false.
+ *
+ * @param metricRelabel metric_relabel_configs as a function; returns null for a dropped series
+ */
+public record ScrapeSettings(String jobName, long intervalMs, long timeoutMs, String scheme, String metricsPath,
+                             boolean honorLabels, boolean honorTimestamps, int sampleLimit, long bodySizeLimit,
+                             boolean enableCompression, Labels params, UnaryOperator<Labels> metricRelabel) {
+
+    public ScrapeSettings {
+        if (intervalMs <= 0) {
+            throw new IllegalArgumentException("scrape:" + jobName + " interval must be positive");
+        }
+        if (timeoutMs <= 0 || timeoutMs > intervalMs) {
+            throw new IllegalArgumentException("scrape:" + jobName + " timeout (" + timeoutMs + "ms) must be positive and no longer than the interval ("
+                    + intervalMs + "ms), as in Prometheus");
+        }
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("scrape:" + jobName + " scheme must be http or https, got '" + scheme + "'");
+        }
+    }
+}

@@ -10,8 +10,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.util.function.DoubleSupplier;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,7 +42,8 @@ class MetricsPathEndToEndTest {
         good2 = new FakeTarget("/metrics", MetricsPathEndToEndTest::body);
         hung = new FakeTarget("/metrics", MetricsPathEndToEndTest::body).delay(5_000);
         flakyTarget = new FakeTarget("/metrics", MetricsPathEndToEndTest::body);
-        registry.add("server.port", () -> PrometheusServer.freePort());
+        int agentPort = PrometheusServer.freePort();
+        registry.add("server.port", () -> agentPort);
         registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/*.yaml,classpath:e2e/metrics-path.yaml");
         registry.add("MIMIR_WRITE_URL", prometheus::remoteWriteUrl);
         registry.add("DC_LABEL", () -> "e2e-dc");

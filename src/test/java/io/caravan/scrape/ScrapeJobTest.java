@@ -1,0 +1,253 @@
+package io.caravan.scrape;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.caravan.http.BearerTokenFile;
+import io.caravan.model.Labels;
+import io.caravan.model.Sample;
+import io.caravan.model.Target;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Scrape loop behaviour against local HTTP targets, without Camel: one job, its loops, what they emit. */
+class ScrapeJobTest {
+
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+    private final ExecutorService workers = Executors.newFixedThreadPool(2);
+    private final BlockingQueue<List<Sample>> emitted = new LinkedBlockingQueue<>();
+    private final Map<String, String> lastRequest = new ConcurrentHashMap<>();
+    private HttpServer server;
+
+    /** Serves bodies[n-1] on the n-th scrape (the last one from then on), optionally gzip'd or delayed. */
+    private String serve(String contentType, boolean gzip, long delayMs, String... bodies) throws IOException {
+        AtomicInteger n = new AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", (HttpExchange ex) -> {
+            try {
+                lastRequest.put("uri", ex.getRequestURI().toString());
+                ex.getRequestHeaders().forEach((k, v) -> lastRequest.put(k.toLowerCase(), v.get(0)));
+                if (delayMs > 0) {
+                    Thread.sleep(delayMs);
+                }
+                byte[] body = bodies[Math.min(n.getAndIncrement(), bodies.length - 1)].getBytes(StandardCharsets.UTF_8);
+                if (gzip) {
+                    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                    try (GZIPOutputStream z = new GZIPOutputStream(buf)) {
+                        z.write(body);
+                    }
+                    body = buf.toByteArray();
+                    ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                }
+                ex.getResponseHeaders().set("Content-Type", contentType);
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            } catch (InterruptedException | IOException e) {
+                // scraper went away
+            } finally {
+                ex.close();
+            }
+        });
+        server.start();
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private String serve(String... bodies) throws IOException {
+        return serve("text/plain; version=0.0.4", false, 0, bodies);
+    }
+
+    private ScrapeJob job(boolean honorLabels, int sampleLimit, long timeoutMs, UnaryOperator<Labels> metricRelabel, BearerTokenFile token) {
+        ScrapeSettings s = new ScrapeSettings("test", 300, timeoutMs, "http", "/metrics", honorLabels, true, sampleLimit,
+                1 << 20, true, Labels.EMPTY, metricRelabel);
+        ScrapeJob job = new ScrapeJob("test", scheduler, workers, 0, "Caravan/test");
+        job.configure(s, HttpClient.newHttpClient(), token);
+        job.attach((t, samples) -> emitted.add(samples));
+        return job;
+    }
+
+    private ScrapeJob job() {
+        return job(false, 0, 250, null, null);
+    }
+
+    private List<Sample> next() throws InterruptedException {
+        List<Sample> s = emitted.poll(5, TimeUnit.SECONDS);
+        assertThat(s).as("a scrape was emitted within 5s").isNotNull();
+        return s;
+    }
+
+    private static Optional<Sample> find(List<Sample> samples, String name) {
+        return samples.stream().filter(s -> s.metricName().equals(name)).findFirst();
+    }
+
+    private static double value(List<Sample> samples, String name) {
+        return find(samples, name).orElseThrow(() -> new AssertionError(name + " not in " + samples)).value();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) {
+            server.stop(0);
+        }
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    @Test
+    void emitsSamplesWithTargetLabelsAndTheReportSeries() throws Exception {
+        String addr = serve("# TYPE a counter\na_total 1\nb{job=\"exposed\",x=\"1\"} 2\n");
+        ScrapeJob job = job();
+        job.sync(List.of(Target.of("__address__", addr, "team", "core")));
+        List<Sample> s = next();
+        Sample b = find(s, "b").orElseThrow();
+        assertThat(b.labels()).isEqualTo(Labels.of("__name__", "b", "job", "test", "exported_job", "exposed", "x", "1",
+                "instance", addr, "team", "core"));
+        assertThat(value(s, "a_total")).isEqualTo(1);
+        assertThat(value(s, "up")).isEqualTo(1);
+        assertThat(value(s, "scrape_samples_scraped")).isEqualTo(2);
+        assertThat(value(s, "scrape_samples_post_metric_relabeling")).isEqualTo(2);
+        assertThat(value(s, "scrape_series_added")).isEqualTo(2);
+        assertThat(value(s, "scrape_duration_seconds")).isBetween(0.0, 0.25);
+        assertThat(find(s, "up").orElseThrow().labels()).isEqualTo(Labels.of("__name__", "up", "job", "test", "instance", addr, "team", "core"));
+        assertThat(lastRequest.get("uri")).isEqualTo("/metrics");
+        assertThat(lastRequest.get("accept")).contains("text/plain;version=0.0.4");
+        assertThat(lastRequest.get("x-prometheus-scrape-timeout-seconds")).isEqualTo("0.250");
+        assertThat(value(next(), "scrape_series_added")).as("second scrape adds none").isZero();
+        job.stopAll();
+    }
+
+    @Test
+    void honorLabelsKeepsTheExposedValue() throws Exception {
+        String addr = serve("b{job=\"exposed\"} 2\n");
+        ScrapeJob job = job(true, 0, 250, null, null);
+        job.sync(List.of(Target.of("__address__", addr)));
+        assertThat(find(next(), "b").orElseThrow().labels().get("job")).isEqualTo("exposed");
+        job.stopAll();
+    }
+
+    @Test
+    void aSeriesThatDisappearsAndATargetThatGoesAwayGetStalenessMarkers() throws Exception {
+        String addr = serve("a 1\nb 2\nc 3 1700000000000\n", "a 1\n");
+        ScrapeJob job = job();
+        job.sync(List.of(Target.of("__address__", addr)));
+        List<Sample> first = next();
+        assertThat(find(first, "c").orElseThrow().timestampMs()).as("honor_timestamps").isEqualTo(1700000000000L);
+        List<Sample> second = next();
+        assertThat(Sample.isStaleMarker(value(second, "b"))).isTrue();
+        assertThat(find(second, "c")).as("series with explicit timestamps are never marked stale").isEmpty();
+        assertThat(value(second, "a")).isEqualTo(1);
+        job.sync(List.of());
+        List<Sample> last;
+        do {
+            last = next();
+        } while (!Sample.isStaleMarker(value(last, "up")));
+        assertThat(Sample.isStaleMarker(value(last, "a"))).isTrue();
+        assertThat(last).allSatisfy(s -> assertThat(Sample.isStaleMarker(s.value())).isTrue());
+    }
+
+    @Test
+    void metricRelabelingDropsAndRewritesAndIsCountedPostRelabel() throws Exception {
+        String addr = serve("keep_me 1\ndrop_me 2\n");
+        ScrapeJob job = job(false, 0, 250, l -> l.get("__name__").startsWith("drop") ? null : l.toBuilder().set("r", "yes").build(), null);
+        job.sync(List.of(Target.of("__address__", addr)));
+        List<Sample> s = next();
+        assertThat(find(s, "drop_me")).isEmpty();
+        assertThat(find(s, "keep_me").orElseThrow().labels().get("r")).isEqualTo("yes");
+        assertThat(value(s, "scrape_samples_scraped")).isEqualTo(2);
+        assertThat(value(s, "scrape_samples_post_metric_relabeling")).isEqualTo(1);
+        job.stopAll();
+    }
+
+    @Test
+    void exceedingTheSampleLimitFailsTheScrape() throws Exception {
+        String addr = serve("a 1\nb 2\nc 3\n");
+        ScrapeJob job = job(false, 2, 250, null, null);
+        job.sync(List.of(Target.of("__address__", addr)));
+        List<Sample> s = next();
+        assertThat(value(s, "up")).isZero();
+        assertThat(find(s, "a")).isEmpty();
+        assertThat(job.targets().get(0).lastError()).contains("sample_limit");
+        job.stopAll();
+    }
+
+    @Test
+    void aHungTargetTimesOutWithUpZeroAndAClearError() throws Exception {
+        String addr = serve("text/plain", false, 3_000, "a 1\n");
+        ScrapeJob job = job();
+        long start = System.nanoTime();
+        job.sync(List.of(Target.of("__address__", addr)));
+        List<Sample> s = next();
+        assertThat(value(s, "up")).isZero();
+        assertThat((System.nanoTime() - start) / 1e9).as("cut at the 250ms timeout, well before the 3s reply").isLessThan(1.5);
+        assertThat(job.targets().get(0).lastError()).contains("timed out");
+        job.stopAll();
+    }
+
+    @Test
+    void aMalformedBodyIsDownWithTheParsersReason() throws Exception {
+        String addr = serve("ok 1\nbad{le=\"unterminated 2\n");
+        ScrapeJob job = job();
+        job.sync(List.of(Target.of("__address__", addr)));
+        List<Sample> s = next();
+        assertThat(value(s, "up")).isZero();
+        assertThat(find(s, "ok")).as("a failed scrape keeps nothing of its body").isEmpty();
+        assertThat(job.targets().get(0).lastError()).contains("line 2");
+        job.stopAll();
+    }
+
+    @Test
+    void gzipBodiesOpenMetricsParamsAndABearerTokenThatRotates(@TempDir Path dir) throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "first\n");
+        String addr = serve("application/openmetrics-text; version=1.0.0; charset=utf-8", true, 0,
+                "# TYPE probe_success gauge\nprobe_success 1\n# EOF\n");
+        ScrapeJob job = job(false, 0, 250, null, new BearerTokenFile(token));
+        job.sync(List.of(Target.of("__address__", addr, "__param_target", "http://grafana:80/api/health", "__param_module", "http_2xx",
+                "__metrics_path__", "/probe")));
+        assertThat(value(next(), "probe_success")).isEqualTo(1);
+        assertThat(lastRequest.get("uri")).startsWith("/probe?").contains("module=http_2xx").contains("target=http%3A%2F%2Fgrafana%3A80%2Fapi%2Fhealth");
+        assertThat(lastRequest.get("authorization")).isEqualTo("Bearer first");
+        assertThat(lastRequest.get("accept-encoding")).isEqualTo("gzip");
+        Files.writeString(token, "second\n");
+        Files.setLastModifiedTime(token, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        next();
+        next();
+        assertThat(lastRequest.get("authorization")).isEqualTo("Bearer second");
+        job.stopAll();
+    }
+
+    @Test
+    void targetsThatCannotBeScrapedAreReportedNotFatal() throws Exception {
+        String addr = serve("a 1\n");
+        ScrapeJob job = job();
+        job.sync(List.of(Target.of("module", "no-address"), Target.of("__address__", addr)));
+        assertThat(value(next(), "up")).isEqualTo(1);
+        assertThat(job.invalidTargets()).hasSize(1);
+        assertThat(job.invalidTargets().values().iterator().next()).contains("__address__");
+        job.stopAll();
+    }
+}

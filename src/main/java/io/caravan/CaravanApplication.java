@@ -21,6 +21,7 @@ public class CaravanApplication {
             commands:
               run                         start the agent (the default when no command is given)
               relabel --rules RULES.yaml  relabel JSON label sets read from stdin, one per line
+              validate [DIR]              check every route and rule file; report errors with file and line
               help                        print this text
 
             The agent is configured through environment variables; see README.md.
@@ -37,6 +38,9 @@ public class CaravanApplication {
     static int dispatch(String[] args, PrintStream out, PrintStream err) {
         String command = args.length == 0 || args[0].startsWith("-") ? "run" : args[0];
         String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
+        if (!command.equals("run")) {
+            quietLogging(); // a tool's output is its answer; Camel's start-up chatter is not
+        }
         switch (command) {
             case "run" -> {
                 startAgent(rest);
@@ -44,6 +48,9 @@ public class CaravanApplication {
             }
             case "relabel" -> {
                 return RelabelCommand.run(rest, System.in, out, err);
+            }
+            case "validate" -> {
+                return ValidateCommand.run(rest, System.getenv(), out, err);
             }
             case "help", "--help", "-h" -> {
                 out.print(USAGE);
@@ -54,6 +61,13 @@ public class CaravanApplication {
                 err.print(USAGE);
                 return 2;
             }
+        }
+    }
+
+    private static void quietLogging() {
+        org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 

@@ -28,9 +28,18 @@ public class RelabelEndpoint extends DefaultEndpoint {
         this.name = name;
     }
 
+    private RelabelRules loaded;
+
+    /** Rules are read when the endpoint is created, so a bad rule fails validate and start-up, never a running pipeline. */
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        loaded = loadRules();
+    }
+
     @Override
     public Producer createProducer() throws Exception {
-        return new RelabelProducer(this, loadRules());
+        return new RelabelProducer(this, loaded != null ? loaded : loadRules());
     }
 
     @Override
@@ -38,7 +47,6 @@ public class RelabelEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("relabel:" + name + " is a step: use it in 'to'");
     }
 
-    /** Loaded when the route starts, so a bad rule fails start-up and validate, never a running pipeline. */
     RelabelRules loadRules() throws Exception {
         if (rules == null || rules.isBlank()) {
             throw new IllegalArgumentException("relabel:" + name + " needs rules=FILE (a YAML list of relabel_configs)");

@@ -64,6 +64,27 @@ public class RemoteWriteEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("remote-write:" + name + " is a sink: use it in 'to', not in 'from'");
     }
 
+    /** Options are checked when the endpoint is created, so validate and start-up report them. */
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        settings();
+        parsedExternalLabels();
+        Durations.parseMillis("remoteTimeout", remoteTimeout);
+        Durations.parseMillis("flushTimeout", flushTimeout);
+        if (!url.isEmpty()) {
+            java.net.URI u;
+            try {
+                u = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("remote-write:" + name + " url is not a URL: " + e.getMessage());
+            }
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                throw new IllegalArgumentException("remote-write:" + name + " url must start with http:// or https://");
+            }
+        }
+    }
+
     RemoteWriteSettings settings() {
         return new RemoteWriteSettings(shards, capacity, maxSamplesPerSend,
                 Durations.parseMillis("batchSendDeadline", batchSendDeadline),

@@ -16,17 +16,17 @@ import java.util.List;
  * Consecutive samples of the same series share one TimeSeries. External labels are merged in name order
  * and only where the series does not carry that label already (Prometheus' rule).
  */
-final class WriteRequestEncoder {
+public final class WriteRequestEncoder {
 
     private final Labels externalLabels;
     private final ProtoWriter out = new ProtoWriter(64 * 1024);
 
-    WriteRequestEncoder(Labels externalLabels) {
+    public WriteRequestEncoder(Labels externalLabels) {
         this.externalLabels = externalLabels;
     }
 
     /** Encodes the batch; the returned array is valid until the next call, up to {@link #size()}. */
-    byte[] encode(List<Sample> samples) {
+    public byte[] encode(List<Sample> samples) {
         out.reset();
         int i = 0;
         while (i < samples.size()) {
@@ -41,7 +41,7 @@ final class WriteRequestEncoder {
         return out.array();
     }
 
-    int size() {
+    public int size() {
         return out.size();
     }
 

@@ -81,6 +81,13 @@ public class ScrapeEndpoint extends DefaultEndpoint {
         return consumer;
     }
 
+    /** Options are checked when the endpoint is created, so validate and start-up report them. */
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        settings();
+    }
+
     ScrapeJob scrapeJob() {
         return getComponent().job(job);
     }

@@ -33,6 +33,7 @@ public final class ScrapeJob {
     private final long offsetSeed;
     private final String userAgent;
     private volatile ScrapeSettings settings;
+    private String owner;
     private HttpClient http;
     private Supplier<String> authorization;
     private final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
@@ -48,11 +49,13 @@ public final class ScrapeJob {
         this.userAgent = userAgent;
     }
 
-    synchronized void configure(ScrapeSettings settings, HttpClient http, Supplier<String> authorization) {
-        if (this.settings != null && !this.settings.equals(settings)) {
-            throw new IllegalStateException("scrape:" + name + " is configured by two endpoints with different options; "
-                    + "give each job its own name");
+    /** Called by the producer endpoint that owns the job; a second endpoint configuring the same job is a config error. */
+    synchronized void configure(ScrapeSettings settings, HttpClient http, Supplier<String> authorization, String ownerUri) {
+        if (owner != null && !owner.equals(ownerUri)) {
+            throw new IllegalStateException("scrape:" + name + " is configured twice (" + owner + " and " + ownerUri
+                    + "); give each job its own name");
         }
+        this.owner = ownerUri;
         this.settings = settings;
         this.http = http;
         this.authorization = authorization;

@@ -43,7 +43,7 @@ class MetricsPathEndToEndTest {
         hung = new FakeTarget("/metrics", MetricsPathEndToEndTest::body).delay(5_000);
         flakyTarget = new FakeTarget("/metrics", MetricsPathEndToEndTest::body);
         int agentPort = PrometheusServer.freePort();
-        registry.add("server.port", () -> agentPort);
+        registry.add("CARAVAN_HTTP_PORT", () -> agentPort);
         registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/*.yaml,classpath:e2e/metrics-path.yaml");
         registry.add("MIMIR_WRITE_URL", prometheus::remoteWriteUrl);
         registry.add("DC_LABEL", () -> "e2e-dc");

@@ -85,7 +85,7 @@ class ScrapeJobTest {
         ScrapeSettings s = new ScrapeSettings("test", 300, timeoutMs, "http", "/metrics", honorLabels, true, sampleLimit,
                 1 << 20, true, Labels.EMPTY, metricRelabel);
         ScrapeJob job = new ScrapeJob("test", scheduler, workers, 0, "Caravan/test");
-        job.configure(s, HttpClient.newHttpClient(), token);
+        job.configure(s, HttpClient.newHttpClient(), token, "scrape:test");
         job.attach((t, samples) -> emitted.add(samples));
         return job;
     }

@@ -1,0 +1,188 @@
+package io.caravan;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.FromDefinition;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.ToDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code validate [DIR]}: loads every route (the built-in ones and CARAVAN_ROUTES_DIR, or the files of DIR)
+ * and every rule file they reference, without starting a pipeline, and reports each error with its file,
+ * line and reason. Exit 0 when all is valid, 1 when something is not, 2 on bad usage.
+ */
+public final class ValidateCommand {
+
+    private ValidateCommand() {
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
+            err.println("usage: validate [DIR]   (DIR: a directory of route files; default: the built-in routes and CARAVAN_ROUTES_DIR)");
+            return 2;
+        }
+        List<String> sources = new ArrayList<>();
+        try {
+            if (args.length == 1) {
+                File dir = new File(args[0]);
+                File[] files = dir.listFiles((d, n) -> n.endsWith(".yaml") || n.endsWith(".yml"));
+                if (files == null) {
+                    err.println("validate: " + args[0] + " is not a directory");
+                    return 2;
+                }
+                for (File f : files) {
+                    sources.add("file:" + f.getAbsolutePath());
+                }
+                sources.sort(null);
+            } else {
+                for (String part : RouteSources.includePattern(env).split(",")) {
+                    if (part.equals(RouteSources.BUILT_IN)) {
+                        for (String name : RouteSources.builtInNames()) {
+                            sources.add("classpath:routes/" + name);
+                        }
+                    } else {
+                        sources.add(part);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            err.println("validate: " + e.getMessage());
+            return 2;
+        }
+        List<String> errors = validate(sources);
+        if (errors.isEmpty()) {
+            out.println("valid: " + sources.size() + " route file(s)");
+            return 0;
+        }
+        errors.forEach(err::println);
+        err.println(errors.size() + " error(s) in " + sources.size() + " route file(s)");
+        return 1;
+    }
+
+    static List<String> validate(List<String> sources) {
+        List<String> errors = new ArrayList<>();
+        try (CamelContext ctx = new DefaultCamelContext()) {
+            ctx.setAutoStartup(false);
+            ctx.setSourceLocationEnabled(true);
+            ctx.start();
+            ModelCamelContext model = (ModelCamelContext) ctx;
+            for (String source : sources) {
+                int before = model.getRouteDefinitions().size();
+                try {
+                    Resource r = PluginHelper.getResourceLoader(ctx).resolveResource(source);
+                    PluginHelper.getRoutesLoader(ctx).loadRoutes(r);
+                } catch (Exception e) {
+                    errors.add(describe(ctx, source, e));
+                    continue;
+                }
+                if (model.getRouteDefinitions().size() == before && !source.startsWith("file:")) {
+                    errors.add(source + ": defines no route");
+                }
+            }
+            checkDirectTargets(model.getRouteDefinitions(), errors);
+        } catch (Exception e) {
+            errors.add("validate: " + e.getMessage());
+        }
+        return errors;
+    }
+
+    /** Every `to: direct:X` needs a route `from: direct:X`, or its exchanges fail at run time ("unknown sink"). */
+    private static void checkDirectTargets(List<RouteDefinition> routes, List<String> errors) {
+        Set<String> consumed = new HashSet<>();
+        for (RouteDefinition rd : routes) {
+            FromDefinition from = rd.getInput();
+            if (from != null && from.getEndpointUri() != null && from.getEndpointUri().startsWith("direct:")) {
+                consumed.add(directName(from.getEndpointUri()));
+            }
+        }
+        Map<String, String> missing = new TreeMap<>();
+        for (RouteDefinition rd : routes) {
+            for (var out : org.apache.camel.model.ProcessorDefinitionHelper.filterTypeInOutputs(rd.getOutputs(), ToDefinition.class)) {
+                String uri = out.getEndpointUri();
+                if (uri != null && uri.startsWith("direct:") && !consumed.contains(directName(uri))) {
+                    missing.put(location(rd, out.getLineNumber()) + ": route " + rd.getRouteId() + " sends to " + uri,
+                            " but no route reads it (from: " + uri + "); check the sink name against sinks.yaml");
+                }
+            }
+        }
+        missing.forEach((k, v) -> errors.add(k + v));
+    }
+
+    private static String directName(String uri) {
+        String s = uri.substring("direct:".length());
+        int q = s.indexOf('?');
+        return q < 0 ? s : s.substring(0, q);
+    }
+
+    static String location(RouteDefinition rd, int line) {
+        String loc = rd.getResource() != null ? rd.getResource().getLocation() : "?";
+        return loc + (line > 0 ? ":" + line : rd.getLineNumber() > 0 ? ":" + rd.getLineNumber() : "");
+    }
+
+    /**
+     * One line per error: file:line, the route, the endpoint and the innermost reason (Camel wraps the cause
+     * several times; the operator needs the last word, not the chain).
+     */
+    static String describe(CamelContext ctx, String source, Throwable e) {
+        String routeId = null;
+        String uri = null;
+        String reason = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.camel.FailedToCreateRouteException f && routeId == null) {
+                routeId = f.getRouteId();
+            }
+            if (t instanceof org.apache.camel.ResolveEndpointFailedException r && uri == null) {
+                uri = r.getUri();
+            }
+            if (t.getMessage() != null) {
+                reason = t.getMessage().strip();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        if (routeId == null) {
+            return source + ": " + e.getMessage() + (reason != null && !reason.equals(e.getMessage()) ? "\n    caused by: " + reason : "");
+        }
+        if (reason != null && reason.contains(" due to: ")) {
+            reason = reason.substring(reason.lastIndexOf(" due to: ") + " due to: ".length());
+        }
+        int line = lineOf(ctx, source, uri != null ? uri.replaceFirst("://", ":").replaceFirst("\\?.*", "") : null, routeId);
+        return source + (line > 0 ? ":" + line : "") + ": route " + routeId + (uri != null ? ", endpoint " + uri : "") + ": " + reason;
+    }
+
+    /** The line of the failing endpoint in the file, else of the route's id: Camel does not say where. */
+    private static int lineOf(CamelContext ctx, String source, String uriStart, String routeId) {
+        try (var in = PluginHelper.getResourceLoader(ctx).resolveResource(source).getInputStream()) {
+            String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+            int idLine = -1;
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].matches("\\s*-?\\s*id:\\s*[\"']?" + java.util.regex.Pattern.quote(routeId) + "[\"']?\\s*")) {
+                    idLine = i;
+                }
+            }
+            if (uriStart != null) {
+                for (int i = Math.max(0, idLine); i < lines.length; i++) {
+                    if (lines[i].contains(uriStart)) {
+                        return i + 1;
+                    }
+                }
+            }
+            return idLine + 1;
+        } catch (Exception unreadable) {
+            return 0;
+        }
+    }
+}

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * One Prometheus relabel_config: source_labels, separator, regex, modulus, target_label, replacement, action,
  * with Prometheus' defaults (separator ";", regex "(.*)", replacement "$1", action replace).
- * The regex is compiled when the rule is built; {@link #validate(NameValidation)} applies the checks of
+ * The regex is compiled when it is set; {@link #validate(NameValidation)} applies the checks of
  * Prometheus' {@code relabel.Config.Validate}, in the same order, so the first complaint is the one Prometheus gives.
  */
 public final class RelabelRule {
@@ -16,6 +16,8 @@ public final class RelabelRule {
     public static final String DEFAULT_SEPARATOR = ";";
     public static final String DEFAULT_REGEX = "(.*)";
     public static final String DEFAULT_REPLACEMENT = "$1";
+
+    private static final AnchoredRegex DEFAULT_COMPILED = AnchoredRegex.compile(DEFAULT_REGEX);
 
     private final List<String> sourceLabels; // null when not given (labeldrop/labelkeep tell "[]" from absent)
     private final String separator;
@@ -29,7 +31,7 @@ public final class RelabelRule {
     private RelabelRule(Builder b) {
         this.sourceLabels = b.sourceLabels == null ? null : Collections.unmodifiableList(new ArrayList<>(b.sourceLabels));
         this.separator = b.separator;
-        this.regex = AnchoredRegex.compile(b.regex);
+        this.regex = b.regex;
         this.regexGiven = b.regexGiven;
         this.modulus = b.modulus;
         this.targetLabel = b.targetLabel;
@@ -173,7 +175,7 @@ public final class RelabelRule {
     public static final class Builder {
         private List<String> sourceLabels;
         private String separator = DEFAULT_SEPARATOR;
-        private String regex = DEFAULT_REGEX;
+        private AnchoredRegex regex = DEFAULT_COMPILED;
         private boolean regexGiven;
         private long modulus;
         private String targetLabel = "";
@@ -198,9 +200,12 @@ public final class RelabelRule {
             return this;
         }
 
-        /** An explicit regex; null means YAML null, which Prometheus reads as the empty regex. */
+        /**
+         * An explicit regex, compiled now: throws {@link RelabelConfigException} when RE2 refuses it.
+         * Null means YAML null, which Prometheus reads as the empty regex.
+         */
         public Builder regex(String regex) {
-            this.regex = regex == null ? "" : regex;
+            this.regex = AnchoredRegex.compile(regex == null ? "" : regex);
             this.regexGiven = true;
             return this;
         }
@@ -227,7 +232,7 @@ public final class RelabelRule {
             return this;
         }
 
-        /** Compiles the regex; throws {@link RelabelConfigException} when RE2 refuses it. Does not validate. */
+        /** The rule as given; see {@link RelabelRule#validate} for Prometheus' checks. */
         public RelabelRule build() {
             return new RelabelRule(this);
         }

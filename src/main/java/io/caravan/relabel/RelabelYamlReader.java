@@ -132,11 +132,7 @@ final class RelabelYamlReader {
         if (t != JsonToken.END_OBJECT) {
             throw error("unexpected " + describe(t) + " in the rule");
         }
-        try {
-            return b.build();
-        } catch (RelabelConfigException e) {
-            throw error(e.reason());
-        }
+        return b.build();
     }
 
     /** A scalar as its text; null as "". */

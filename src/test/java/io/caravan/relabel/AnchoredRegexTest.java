@@ -1,0 +1,46 @@
+package io.caravan.relabel;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The fast shapes must answer exactly as re2j does on the anchored pattern. */
+class AnchoredRegexTest {
+
+    private static final List<String> INPUTS = List.of("", "true", "True", "true ", "a", "kube-system", "kube-system\n",
+            "Pending", "Pendin", "PendingX", "Succeeded", "Unknown", "x\ny", "\n", "ünï", "coredns", "|", "a|b");
+
+    @ParameterizedTest
+    @ValueSource(strings = {".*", "(.*)", ".+", "(.+)", "true", "kube-system", "coredns", "",
+            "Pending|Succeeded|Failed|Unknown", "a|", "|", "a|b|c|d|e|f|g|h|i|j|true", "ünï"})
+    void fastShapeAgreesWithRe2(String source) {
+        AnchoredRegex fast = AnchoredRegex.compile(source);
+        AnchoredRegex slow = new AnchoredRegex.Re2(source);
+        assertThat(fast).isNotInstanceOf(AnchoredRegex.Re2.class);
+        assertThat(fast.groupCount()).isEqualTo(slow.groupCount());
+        for (String in : INPUTS) {
+            assertThat(fast.matches(in)).as("matches(%s)", in).isEqualTo(slow.matches(in));
+            int[] fastSpans = new int[(fast.groupCount() + 1) * 2];
+            int[] slowSpans = new int[fastSpans.length];
+            assertThat(fast.match(in, fastSpans)).as("match(%s)", in).isEqualTo(slow.match(in, slowSpans));
+            if (slow.matches(in)) {
+                assertThat(fastSpans).as("spans of %s", in).isEqualTo(slowSpans);
+                for (int g = 0; g <= fast.groupCount(); g++) {
+                    if (fast.groupIsWhole(g)) {
+                        assertThat(Arrays.copyOfRange(slowSpans, 2 * g, 2 * g + 2)).containsExactly(0, in.length());
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tru.", "a+", "(a)", "a|(b)", "[ab]", "a{2}", "^a$", "a\\.b", "a?", "(?i)a", "x*"})
+    void anythingElseGoesToRe2(String source) {
+        assertThat(AnchoredRegex.compile(source)).isInstanceOf(AnchoredRegex.Re2.class);
+    }
+}

@@ -86,7 +86,9 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         informer.addEventHandler(onChange);
         informer.start().whenComplete((ignored, error) -> {
             if (error != null) {
-                recordError(error, scope);
+                if (isRunAllowed()) { // not the "stopped before starting" of our own doStop
+                    recordError(error, scope);
+                }
                 return;
             }
             LOG.info("{}: {} {} listed, watching", endpoint.getEndpointUri(), role.resource(), scope);

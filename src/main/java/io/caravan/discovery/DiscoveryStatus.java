@@ -1,0 +1,38 @@
+package io.caravan.discovery;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one {@code k8s-discovery} consumer knows about itself, for the UI and the health endpoint.
+ *
+ * @param endpoint      the endpoint URI
+ * @param role          "pod" or "node"
+ * @param synced        every informer has completed its first list
+ * @param watching      every informer has a watch open right now
+ * @param targets       targets in the last emitted list
+ * @param lastError     why the API server could not be used, in words; null when it never failed
+ * @param lastErrorAt   when that happened
+ * @param lastEmittedAt when the target list was last emitted; null before the first
+ */
+public record DiscoveryStatus(String endpoint, String role, boolean synced, boolean watching, int targets,
+                              String lastError, Instant lastErrorAt, Instant lastEmittedAt) {
+
+    /** The status as plain values, for JSON (actuator details, the UI). */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", role);
+        m.put("synced", synced);
+        m.put("watching", watching);
+        m.put("targets", targets);
+        if (lastError != null) {
+            m.put("lastError", lastError);
+            m.put("lastErrorAt", String.valueOf(lastErrorAt));
+        }
+        if (lastEmittedAt != null) {
+            m.put("lastEmittedAt", lastEmittedAt.toString());
+        }
+        return m;
+    }
+}

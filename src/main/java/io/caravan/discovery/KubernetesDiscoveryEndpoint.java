@@ -1,0 +1,136 @@
+package io.caravan.discovery;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code k8s-discovery:pod} or {@code k8s-discovery:node}: the target list of a Kubernetes SD role, emitted
+ * whole on every change. With {@code nodeName} the API server sends only this node's objects.
+ */
+@UriEndpoint(scheme = "k8s-discovery", title = "Kubernetes discovery", syntax = "k8s-discovery:role",
+        consumerOnly = true, category = {Category.CONTAINER, Category.MONITORING})
+public class KubernetesDiscoveryEndpoint extends DefaultEndpoint {
+
+    @UriPath(enums = "pod,node", description = "The Kubernetes SD role: pod or node")
+    @Metadata(required = true)
+    private final DiscoveryRole role;
+
+    @UriParam(description = "Only objects of this node (pods: spec.nodeName, nodes: metadata.name), asked of the"
+            + " API server as a field selector; usually {{env:NODE_NAME}} from the downward API. Empty: cluster-wide")
+    private String nodeName = "";
+    @UriParam(description = "Namespaces to watch, separated by commas (pod role only). Empty: all namespaces")
+    private String namespaces = "";
+    @UriParam(description = "Kubernetes label selector, e.g. app=web,tier!=cache")
+    private String labelSelector = "";
+    @UriParam(description = "Extra field selector terms (field=value or field!=value, separated by commas)")
+    private String fieldSelector = "";
+    @UriParam(defaultValue = "5m", description = "How often the informer replays its cache (Prometheus duration);"
+            + " a replay that changes nothing emits nothing")
+    private String resyncPeriod = "5m";
+    @UriParam(defaultValue = "500ms", description = "Events within this time are coalesced into one emission")
+    private String debounce = "500ms";
+
+    public KubernetesDiscoveryEndpoint(String uri, KubernetesDiscoveryComponent component, DiscoveryRole role) {
+        super(uri, component);
+        this.role = role;
+    }
+
+    @Override
+    public KubernetesDiscoveryComponent getComponent() {
+        return (KubernetesDiscoveryComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("k8s-discovery:" + role.uriName() + " is a source: use it in 'from'");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        KubernetesDiscoveryConsumer consumer = new KubernetesDiscoveryConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    /** Fails at route start-up, naming the option, rather than when the first event arrives. */
+    void validate() {
+        DurationOption.millis("resyncPeriod", resyncPeriod);
+        DurationOption.millis("debounce", debounce);
+        DiscoveryRole.FieldRequirement.parse(fieldSelector);
+    }
+
+    DiscoveryRole.Selection selection() {
+        return new DiscoveryRole.Selection(nodeName.trim(), namespaceList(), labelSelector.trim(),
+                DiscoveryRole.FieldRequirement.parse(fieldSelector), DurationOption.millis("resyncPeriod", resyncPeriod));
+    }
+
+    long debounceMillis() {
+        return DurationOption.millis("debounce", debounce);
+    }
+
+    private List<String> namespaceList() {
+        return Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
+    public DiscoveryRole getRole() {
+        return role;
+    }
+
+    public String getNodeName() {
+        return nodeName;
+    }
+
+    public void setNodeName(String nodeName) {
+        this.nodeName = nodeName == null ? "" : nodeName;
+    }
+
+    public String getNamespaces() {
+        return namespaces;
+    }
+
+    public void setNamespaces(String namespaces) {
+        this.namespaces = namespaces == null ? "" : namespaces;
+    }
+
+    public String getLabelSelector() {
+        return labelSelector;
+    }
+
+    public void setLabelSelector(String labelSelector) {
+        this.labelSelector = labelSelector == null ? "" : labelSelector;
+    }
+
+    public String getFieldSelector() {
+        return fieldSelector;
+    }
+
+    public void setFieldSelector(String fieldSelector) {
+        this.fieldSelector = fieldSelector == null ? "" : fieldSelector;
+    }
+
+    public String getResyncPeriod() {
+        return resyncPeriod;
+    }
+
+    public void setResyncPeriod(String resyncPeriod) {
+        this.resyncPeriod = resyncPeriod;
+    }
+
+    public String getDebounce() {
+        return debounce;
+    }
+
+    public void setDebounce(String debounce) {
+        this.debounce = debounce;
+    }
+}

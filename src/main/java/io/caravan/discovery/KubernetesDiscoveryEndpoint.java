@@ -1,5 +1,7 @@
 package io.caravan.discovery;
 
+import io.caravan.model.Durations;
+
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -64,18 +66,18 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint {
 
     /** Fails at route start-up, naming the option, rather than when the first event arrives. */
     void validate() {
-        DurationOption.millis("resyncPeriod", resyncPeriod);
-        DurationOption.millis("debounce", debounce);
+        Durations.parseMillis("resyncPeriod", resyncPeriod);
+        Durations.parseMillis("debounce", debounce);
         DiscoveryRole.FieldRequirement.parse(fieldSelector);
     }
 
     DiscoveryRole.Selection selection() {
         return new DiscoveryRole.Selection(nodeName.trim(), namespaceList(), labelSelector.trim(),
-                DiscoveryRole.FieldRequirement.parse(fieldSelector), DurationOption.millis("resyncPeriod", resyncPeriod));
+                DiscoveryRole.FieldRequirement.parse(fieldSelector), Durations.parseMillis("resyncPeriod", resyncPeriod));
     }
 
     long debounceMillis() {
-        return DurationOption.millis("debounce", debounce);
+        return Durations.parseMillis("debounce", debounce);
     }
 
     private List<String> namespaceList() {

@@ -19,6 +19,9 @@ public abstract class AnchoredRegex {
     /** Characters that make a regex more than a plain literal; anything else matches itself in RE2. */
     private static final String META = "\\.+*?()|[]{}^$";
 
+    /** Slots in each general regex's memo of recent answers (see {@link MatchMemo}). */
+    private static final int MEMO_SIZE = 256;
+
     private final String source;
 
     AnchoredRegex(String source) {
@@ -92,6 +95,7 @@ public abstract class AnchoredRegex {
         private final Pattern pattern;
         private final int groups;
         private final Map<String, Integer> names;
+        private final MatchMemo memo = new MatchMemo(MEMO_SIZE);
 
         Re2(String source) {
             super(source);
@@ -109,19 +113,36 @@ public abstract class AnchoredRegex {
 
         @Override
         public boolean matches(String s) {
-            return pattern.matches(s);
+            MatchMemo.Entry e = memo.get(s);
+            if (e != null) {
+                return e.matched;
+            }
+            boolean matched = pattern.matches(s);
+            memo.put(s, matched, null);
+            return matched;
         }
 
         @Override
         boolean match(String s, int[] spans) {
+            MatchMemo.Entry e = memo.get(s);
+            if (e != null && (!e.matched || e.spans != null)) {
+                if (e.matched) {
+                    System.arraycopy(e.spans, 0, spans, 0, e.spans.length);
+                }
+                return e.matched;
+            }
             Matcher m = pattern.matcher(s);
-            if (!m.find()) {
+            if (!m.matches()) {
+                memo.put(s, false, null);
                 return false;
             }
+            int[] found = new int[(groups + 1) << 1];
             for (int g = 0; g <= groups; g++) {
-                spans[g << 1] = m.start(g);
-                spans[(g << 1) + 1] = m.end(g);
+                found[g << 1] = m.start(g);
+                found[(g << 1) + 1] = m.end(g);
             }
+            memo.put(s, true, found);
+            System.arraycopy(found, 0, spans, 0, found.length);
             return true;
         }
 

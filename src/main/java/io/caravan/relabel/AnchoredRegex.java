@@ -96,6 +96,8 @@ public abstract class AnchoredRegex {
         private final int groups;
         private final Map<String, Integer> names;
         private final MatchMemo memo = new MatchMemo(MEMO_SIZE);
+        /** True when the anchors wrap the whole regex, so a whole-string match equals Go's search. */
+        private final boolean wrapsWhole;
 
         Re2(String source) {
             super(source);
@@ -109,6 +111,21 @@ public abstract class AnchoredRegex {
             }
             groups = pattern.groupCount();
             names = pattern.namedGroups();
+            wrapsWhole = compilesAlone(source);
+        }
+
+        /**
+         * Prometheus pastes the regex into "^(?s:" + regex + ")$" and then searches. When the regex has unbalanced
+         * parentheses, e.g. "a)|(b", the paste is "^(?s:a)|(b)$", anchored only in parts; a search then differs
+         * from a whole-string match. Such a regex does not compile on its own, which is how it is recognised.
+         */
+        private static boolean compilesAlone(String source) {
+            try {
+                Pattern.compile(source);
+                return true;
+            } catch (PatternSyntaxException e) {
+                return false;
+            }
         }
 
         @Override
@@ -117,7 +134,7 @@ public abstract class AnchoredRegex {
             if (e != null) {
                 return e.matched;
             }
-            boolean matched = pattern.matches(s);
+            boolean matched = wrapsWhole ? pattern.matches(s) : pattern.matcher(s).find();
             memo.put(s, matched, null);
             return matched;
         }
@@ -132,7 +149,7 @@ public abstract class AnchoredRegex {
                 return e.matched;
             }
             Matcher m = pattern.matcher(s);
-            if (!m.matches()) {
+            if (!(wrapsWhole ? m.matches() : m.find())) {
                 memo.put(s, false, null);
                 return false;
             }

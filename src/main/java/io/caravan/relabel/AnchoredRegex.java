@@ -172,6 +172,11 @@ public abstract class AnchoredRegex {
         Map<String, Integer> groupNames() {
             return names;
         }
+
+        @Override
+        boolean groupIsWhole(int g) {
+            return g == 0 && wrapsWhole;
+        }
     }
 
     /** No metacharacters at all: a full match is string equality. */

@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  * pods so that the general regex never finds its answer in the memo; the others repeat one pod, as a discovery
  * refresh of an unchanged target does.
  *
- * <p>Run (offline, from the worktree):
+ * <p>Run (offline, from the worktree; exec-maven-plugin is not in the local repository, so the classpath is
+ * written out and java started by hand):
  * <pre>
- * mvn -B -o -q test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *   -Dexec.args="-cp %classpath org.openjdk.jmh.Main RelabelBenchmark -f 1 -wi 2 -w 2s -i 3 -r 3s"
+ * mvn -B -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main RelabelBenchmark \
+ *   -f 1 -wi 2 -w 2s -i 3 -r 3s
  * </pre>
  */
 @State(Scope.Thread)

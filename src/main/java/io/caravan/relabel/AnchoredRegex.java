@@ -19,6 +19,9 @@ public abstract class AnchoredRegex {
     /** Characters that make a regex more than a plain literal; anything else matches itself in RE2. */
     private static final String META = "\\.+*?()|[]{}^$";
 
+    /** Slots in each general regex's memo of recent answers (see {@link MatchMemo}). */
+    private static final int MEMO_SIZE = 256;
+
     private final String source;
 
     AnchoredRegex(String source) {
@@ -92,6 +95,9 @@ public abstract class AnchoredRegex {
         private final Pattern pattern;
         private final int groups;
         private final Map<String, Integer> names;
+        private final MatchMemo memo = new MatchMemo(MEMO_SIZE);
+        /** True when the anchors wrap the whole regex, so a whole-string match equals Go's search. */
+        private final boolean wrapsWhole;
 
         Re2(String source) {
             super(source);
@@ -105,23 +111,55 @@ public abstract class AnchoredRegex {
             }
             groups = pattern.groupCount();
             names = pattern.namedGroups();
+            wrapsWhole = compilesAlone(source);
+        }
+
+        /**
+         * Prometheus pastes the regex into "^(?s:" + regex + ")$" and then searches. When the regex has unbalanced
+         * parentheses, e.g. "a)|(b", the paste is "^(?s:a)|(b)$", anchored only in parts; a search then differs
+         * from a whole-string match. Such a regex does not compile on its own, which is how it is recognised.
+         */
+        private static boolean compilesAlone(String source) {
+            try {
+                Pattern.compile(source);
+                return true;
+            } catch (PatternSyntaxException e) {
+                return false;
+            }
         }
 
         @Override
         public boolean matches(String s) {
-            return pattern.matches(s);
+            MatchMemo.Entry e = memo.get(s);
+            if (e != null) {
+                return e.matched;
+            }
+            boolean matched = wrapsWhole ? pattern.matches(s) : pattern.matcher(s).find();
+            memo.put(s, matched, null);
+            return matched;
         }
 
         @Override
         boolean match(String s, int[] spans) {
+            MatchMemo.Entry e = memo.get(s);
+            if (e != null && (!e.matched || e.spans != null)) {
+                if (e.matched) {
+                    System.arraycopy(e.spans, 0, spans, 0, e.spans.length);
+                }
+                return e.matched;
+            }
             Matcher m = pattern.matcher(s);
-            if (!m.find()) {
+            if (!(wrapsWhole ? m.matches() : m.find())) {
+                memo.put(s, false, null);
                 return false;
             }
+            int[] found = new int[(groups + 1) << 1];
             for (int g = 0; g <= groups; g++) {
-                spans[g << 1] = m.start(g);
-                spans[(g << 1) + 1] = m.end(g);
+                found[g << 1] = m.start(g);
+                found[(g << 1) + 1] = m.end(g);
             }
+            memo.put(s, true, found);
+            System.arraycopy(found, 0, spans, 0, found.length);
             return true;
         }
 
@@ -133,6 +171,11 @@ public abstract class AnchoredRegex {
         @Override
         Map<String, Integer> groupNames() {
             return names;
+        }
+
+        @Override
+        boolean groupIsWhole(int g) {
+            return g == 0 && wrapsWhole;
         }
     }
 

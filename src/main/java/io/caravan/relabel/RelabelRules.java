@@ -137,7 +137,7 @@ public final class RelabelRules {
 
     /**
      * Applies the rules to a builder the caller owns and reuses; false when the label set is dropped
-     * (the builder is then left part-way). Nothing is allocated beyond new values.
+     * (the builder is then left part-way). No label set is built or copied; the caller decides when to build.
      */
     public boolean process(Labels.Builder b) {
         for (CompiledRule rule : compiled) {

@@ -1,5 +1,6 @@
 package io.caravan.relabel;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,6 +34,28 @@ class AnchoredRegexTest {
                     if (fast.groupIsWhole(g)) {
                         assertThat(Arrays.copyOfRange(slowSpans, 2 * g, 2 * g + 2)).containsExactly(0, in.length());
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rememberedAnswersAreTheSameAnswers() {
+        AnchoredRegex regex = AnchoredRegex.compile("(\\d+);(\\d+\\.\\d+)");
+        com.google.re2j.Pattern reference = com.google.re2j.Pattern.compile("^(?s:(\\d+);(\\d+\\.\\d+))$");
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 2000; i++) {
+                String in = (i % 3 == 0) ? "x" + i : i + ";" + (i % 7) + "." + i;
+                int[] spans = new int[6];
+                boolean expected = reference.matches(in);
+                if (round == 1) {
+                    assertThat(regex.matches(in)).as(in).isEqualTo(expected);
+                }
+                assertThat(regex.match(in, spans)).as(in).isEqualTo(expected);
+                if (expected) {
+                    com.google.re2j.Matcher m = reference.matcher(in);
+                    assertThat(m.matches()).isTrue();
+                    assertThat(spans).containsExactly(m.start(0), m.end(0), m.start(1), m.end(1), m.start(2), m.end(2));
                 }
             }
         }

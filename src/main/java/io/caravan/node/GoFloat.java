@@ -160,6 +160,15 @@ public final class GoFloat {
         }
         dp += exp10;
         if (nd < 16) {
+            // Java 17 is sometimes one digit too long (4.9E-324 for Go's 5e-324): try one digit less
+            while (nd > 1) {
+                int shorter = shorten(v, digits, nd, dp);
+                if (shorter < 0) {
+                    break;
+                }
+                nd = shorter >>> 16;
+                dp = (short) (shorter & 0xffff);
+            }
             return ((long) nd << 32) | (dp & 0xffffffffL);
         }
         BigDecimal exact = new BigDecimal(v);
@@ -180,5 +189,46 @@ public final class GoFloat {
             }
         }
         throw new IllegalStateException("no round-trip for " + v);
+    }
+
+    /**
+     * Tries nd-1 digits, rounded to nearest first, then the other neighbour; on a round trip updates
+     * {@code digits} and returns (newNd << 16 | dp & 0xffff), else -1.
+     */
+    private static int shorten(double v, byte[] digits, int nd, int dp) {
+        int n = nd - 1;
+        boolean up = digits[n] >= '5';
+        for (int attempt = 0; attempt < 2; attempt++, up = !up) {
+            byte[] cand = java.util.Arrays.copyOf(digits, n + 1);
+            int cdp = dp;
+            int cn = n;
+            if (up) {
+                int i = n - 1;
+                while (i >= 0 && cand[i] == '9') {
+                    cand[i] = '0';
+                    i--;
+                }
+                if (i < 0) {
+                    System.arraycopy(cand, 0, cand, 1, n);
+                    cand[0] = '1';
+                    cdp++;
+                } else {
+                    cand[i]++;
+                }
+            }
+            while (cn > 1 && cand[cn - 1] == '0') {
+                cn--;
+            }
+            StringBuilder sb = new StringBuilder(cn + 8).append("0.");
+            for (int i = 0; i < cn; i++) {
+                sb.append((char) cand[i]);
+            }
+            sb.append('E').append(cdp);
+            if (Double.parseDouble(sb.toString()) == v) {
+                System.arraycopy(cand, 0, digits, 0, cn);
+                return (cn << 16) | (cdp & 0xffff);
+            }
+        }
+        return -1;
     }
 }

@@ -21,6 +21,9 @@ public class CaravanApplication {
             commands:
               run                         start the agent (the default when no command is given)
               relabel --rules RULES.yaml  relabel JSON label sets read from stdin, one per line
+              node-metrics [--path.procfs DIR] [--path.sysfs DIR] [--path.rootfs DIR] [--path.udev.data DIR]
+                           [--collectors cpu,meminfo,...]
+                                          print one scrape of the built-in node exporter
               validate [DIR]              check every route and rule file; report errors with file and line
               help                        print this text
 
@@ -49,6 +52,9 @@ public class CaravanApplication {
             case "relabel" -> {
                 return RelabelCommand.run(rest, System.in, out, err);
             }
+            case "node-metrics" -> {
+                return io.caravan.node.NodeMetricsCommand.run(rest, out, err);
+            }
             case "validate" -> {
                 return ValidateCommand.run(rest, System.getenv(), out, err);
             }
@@ -68,6 +74,8 @@ public class CaravanApplication {
         org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (root instanceof ch.qos.logback.classic.Logger logback) {
             logback.setLevel(ch.qos.logback.classic.Level.WARN);
+            // validate reports Camel's start-up failures itself, one line each, without stack traces
+            logback.getLoggerContext().getLogger("org.apache.camel").setLevel(ch.qos.logback.classic.Level.OFF);
         }
     }
 

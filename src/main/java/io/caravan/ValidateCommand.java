@@ -73,28 +73,30 @@ public final class ValidateCommand {
 
     static List<String> validate(List<String> sources) {
         List<String> errors = new ArrayList<>();
-        try (CamelContext ctx = new DefaultCamelContext()) {
-            ctx.setAutoStartup(false);
-            ctx.setSourceLocationEnabled(true);
-            ctx.start();
-            ModelCamelContext model = (ModelCamelContext) ctx;
+        List<RouteDefinition> all = new ArrayList<>();
+        try (io.caravan.node.NodeExporter nodeExporter = new io.caravan.node.NodeExporter(io.caravan.node.NodeExporterConfig.defaults())) {
             for (String source : sources) {
-                int before = model.getRouteDefinitions().size();
-                try {
+                // One context per file, built but never started: endpoints are created and their options,
+                // rule files and placeholders checked, yet no consumer runs, nothing is scraped or sent.
+                try (CamelContext ctx = new DefaultCamelContext()) {
+                    ctx.setAutoStartup(false);
+                    ctx.setSourceLocationEnabled(true);
+                    // The in-process exporter the agent registers as a bean, so routes that name it resolve here too.
+                    ctx.getRegistry().bind("nodeExporter", (java.util.function.Supplier<byte[]>) nodeExporter::scrape);
+                    ModelCamelContext model = (ModelCamelContext) ctx;
                     Resource r = PluginHelper.getResourceLoader(ctx).resolveResource(source);
                     PluginHelper.getRoutesLoader(ctx).loadRoutes(r);
+                    if (model.getRouteDefinitions().isEmpty() && !source.startsWith("file:")) {
+                        errors.add(source + ": defines no route");
+                    }
+                    all.addAll(model.getRouteDefinitions());
+                    ctx.start();
                 } catch (Exception e) {
-                    errors.add(describe(ctx, source, e));
-                    continue;
-                }
-                if (model.getRouteDefinitions().size() == before && !source.startsWith("file:")) {
-                    errors.add(source + ": defines no route");
+                    errors.add(describe(source, e));
                 }
             }
-            checkDirectTargets(model.getRouteDefinitions(), errors);
-        } catch (Exception e) {
-            errors.add("validate: " + e.getMessage());
         }
+        checkDirectTargets(all, errors);
         return errors;
     }
 
@@ -135,7 +137,7 @@ public final class ValidateCommand {
      * One line per error: file:line, the route, the endpoint and the innermost reason (Camel wraps the cause
      * several times; the operator needs the last word, not the chain).
      */
-    static String describe(CamelContext ctx, String source, Throwable e) {
+    static String describe(String source, Throwable e) {
         String routeId = null;
         String uri = null;
         String reason = null;
@@ -159,13 +161,14 @@ public final class ValidateCommand {
         if (reason != null && reason.contains(" due to: ")) {
             reason = reason.substring(reason.lastIndexOf(" due to: ") + " due to: ".length());
         }
-        int line = lineOf(ctx, source, uri != null ? uri.replaceFirst("://", ":").replaceFirst("\\?.*", "") : null, routeId);
+        int line = lineOf(source, uri != null ? uri.replaceFirst("://", ":").replaceFirst("\\?.*", "") : null, routeId);
         return source + (line > 0 ? ":" + line : "") + ": route " + routeId + (uri != null ? ", endpoint " + uri : "") + ": " + reason;
     }
 
     /** The line of the failing endpoint in the file, else of the route's id: Camel does not say where. */
-    private static int lineOf(CamelContext ctx, String source, String uriStart, String routeId) {
-        try (var in = PluginHelper.getResourceLoader(ctx).resolveResource(source).getInputStream()) {
+    private static int lineOf(String source, String uriStart, String routeId) {
+        try (CamelContext ctx = new DefaultCamelContext();
+             var in = PluginHelper.getResourceLoader(ctx).resolveResource(source).getInputStream()) {
             String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
             int idLine = -1;
             for (int i = 0; i < lines.length; i++) {

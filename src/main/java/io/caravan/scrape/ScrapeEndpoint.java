@@ -58,6 +58,9 @@ public class ScrapeEndpoint extends DefaultEndpoint {
     private boolean insecureSkipVerify;
     @UriParam(description = "metric_relabel_configs: a YAML file of relabel rules (classpath: or file: or a path)")
     private String metricRelabel;
+    @UriParam(description = "Name of an in-process exporter bean (a Supplier<byte[]> of text-format bodies, e.g. nodeExporter) "
+            + "that every target of this job is read from instead of HTTP")
+    private String localExporter;
 
     public ScrapeEndpoint(String uri, ScrapeComponent component, String job) {
         super(uri, component);
@@ -249,6 +252,28 @@ public class ScrapeEndpoint extends DefaultEndpoint {
 
     public void setInsecureSkipVerify(boolean insecureSkipVerify) {
         this.insecureSkipVerify = insecureSkipVerify;
+    }
+
+    /** The in-process exporter named by localExporter, or null for HTTP targets. */
+    @SuppressWarnings("unchecked")
+    java.util.function.Supplier<byte[]> localSource() {
+        if (localExporter == null || localExporter.isBlank()) {
+            return null;
+        }
+        Object bean = getCamelContext().getRegistry().lookupByName(localExporter);
+        if (!(bean instanceof java.util.function.Supplier<?> supplier)) {
+            throw new IllegalArgumentException("scrape:" + job + " localExporter=" + localExporter
+                    + ": no such in-process exporter bean (the built-in node exporter is 'nodeExporter')");
+        }
+        return (java.util.function.Supplier<byte[]>) supplier;
+    }
+
+    public String getLocalExporter() {
+        return localExporter;
+    }
+
+    public void setLocalExporter(String localExporter) {
+        this.localExporter = localExporter;
     }
 
     public String getMetricRelabel() {

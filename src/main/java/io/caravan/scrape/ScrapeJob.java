@@ -36,6 +36,7 @@ public final class ScrapeJob {
     private String owner;
     private HttpClient http;
     private Supplier<String> authorization;
+    private volatile Supplier<byte[]> localSource;
     private final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
     private final Map<String, String> invalidTargets = new LinkedHashMap<>();
     private volatile BiConsumer<ScrapeTarget, List<Sample>> sink;
@@ -154,6 +155,15 @@ public final class ScrapeJob {
 
     HttpClient http() {
         return http;
+    }
+
+    /** Set for a job whose targets are an in-process exporter: the body comes from it instead of HTTP. */
+    void localSource(Supplier<byte[]> source) {
+        this.localSource = source;
+    }
+
+    Supplier<byte[]> localSource() {
+        return localSource;
     }
 
     String authorization() {

@@ -118,9 +118,33 @@ final class ScrapeLoop {
         }
     }
 
+    /** A scrape's body and how to read it, from HTTP or from an in-process exporter. */
+    private record Fetched(byte[] body, String contentType) {
+    }
+
     private void scrape() {
         long startMs = System.currentTimeMillis();
         long startNs = System.nanoTime();
+        if (job.localSource() != null) {
+            scrapeLocal(startMs, startNs);
+        } else {
+            scrapeHttp(startMs, startNs);
+        }
+    }
+
+    /** An in-process exporter (the built-in node exporter): no socket, same timeout and reporting as HTTP. */
+    private void scrapeLocal(long startMs, long startNs) {
+        CompletableFuture<Fetched> call = CompletableFuture.supplyAsync(
+                () -> new Fetched(job.localSource().get(), "text/plain; version=0.0.4"), job.workers());
+        ScheduledFuture<?> timer = job.scheduler().schedule(
+                () -> call.completeExceptionally(new HttpTimeoutException("scrape timed out")), target.timeoutMs(), TimeUnit.MILLISECONDS);
+        call.whenCompleteAsync((fetched, err) -> {
+            timer.cancel(false);
+            finish(startMs, startNs, fetched, err);
+        }, job.workers());
+    }
+
+    private void scrapeHttp(long startMs, long startNs) {
         HttpRequest.Builder req = HttpRequest.newBuilder(target.url())
                 .timeout(Duration.ofMillis(target.timeoutMs()))
                 .header("Accept", ACCEPT)
@@ -142,11 +166,20 @@ final class ScrapeLoop {
         }, target.timeoutMs(), TimeUnit.MILLISECONDS);
         call.whenCompleteAsync((resp, err) -> {
             timer.cancel(false);
-            finish(startMs, startNs, resp, err);
+            Fetched fetched = null;
+            Throwable failure = err;
+            if (err == null) {
+                try {
+                    fetched = new Fetched(body(resp), resp.headers().firstValue("Content-Type").orElse(""));
+                } catch (Exception e) {
+                    failure = e;
+                }
+            }
+            finish(startMs, startNs, fetched, failure);
         }, job.workers());
     }
 
-    private void finish(long startMs, long startNs, HttpResponse<byte[]> resp, Throwable err) {
+    private void finish(long startMs, long startNs, Fetched fetched, Throwable err) {
         List<Sample> out = new ArrayList<>();
         String error = null;
         int scraped = 0;
@@ -159,9 +192,11 @@ final class ScrapeLoop {
                 }
                 long iteration = cache.beginScrape();
                 try {
-                    byte[] payload = body(resp, err);
-                    String contentType = resp.headers().firstValue("Content-Type").orElse("");
-                    ExpositionParser parser = ExpositionParser.forContentType(contentType);
+                    if (err != null) {
+                        throw unwrap(err);
+                    }
+                    byte[] payload = fetched.body();
+                    ExpositionParser parser = ExpositionParser.forContentType(fetched.contentType());
                     parser.reset(payload, 0, payload.length);
                     ExpositionParser.Entry entry;
                     while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
@@ -220,14 +255,12 @@ final class ScrapeLoop {
         job.emit(target, out);
     }
 
-    private static byte[] body(HttpResponse<byte[]> resp, Throwable err) throws Exception {
-        if (err != null) {
-            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            throw new IllegalStateException(cause);
-        }
+    private static Exception unwrap(Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        return cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+    }
+
+    private static byte[] body(HttpResponse<byte[]> resp) throws Exception {
         if (resp.statusCode() != 200) {
             throw new IOException("server returned HTTP status " + resp.statusCode() + " (expected 200)");
         }

@@ -21,6 +21,7 @@ public class ScrapeProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         endpoint.scrapeJob().configure(endpoint.settings(), endpoint.httpClient(), endpoint.bearerToken(), endpoint.getEndpointUri());
+        endpoint.scrapeJob().localSource(endpoint.localSource());
     }
 
     @Override

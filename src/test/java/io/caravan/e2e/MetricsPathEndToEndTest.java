@@ -49,6 +49,9 @@ class MetricsPathEndToEndTest {
         registry.add("DC_LABEL", () -> "e2e-dc");
         registry.add("CARAVAN_SELF_SCRAPE_INTERVAL", () -> "1s");
         registry.add("CARAVAN_SELF_SCRAPE_TIMEOUT", () -> "1s");
+        registry.add("NODE_METRICS_INTERVAL", () -> "2s");
+        registry.add("NODE_METRICS_TIMEOUT", () -> "2s");
+        registry.add("NODE_NAME", () -> "e2e-node");
         registry.add("test.steady.targets", () -> good1.address() + "," + good2.address() + "," + hung.address());
         registry.add("test.flaky.targets", flakyTarget::address);
         registry.add("test.flaky.url", flakyReceiver::url);
@@ -111,6 +114,15 @@ class MetricsPathEndToEndTest {
         eventually(() -> value("up{job=\"caravan\",cluster=\"conveyor-platform\",dc=\"e2e-dc\"}"), v -> v == 1);
         assertThat(prometheus.query("jvm_memory_used_bytes{job=\"caravan\",area=\"heap\"}").size()).isGreaterThan(0);
         assertThat(prometheus.query("caravan_remote_write_samples_sent_total{sink=\"mimir\"}").size()).isEqualTo(1);
+    }
+
+    @Test
+    void theBuiltInNodeExportersSeriesReachTheReceiver() throws Exception {
+        String sel = "{job=\"integrations/unix\",instance=\"e2e-node\",cluster=\"conveyor-platform\"}";
+        eventually(() -> value("up" + sel), v -> v == 1);
+        assertThat(prometheus.query("node_cpu_seconds_total" + sel).size()).isGreaterThan(0);
+        assertThat(prometheus.query("node_load1" + sel).size()).isEqualTo(1);
+        assertThat(prometheus.query("node_scrape_collector_success" + sel).size()).isEqualTo(11);
     }
 
     private static double value(String promql) throws Exception {

@@ -250,4 +250,34 @@ class ScrapeJobTest {
         assertThat(job.invalidTargets().values().iterator().next()).contains("__address__");
         job.stopAll();
     }
+
+    @Test
+    void anInProcessExporterIsScrapedWithoutHttpAndBoundedByTheTimeout() throws Exception {
+        ScrapeJob job = job();
+        job.localSource(() -> "# TYPE node_load1 gauge\nnode_load1 0.5\n".getBytes(StandardCharsets.UTF_8));
+        job.sync(List.of(Target.of("__address__", "node-exporter", "instance", "node-a")));
+        List<Sample> s = next();
+        assertThat(value(s, "node_load1")).isEqualTo(0.5);
+        assertThat(find(s, "node_load1").orElseThrow().labels()).isEqualTo(Labels.of("__name__", "node_load1", "job", "test", "instance", "node-a"));
+        job.stopAll();
+        emitted.clear(); // the stopped target's staleness markers
+
+        ScrapeJob hung = job();
+        hung.localSource(() -> {
+            try {
+                Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new byte[0];
+        });
+        hung.sync(List.of(Target.of("__address__", "node-exporter")));
+        List<Sample> down;
+        do {
+            down = next();
+        } while (find(down, "up").isEmpty());
+        assertThat(value(down, "up")).isZero();
+        assertThat(hung.targets().get(0).lastError()).contains("timed out");
+        hung.stopAll();
+    }
 }

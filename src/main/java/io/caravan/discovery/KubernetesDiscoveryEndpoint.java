@@ -4,6 +4,7 @@ import io.caravan.model.Durations;
 
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
+import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.Metadata;
@@ -21,7 +22,7 @@ import java.util.List;
  */
 @UriEndpoint(scheme = "k8s-discovery", title = "Kubernetes discovery", syntax = "k8s-discovery:role",
         consumerOnly = true, category = {Category.CONTAINER, Category.MONITORING})
-public class KubernetesDiscoveryEndpoint extends DefaultEndpoint {
+public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
 
     @UriPath(enums = "pod,node", description = "The Kubernetes SD role: pod or node")
     @Metadata(required = true)
@@ -55,6 +56,16 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint {
     @Override
     public Producer createProducer() {
         throw new UnsupportedOperationException("k8s-discovery:" + role.uriName() + " is a source: use it in 'from'");
+    }
+
+    /**
+     * Several pipelines read the same discovery (kubelet, cAdvisor, apiserver and etcd all start from this
+     * node), each route with its own consumer. Each consumer runs its own informer for now; with the node
+     * field selector that is one object (or this node's pods) per watch.
+     */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return true;
     }
 
     @Override

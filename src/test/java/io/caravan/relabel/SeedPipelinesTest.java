@@ -3,8 +3,6 @@ package io.caravan.relabel;
 import io.caravan.model.Labels;
 import org.junit.jupiter.api.Test;
 
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,14 +60,14 @@ class SeedPipelinesTest {
     @Test
     void podLogsKeepsRunningPodsAndNamesThem() {
         Labels in = pod().build();
-        assertThat(rules("pod_logs.yaml").apply(in)).isEqualTo(plus(in, Map.of(
+        assertThat(rules("pod-logs.yaml").apply(in)).isEqualTo(plus(in, Map.of(
                 "namespace", "shop", "pod", "checkout-7d9f8b6c4-x2x9k", "container", "checkout",
                 "node", "worker-1", "app", "checkout")));
     }
 
     @Test
     void podLogsDropsFinishedAndPendingPods() {
-        RelabelRules r = rules("pod_logs.yaml");
+        RelabelRules r = rules("pod-logs.yaml");
         for (String phase : new String[] {"Pending", "Succeeded", "Failed", "Unknown"}) {
             assertThat(r.apply(pod().set("__meta_kubernetes_pod_phase", phase).build())).as(phase).isNull();
         }
@@ -78,7 +76,7 @@ class SeedPipelinesTest {
     @Test
     void podLogsWithoutAnAppLabelHasNoApp() {
         Labels in = pod().del("__meta_kubernetes_pod_label_app_kubernetes_io_name").build();
-        Labels out = rules("pod_logs.yaml").apply(in);
+        Labels out = rules("pod-logs.yaml").apply(in);
         assertThat(out.has("app")).isFalse();
         assertThat(out.get("pod")).isEqualTo("checkout-7d9f8b6c4-x2x9k");
     }
@@ -87,14 +85,14 @@ class SeedPipelinesTest {
     void podMetricsTargetsTheAnnotatedPortAndPath() {
         Labels in = pod().set("__meta_kubernetes_pod_annotation_prometheus_io_port", "9102")
                 .set("__meta_kubernetes_pod_annotation_prometheus_io_path", "/stats/prometheus").build();
-        assertThat(rules("pod_metrics.yaml").apply(in)).isEqualTo(plus(in, Map.of(
+        assertThat(rules("pod-metrics.yaml").apply(in)).isEqualTo(plus(in, Map.of(
                 "__metrics_path__", "/stats/prometheus", "__address__", "10.244.1.17:9102",
                 "namespace", "shop", "pod", "checkout-7d9f8b6c4-x2x9k")));
     }
 
     @Test
     void podMetricsDropsPodsNotOptedIn() {
-        RelabelRules r = rules("pod_metrics.yaml");
+        RelabelRules r = rules("pod-metrics.yaml");
         assertThat(r.apply(pod().set("__meta_kubernetes_pod_annotation_prometheus_io_scrape", "false").build())).isNull();
         assertThat(r.apply(pod().set("__meta_kubernetes_pod_annotation_prometheus_io_scrape", "True").build())).isNull();
         assertThat(r.apply(pod().del("__meta_kubernetes_pod_annotation_prometheus_io_scrape").build())).isNull();
@@ -104,7 +102,7 @@ class SeedPipelinesTest {
     void podMetricsLeavesAddressAndPathAloneWithoutAnnotations() {
         Labels in = pod().del("__meta_kubernetes_pod_annotation_prometheus_io_port")
                 .del("__meta_kubernetes_pod_annotation_prometheus_io_path").build();
-        Labels out = rules("pod_metrics.yaml").apply(in);
+        Labels out = rules("pod-metrics.yaml").apply(in);
         assertThat(out.get("__address__")).isEqualTo("10.244.1.17:8080");
         assertThat(out.has("__metrics_path__")).isFalse();
     }
@@ -112,7 +110,7 @@ class SeedPipelinesTest {
     @Test
     void podMetricsLeavesAnIpv6PodAddressAlone() {
         Labels in = pod().set("__meta_kubernetes_pod_ip", "fd00::17").set("__address__", "[fd00::17]:8080").build();
-        assertThat(rules("pod_metrics.yaml").apply(in).get("__address__")).isEqualTo("[fd00::17]:8080");
+        assertThat(rules("pod-metrics.yaml").apply(in).get("__address__")).isEqualTo("[fd00::17]:8080");
     }
 
     @Test
@@ -166,12 +164,12 @@ class SeedPipelinesTest {
         RelabelRules r = rules("blackbox.yaml");
         Labels in = Labels.of("__address__", "https://shop.example.com/healthz", "module", "http_2xx", "job", "probes");
         assertThat(r.apply(in)).isEqualTo(Labels.of(
-                "__address__", "blackbox-exporter.monitoring.svc.cluster.local:9115",
+                "__address__", "blackbox-exporter-prometheus-blackbox-exporter.observability.svc.cluster.local:9115",
                 "__param_target", "https://shop.example.com/healthz", "__param_module", "http_2xx",
                 "module", "http_2xx", "job", "probes"));
         Labels noModule = Labels.of("__address__", "tcp://db:5432");
         assertThat(r.apply(noModule)).isEqualTo(Labels.of(
-                "__address__", "blackbox-exporter.monitoring.svc.cluster.local:9115", "__param_target", "tcp://db:5432"));
+                "__address__", "blackbox-exporter-prometheus-blackbox-exporter.observability.svc.cluster.local:9115", "__param_target", "tcp://db:5432"));
     }
 
     private static Labels plus(Labels in, Map<String, String> changes) {
@@ -180,11 +178,17 @@ class SeedPipelinesTest {
         return b.build();
     }
 
+    /**
+     * The shipped rule file (src/main/resources/rules/), for the agent on node worker-1: placeholders
+     * resolved as the agent resolves them, NODE_NAME=worker-1 and the rest at their defaults.
+     */
     static RelabelRules rules(String file) {
-        try {
-            Path path = Path.of(SeedPipelinesTest.class.getResource("/relabel/pipelines/" + file).toURI());
-            return RelabelRules.load(path);
-        } catch (URISyntaxException e) {
+        try (var in = SeedPipelinesTest.class.getResourceAsStream("/rules/" + file)) {
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("{{NODE_NAME:}}", "worker-1")
+                    .replaceAll("\\{\\{[A-Z_]+:([^}]*)}}", "$1");
+            return RelabelRules.parse(text, "rules/" + file);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -34,7 +34,8 @@ public final class ScrapeJob {
     private final String userAgent;
     private volatile ScrapeSettings settings;
     private String owner;
-    private HttpClient http;
+    private Supplier<HttpClient> httpFactory;
+    private volatile HttpClient http;
     private Supplier<String> authorization;
     private volatile Supplier<byte[]> localSource;
     private final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
@@ -51,14 +52,15 @@ public final class ScrapeJob {
     }
 
     /** Called by the producer endpoint that owns the job; a second endpoint configuring the same job is a config error. */
-    synchronized void configure(ScrapeSettings settings, HttpClient http, Supplier<String> authorization, String ownerUri) {
+    synchronized void configure(ScrapeSettings settings, Supplier<HttpClient> httpFactory, Supplier<String> authorization, String ownerUri) {
         if (owner != null && !owner.equals(ownerUri)) {
             throw new IllegalStateException("scrape:" + name + " is configured twice (" + owner + " and " + ownerUri
                     + "); give each job its own name");
         }
         this.owner = ownerUri;
         this.settings = settings;
-        this.http = http;
+        this.httpFactory = httpFactory;
+        this.http = null;
         this.authorization = authorization;
     }
 
@@ -153,8 +155,21 @@ public final class ScrapeJob {
         return settings;
     }
 
+    /**
+     * The job's client, built on first use: a CA file that is not there yet (no service account outside a
+     * cluster) then fails each scrape with a clear error (up=0) instead of failing the agent's start.
+     */
     HttpClient http() {
-        return http;
+        HttpClient h = http;
+        if (h == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = httpFactory.get();
+                }
+                h = http;
+            }
+        }
+        return h;
     }
 
     /** Set for a job whose targets are an in-process exporter: the body comes from it instead of HTTP. */

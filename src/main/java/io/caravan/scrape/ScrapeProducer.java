@@ -20,7 +20,7 @@ public class ScrapeProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        endpoint.scrapeJob().configure(endpoint.settings(), endpoint.httpClient(), endpoint.bearerToken(), endpoint.getEndpointUri());
+        endpoint.scrapeJob().configure(endpoint.settings(), endpoint::httpClient, endpoint.bearerToken(), endpoint.getEndpointUri());
         endpoint.scrapeJob().localSource(endpoint.localSource());
     }
 

@@ -43,6 +43,7 @@ class MetricsPathEndToEndTest {
         hung = new FakeTarget("/metrics", MetricsPathEndToEndTest::body).delay(5_000);
         flakyTarget = new FakeTarget("/metrics", MetricsPathEndToEndTest::body);
         int agentPort = PrometheusServer.freePort();
+        System.setProperty("caravan.e2e.port", Integer.toString(agentPort));
         registry.add("CARAVAN_HTTP_PORT", () -> agentPort);
         registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/*.yaml,classpath:e2e/metrics-path.yaml");
         registry.add("MIMIR_WRITE_URL", prometheus::remoteWriteUrl);
@@ -123,6 +124,25 @@ class MetricsPathEndToEndTest {
         assertThat(prometheus.query("node_cpu_seconds_total" + sel).size()).isGreaterThan(0);
         assertThat(prometheus.query("node_load1" + sel).size()).isEqualTo(1);
         assertThat(prometheus.query("node_scrape_collector_success" + sel).size()).isEqualTo(11);
+    }
+
+    @Test
+    void routesAreVisibleThroughJmxAndTheActuator() throws Exception {
+        var mbeans = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                .queryNames(new javax.management.ObjectName("org.apache.camel:type=routes,*"), null);
+        assertThat(mbeans).extracting(n -> n.getKeyProperty("name")).contains("\"sink-mimir\"", "\"self-metrics\"", "\"e2e-steady\"");
+        var http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + System.getProperty("caravan.e2e.port");
+        String routes = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/camelroutes")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(routes).contains("\"id\":\"sink-mimir\"").contains("\"status\":\"Started\"");
+        var liveness = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/health/liveness")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(liveness.statusCode()).isEqualTo(200);
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("caravan_remote_write_samples_sent_total{").contains("caravan_remote_write_queue_samples{")
+                .contains("camel_exchanges_total{");
     }
 
     private static double value(String promql) throws Exception {

@@ -85,7 +85,7 @@ class ScrapeJobTest {
         ScrapeSettings s = new ScrapeSettings("test", 300, timeoutMs, "http", "/metrics", honorLabels, true, sampleLimit,
                 1 << 20, true, Labels.EMPTY, metricRelabel);
         ScrapeJob job = new ScrapeJob("test", scheduler, workers, 0, "Caravan/test");
-        job.configure(s, HttpClient.newHttpClient(), token, "scrape:test");
+        job.configure(s, HttpClient::newHttpClient, token, "scrape:test");
         job.attach((t, samples) -> emitted.add(samples));
         return job;
     }
@@ -237,6 +237,20 @@ class ScrapeJobTest {
         next();
         next();
         assertThat(lastRequest.get("authorization")).isEqualTo("Bearer second");
+        job.stopAll();
+    }
+
+    @Test
+    void aMissingCaFileFailsEachScrapeWithItsNameNotTheAgent() throws Exception {
+        String addr = serve("a 1\n");
+        ScrapeSettings s = new ScrapeSettings("kubelet", 300, 250, "https", "/metrics", false, true, 0, 1 << 20, true, Labels.EMPTY, null);
+        ScrapeJob job = new ScrapeJob("kubelet", scheduler, workers, 0, "Caravan/test");
+        job.configure(s, () -> io.caravan.http.HttpClients.create(java.time.Duration.ofSeconds(1),
+                "/nonexistent/serviceaccount/ca.crt", false, null), null, "scrape:kubelet");
+        job.attach((t, samples) -> emitted.add(samples));
+        job.sync(List.of(Target.of("__address__", addr)));
+        assertThat(value(next(), "up")).isZero();
+        assertThat(job.targets().get(0).lastError()).contains("/nonexistent/serviceaccount/ca.crt");
         job.stopAll();
     }
 

@@ -80,6 +80,7 @@ public class CaravanApplication {
     }
 
     static void startAgent(String[] args) {
+        io.caravan.tracing.SelfTracing.install(System.getenv(), Map.of()); // before Camel takes its tracer
         SpringApplication app = new SpringApplication(CaravanApplication.class);
         app.setDefaultProperties(Map.of("camel.main.routes-include-pattern", RouteSources.includePattern(System.getenv())));
         app.run(args);

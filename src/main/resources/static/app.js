@@ -1,0 +1,197 @@
+// Caravan's UI: plain JavaScript over the agent's own JSON (/api/v1, /actuator/health). No build step, no CDN.
+'use strict';
+
+const REFRESH_MS = 3000;
+let lastCounts = {};
+let lastTime = 0;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v; else if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c ?? ''));
+  return e;
+}
+
+function svg(tag, attrs = {}, text) {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+async function json(url, options) {
+  const r = await fetch(url, options);
+  if (!r.ok && r.status !== 503) throw new Error(url + ': HTTP ' + r.status);
+  return r.json();
+}
+
+// scheme:path of an endpoint URI, the key that links a route writing to it with the route reading it
+function key(uri) {
+  return uri.replace('://', ':').split('?')[0];
+}
+
+function labelsText(m) {
+  return Object.entries(m || {}).map(([k, v]) => k + '="' + v + '"').join('\n');
+}
+
+// ---- pipeline graph
+async function drawGraph() {
+  const routes = await json('/api/v1/pipelines');
+  const now = Date.now();
+  const byFrom = {};
+  routes.forEach(r => (byFrom[key(r.from)] = byFrom[key(r.from)] || []).push(r));
+  const edges = [];
+  routes.forEach(r => r.to.forEach(t => (byFrom[key(t)] || []).forEach(d => edges.push([r.id, d.id, t]))));
+  // columns: a route fed by no other route starts at column 0, others one right of their feeder
+  const col = {};
+  const fed = new Set(edges.map(e => e[1]));
+  routes.forEach(r => { if (!fed.has(r.id)) col[r.id] = 0; });
+  for (let pass = 0; pass < routes.length; pass++) {
+    edges.forEach(([a, b]) => { if (col[a] !== undefined && (col[b] === undefined || col[b] < col[a] + 1) && col[a] < 8) col[b] = col[a] + 1; });
+  }
+  routes.forEach(r => { if (col[r.id] === undefined) col[r.id] = 0; });
+  const rows = {};
+  const pos = {};
+  const W = 250, H = 62, GX = 70, GY = 14;
+  routes.sort((a, b) => a.id.localeCompare(b.id)).forEach(r => {
+    const c = col[r.id];
+    rows[c] = (rows[c] || 0);
+    pos[r.id] = { x: 10 + c * (W + GX), y: 10 + rows[c] * (H + GY) };
+    rows[c]++;
+  });
+  const maxRows = Math.max(1, ...Object.values(rows));
+  const g = document.getElementById('graph');
+  g.innerHTML = '';
+  g.setAttribute('height', 20 + maxRows * (H + GY));
+  const defs = svg('defs');
+  const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto' });
+  marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#9aa4b8' }));
+  defs.append(marker);
+  g.append(defs);
+  edges.forEach(([a, b]) => {
+    const p = pos[a], q = pos[b];
+    const x1 = p.x + W, y1 = p.y + H / 2, x2 = q.x, y2 = q.y + H / 2;
+    g.append(svg('path', { class: 'edge', d: `M${x1},${y1} C${x1 + GX / 2},${y1} ${x2 - GX / 2},${y2} ${x2},${y2}` }));
+  });
+  const dt = lastTime ? (now - lastTime) / 1000 : 0;
+  routes.forEach(r => {
+    const p = pos[r.id];
+    const rate = dt && lastCounts[r.id] !== undefined ? ((r.exchangesTotal - lastCounts[r.id]) / dt).toFixed(2) : '…';
+    const node = svg('g', { class: 'node ' + r.status + (r.exchangesFailed > 0 ? ' failed' : ''), transform: `translate(${p.x},${p.y})`, 'data-route': r.id });
+    node.append(svg('rect', { width: W, height: H }));
+    node.append(svg('text', { x: 8, y: 16, class: 'title' }, r.id));
+    node.append(svg('text', { x: 8, y: 32 }, 'from ' + key(r.from)));
+    node.append(svg('text', { x: 8, y: 48 }, `${r.status} · ${r.exchangesTotal ?? 0} exchanges · ${rate}/s · ${r.exchangesFailed ?? 0} failed`));
+    const title = svg('title', {}, 'from ' + r.from + '\n' + r.to.map(t => 'to ' + t).join('\n') + (r.source ? '\n' + r.source : ''));
+    node.append(title);
+    g.append(node);
+    lastCounts[r.id] = r.exchangesTotal;
+  });
+  lastTime = now;
+}
+
+// ---- health
+async function drawHealth() {
+  const h = await json('/actuator/health');
+  const box = document.getElementById('health');
+  box.innerHTML = '';
+  box.append(el('h2', {}, 'Agent: ', el('span', { class: h.status }, h.status)));
+  const t = el('table', {}, el('tr', {}, el('th', {}, 'component'), el('th', {}, 'status'), el('th', {}, 'details')));
+  for (const [name, c] of Object.entries(h.components || {})) {
+    t.append(el('tr', { 'data-component': name }, el('td', {}, name), el('td', { class: c.status }, c.status),
+      el('td', { class: 'labels' }, c.details ? JSON.stringify(c.details, null, 1) : '')));
+  }
+  box.append(t);
+  const disc = await json('/api/v1/discovery');
+  if (disc.length) {
+    box.append(el('h2', {}, 'Kubernetes discovery'));
+    const d = el('table', {}, el('tr', {}, ...['endpoint', 'synced', 'targets', 'last error'].map(x => el('th', {}, x))));
+    disc.forEach(s => d.append(el('tr', {}, el('td', {}, s.endpoint), el('td', { class: s.synced ? 'UP' : 'UNKNOWN' }, String(s.synced)),
+      el('td', {}, String(s.targets)), el('td', {}, s.lastError || ''))));
+    box.append(d);
+  }
+}
+
+// ---- targets
+async function drawTargets() {
+  const jobs = await json('/api/v1/targets');
+  const box = document.getElementById('targets');
+  box.innerHTML = '';
+  jobs.sort((a, b) => a.job.localeCompare(b.job)).forEach(j => {
+    const up = j.targets.filter(t => t.state === 'UP').length;
+    box.append(el('h2', { 'data-job': j.job }, `${j.job} (${up}/${j.targets.length} up)`));
+    const t = el('table', {}, el('tr', {}, ...['endpoint', 'state', 'labels', 'last scrape', 'duration', 'samples', 'error'].map(x => el('th', {}, x))));
+    j.targets.forEach(x => t.append(el('tr', { class: 'target' },
+      el('td', {}, x.url), el('td', { class: x.state }, x.state), el('td', { class: 'labels' }, labelsText(x.labels)),
+      el('td', {}, x.lastScrapeMs ? new Date(x.lastScrapeMs).toLocaleTimeString() : '-'),
+      el('td', {}, x.lastDurationSeconds ? x.lastDurationSeconds.toFixed(3) + 's' : '-'),
+      el('td', {}, String(x.lastSamples)), el('td', {}, x.lastError || ''))));
+    for (const [labels, why] of Object.entries(j.invalidTargets || {})) {
+      t.append(el('tr', {}, el('td', {}, '(not scraped)'), el('td', { class: 'DOWN' }, 'INVALID'), el('td', { class: 'labels' }, labels),
+        el('td', {}, ''), el('td', {}, ''), el('td', {}, ''), el('td', {}, why)));
+    }
+    box.append(t);
+  });
+  if (!jobs.length) box.append(el('p', {}, 'No scrape jobs.'));
+}
+
+// ---- relabel debugger
+let relabelSteps = [];
+async function loadRelabel() {
+  relabelSteps = await json('/api/v1/relabel');
+  const sel = document.getElementById('relabel-step');
+  const current = sel.value;
+  sel.innerHTML = '';
+  relabelSteps.forEach(s => sel.append(el('option', { value: s.name }, `${s.name} (${s.ruleCount} rules, ${s.lastInput.length} targets seen)`)));
+  if (current) sel.value = current;
+  showInputs();
+}
+
+function showInputs() {
+  const name = document.getElementById('relabel-step').value;
+  const step = relabelSteps.find(s => s.name === name);
+  const ul = document.getElementById('relabel-inputs');
+  ul.innerHTML = '';
+  (step ? step.lastInput : []).forEach((labels, i) => {
+    const title = labels.__meta_kubernetes_pod_name || labels.__meta_kubernetes_node_name || labels.instance || labels.__address__;
+    ul.append(el('li', { onclick: e => { [...ul.children].forEach(c => c.classList.remove('selected')); e.currentTarget.classList.add('selected'); trace(name, i); } },
+      title + ' (' + (labels.__address__ || '') + ')'));
+  });
+}
+
+async function trace(name, index) {
+  const steps = await json(`/api/v1/relabel/${encodeURIComponent(name)}/trace?index=${index}`);
+  const box = document.getElementById('relabel-trace');
+  box.innerHTML = '';
+  const t = el('table', {}, el('tr', {}, ...['rule', 'outcome', 'config', 'labels after'].map(x => el('th', {}, x))));
+  steps.forEach(s => t.append(el('tr', {}, el('td', {}, String(s.rule)), el('td', { class: s.outcome }, s.outcome),
+    el('td', { class: 'labels' }, s.config), el('td', { class: 'labels' }, s.after ? labelsText(s.after) : '(dropped)'))));
+  box.append(t);
+}
+
+// ---- tabs and refresh
+function show(tab) {
+  document.querySelectorAll('main > section').forEach(s => (s.hidden = s.id !== 'tab-' + tab));
+  document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.tab === tab));
+}
+
+async function refresh() {
+  const tab = (location.hash || '#graph').slice(1);
+  show(tab);
+  try {
+    if (tab === 'graph') await drawGraph();
+    if (tab === 'health') await drawHealth();
+    if (tab === 'targets') await drawTargets();
+    if (tab === 'relabel' && !relabelSteps.length) await loadRelabel();
+    document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+  } catch (e) {
+    document.getElementById('updated').textContent = 'error: ' + e.message;
+  }
+}
+
+document.getElementById('relabel-step').addEventListener('change', showInputs);
+window.addEventListener('hashchange', () => { relabelSteps = []; refresh(); });
+refresh();
+setInterval(refresh, REFRESH_MS);

@@ -115,7 +115,7 @@ public class LokiProducer extends DefaultProducer {
         if (entries.isEmpty()) {
             return;
         }
-        entries = lineSize.apply(entries);
+        entries = inTimeOrder(lineSize.apply(entries));
         if (debugSink != null) {
             debugSink.accept(entries);
         } else {
@@ -126,6 +126,21 @@ public class LokiProducer extends DefaultProducer {
             l.append(entries);
         }
         metrics.in(entries.size());
+    }
+
+    /**
+     * The entries stably sorted by time when they are not already: each stream then sits in the log in
+     * time order, so wherever the sender cuts batches no stream goes backwards (Loki would refuse it).
+     */
+    static List<LogEntry> inTimeOrder(List<LogEntry> entries) {
+        for (int i = 1; i < entries.size(); i++) {
+            if (entries.get(i).timestampNanos() < entries.get(i - 1).timestampNanos()) {
+                List<LogEntry> sorted = new java.util.ArrayList<>(entries);
+                sorted.sort(java.util.Comparator.comparingLong(LogEntry::timestampNanos));
+                return sorted;
+            }
+        }
+        return entries;
     }
 
     /** What the UI shows for this sink. */

@@ -1,0 +1,132 @@
+package io.caravan.logs.process;
+
+import io.caravan.model.Labels;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * stage.cri: reads the CRI log format {@code <time> <stdout|stderr> <F|P> <content>} as Alloy does (loose:
+ * runs of spaces, an optional flag, the time taken as the first token). The line becomes the content, the
+ * time is parsed as RFC3339Nano (kept as it was when it does not parse), the {@code stream} label is set,
+ * and flags, stream, content, time go to extracted. Partial lines (P) are held per stream and joined with
+ * the next full line; past max_partial_lines held streams, everything held is flushed first. Lines that are
+ * not CRI pass unchanged.
+ */
+final class CriStage implements Stage {
+
+    private final int maxPartialLines;
+    private final long maxPartialLineSize;
+    private final boolean truncate;
+    private final Map<Labels, ProcessEntry> partial = new LinkedHashMap<>();
+
+    CriStage(StageArgs args) {
+        maxPartialLines = (int) args.number("max_partial_lines", 100);
+        maxPartialLineSize = args.bytes("max_partial_line_size");
+        truncate = args.bool("max_partial_line_size_truncate", false);
+        args.done("cri", "max_partial_lines, max_partial_line_size, max_partial_line_size_truncate");
+        if (maxPartialLines <= 0) {
+            throw new IllegalArgumentException("max_partial_lines must be greater than 0");
+        }
+    }
+
+    /** The parsed CRI header, or null when the line is not CRI. */
+    record Parsed(String time, String stream, boolean partial, String content) {
+    }
+
+    static Parsed parse(String line) {
+        int i = 0;
+        int n = line.length();
+        while (i < n && !Character.isWhitespace(line.charAt(i))) {
+            i++;
+        }
+        String time;
+        int p;
+        if (i == n) {
+            time = "";
+            p = 0;
+        } else {
+            time = line.substring(0, i);
+            p = skipSpaces(line, i);
+        }
+        String stream;
+        if (line.startsWith("stdout", p)) {
+            stream = "stdout";
+        } else if (line.startsWith("stderr", p)) {
+            stream = "stderr";
+        } else {
+            return null;
+        }
+        p = skipSpaces(line, p + 6);
+        boolean isPartial = false;
+        if (p < n) {
+            char f = line.charAt(p);
+            if (f == 'P' || f == 'F') {
+                isPartial = f == 'P';
+                p = skipSpaces(line, p + 1);
+            }
+        }
+        return new Parsed(time, stream, isPartial, line.substring(p));
+    }
+
+    private static int skipSpaces(String s, int i) {
+        while (i < s.length() && s.charAt(i) == ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    @Override
+    public synchronized void process(List<ProcessEntry> entries) {
+        List<ProcessEntry> out = new ArrayList<>(entries.size());
+        List<ProcessEntry> flushed = new ArrayList<>();
+        for (ProcessEntry e : entries) {
+            Parsed c = parse(e.line);
+            if (c == null) {
+                out.add(e);
+                continue;
+            }
+            e.extracted.put("flags", c.partial() ? "P" : "");
+            e.extracted.put("stream", c.stream());
+            e.extracted.put("content", c.content());
+            e.extracted.put("time", c.time());
+            e.line = c.content();
+            try {
+                e.timestampNanos = GoTime.parse(GoTime.RFC3339_NANO, c.time(), null);
+            } catch (IllegalArgumentException keepTime) {
+                // Alloy keeps the entry's time when the CRI time does not parse
+            }
+            e.labels.set("stream", c.stream());
+            Labels key = e.labels.build();
+            ProcessEntry prev = partial.get(key);
+            if (c.partial()) {
+                if (partial.size() >= maxPartialLines) {
+                    flushed.addAll(partial.values());
+                    partial.clear();
+                } else if (prev != null) {
+                    e.line = prev.line + e.line;
+                }
+                truncateIfAsked(e);
+                partial.put(key, e);
+                continue;
+            }
+            if (prev != null) {
+                e.line = prev.line + e.line;
+                truncateIfAsked(e);
+                partial.remove(key);
+            }
+            out.add(e);
+        }
+        entries.clear();
+        entries.addAll(flushed); // held lines go first, as in Alloy
+        entries.addAll(out);
+    }
+
+    private void truncateIfAsked(ProcessEntry e) {
+        if (truncate && maxPartialLineSize > 0 && Utf8.length(e.line) > maxPartialLineSize) {
+            e.line = e.line.substring(0, (int) Math.min(e.line.length(), maxPartialLineSize));
+        }
+    }
+}

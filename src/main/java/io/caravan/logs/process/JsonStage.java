@@ -1,0 +1,180 @@
+package io.caravan.logs.process;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.burt.jmespath.Expression;
+import io.burt.jmespath.JmesPath;
+import io.burt.jmespath.jackson.JacksonRuntime;
+import io.micrometer.core.instrument.Counter;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * stage.json: parses the line (or an extracted value) as a JSON object and stores one extracted value per
+ * JMESPath expression. As in Alloy: an expression that finds nothing stores a null (present, but no
+ * string), numbers are Go float64s, objects and arrays are stored as their compact JSON text. A line
+ * that is not a JSON object is counted and passed on, or dropped with drop_malformed.
+ * <p>
+ * Each expression is compiled once. Plain dotted paths ({@code user.username}) skip the JMESPath
+ * interpreter and walk the tree directly (same result, a few times faster); when every expression is
+ * such a path, the line is not even built into a tree: {@link JsonPathScanner} streams over it once.
+ */
+final class JsonStage extends Stage.PerEntry {
+
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JmesPath<JsonNode> JMESPATH = new JacksonRuntime();
+
+    private final String[] names;
+    private final Expression<JsonNode>[] expressions; // null where paths[i] is used
+    private final String[][] paths;                    // null where the expression is not a plain path
+    private final JsonPathScanner scanner;             // non-null when every expression is a plain path
+    private final String source;
+    private final boolean dropMalformed;
+    private final Counter malformed;
+    private final Counter dropped;
+
+    @SuppressWarnings("unchecked")
+    JsonStage(StageArgs args, StageMetrics metrics) {
+        Map<String, String> exprs = args.map("expressions", true);
+        source = args.optString("source", null);
+        dropMalformed = args.bool("drop_malformed", false);
+        args.done("json", "expressions, source, drop_malformed");
+        if (exprs.isEmpty()) {
+            throw new IllegalArgumentException("'expressions' is empty; give at least one name: JMESPath pair");
+        }
+        if (source != null && source.isEmpty()) {
+            throw new IllegalArgumentException("'source' is empty; leave it out to read the line");
+        }
+        names = exprs.keySet().toArray(new String[0]);
+        expressions = new Expression[names.length];
+        paths = new String[names.length][];
+        boolean allPlain = true;
+        for (int i = 0; i < names.length; i++) {
+            String e = exprs.get(names[i]).isEmpty() ? names[i] : exprs.get(names[i]);
+            try {
+                Expression<JsonNode> compiled = JMESPATH.compile(e); // validates even plain paths
+                paths[i] = JsonPathScanner.plainPath(e);
+                if (paths[i] == null) {
+                    expressions[i] = compiled;
+                    allPlain = false;
+                }
+            } catch (RuntimeException ex) {
+                throw new IllegalArgumentException("could not compile JMESPath expression '" + e + "' for '" + names[i] + "': " + ex.getMessage());
+            }
+        }
+        scanner = allPlain ? new JsonPathScanner(paths) : null;
+        malformed = metrics.malformedJson();
+        dropped = metrics.dropCounter("json_malformed");
+    }
+
+    @Override
+    boolean apply(ProcessEntry e) {
+        String input = e.line;
+        if (source != null) {
+            Object v = e.extracted.get(source);
+            input = v == null ? null : Extracted.asString(v);
+            if (input == null) {
+                return true;
+            }
+        }
+        boolean ok = scanner != null ? scan(input, e.extracted) : tree(input, e.extracted);
+        if (!ok) {
+            malformed.increment();
+            if (dropMalformed) {
+                dropped.increment();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean scan(String input, Map<String, Object> extracted) {
+        Object[] found = scanner.scan(input);
+        if (found == null) {
+            return false;
+        }
+        for (int i = 0; i < names.length; i++) {
+            extracted.put(names[i], found[i]);
+        }
+        return true;
+    }
+
+    private boolean tree(String input, Map<String, Object> extracted) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(input);
+        } catch (IOException | RuntimeException notJson) {
+            return false;
+        }
+        if (root == null || !root.isObject()) {
+            return false; // Go unmarshals into map[string]any: only an object will do
+        }
+        for (int i = 0; i < names.length; i++) {
+            JsonNode r;
+            if (paths[i] != null) {
+                r = root;
+                for (String step : paths[i]) {
+                    r = r.isObject() ? r.get(step) : null;
+                    if (r == null) {
+                        break;
+                    }
+                }
+            } else {
+                try {
+                    r = expressions[i].search(root);
+                } catch (RuntimeException searchFailed) {
+                    continue; // Alloy leaves the key unset when a search fails
+                }
+            }
+            extracted.put(names[i], value(r));
+        }
+        return true;
+    }
+
+    /** A JSON value as Alloy stores it in extracted. */
+    static Object value(JsonNode r) {
+        if (r == null || r.isNull() || r.isMissingNode() || r instanceof MissingNode) {
+            return Extracted.NULL;
+        }
+        if (r.isTextual()) {
+            return r.textValue();
+        }
+        if (r.isNumber()) {
+            return r.doubleValue();
+        }
+        if (r.isBoolean()) {
+            return r.booleanValue();
+        }
+        try {
+            return goJson(MAPPER.writeValueAsString(r));
+        } catch (IOException e) {
+            return Extracted.NULL;
+        }
+    }
+
+    /** Go's encoding/json escapes <, > and & (and U+2028/9) in strings; they occur in JSON text only inside strings. */
+    static String goJson(String json) {
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                StringBuilder sb = new StringBuilder(json.length() + 16).append(json, 0, i);
+                for (int j = i; j < json.length(); j++) {
+                    char d = json.charAt(j);
+                    switch (d) {
+                        case '<' -> sb.append("\\u003c");
+                        case '>' -> sb.append("\\u003e");
+                        case '&' -> sb.append("\\u0026");
+                        case '\u2028' -> sb.append("\\u2028");
+                        case '\u2029' -> sb.append("\\u2029");
+                        default -> sb.append(d);
+                    }
+                }
+                return sb.toString();
+            }
+        }
+        return json;
+    }
+}

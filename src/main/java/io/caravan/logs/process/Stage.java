@@ -1,0 +1,32 @@
+package io.caravan.logs.process;
+
+import java.util.List;
+
+/** One loki.process stage. Works on a batch in place: dropped entries leave the list, held ones too. */
+interface Stage {
+
+    void process(List<ProcessEntry> entries);
+
+    /** A stage that looks at one entry at a time; false drops it. */
+    abstract class PerEntry implements Stage {
+
+        abstract boolean apply(ProcessEntry e);
+
+        @Override
+        public final void process(List<ProcessEntry> entries) {
+            int dst = 0;
+            for (int i = 0, n = entries.size(); i < n; i++) {
+                ProcessEntry e = entries.get(i);
+                if (apply(e)) {
+                    if (dst != i) {
+                        entries.set(dst, e);
+                    }
+                    dst++;
+                }
+            }
+            if (dst < entries.size()) {
+                entries.subList(dst, entries.size()).clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.caravan.logs.process;
+
+import io.caravan.model.Labels;
+import io.caravan.model.LogEntry;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The json stage's streaming fast path must give exactly what the JMESPath tree path gives. The same
+ * expressions run twice: once as plain paths (fast path) and once with a non-plain expression added,
+ * which sends the whole stage through the tree and the JMESPath interpreter.
+ */
+class JsonPathScannerTest {
+
+    static final List<String> DOCS = List.of(
+            "{\"verb\":\"get\",\"user\":{\"username\":\"alice\",\"groups\":[\"a\",\"b\"]},\"objectRef\":{\"resource\":\"pods\"}}",
+            "{\"user\":\"plain\",\"verb\":1.5}",
+            "{\"user\":{\"username\":\"first\"},\"user\":{\"other\":1}}",
+            "{\"user\":{\"username\":\"first\"},\"user\":7}",
+            "{\"user\":null,\"verb\":true,\"responseStatus\":{\"code\":403}}",
+            "{\"user\":[{\"username\":\"x\"}],\"objectRef\":{\"resource\":{\"deep\":[1,2,{\"k\":\"<v>\"}]}}}",
+            "{\"verb\":\"a\\\"b\\u00e9\",\"n\":12345678901234567890}",
+            "{}",
+            "{\"verb\":\"x\"} trailing",
+            "[\"not an object\"]",
+            "{\"verb\": \"unterminated",
+            "  {  \"verb\" : \"spaced\" , \"objectRef\" : { \"resource\" : \"pods\" } }  ");
+
+    static final String PLAIN = "verb: verb, user: user, name: user.username, res: objectRef.resource, code: responseStatus.code, n: n";
+
+    @Test
+    void fast_path_equals_jmespath() {
+        StageRunner fast = new StageRunner("- json: {expressions: {" + PLAIN + "}}\n- match: {selector: '{x=\"y\"}', action: drop}");
+        StageRunner slow = new StageRunner("- json: {expressions: {" + PLAIN + ", forced: 'length(@)'}}");
+        for (String doc : DOCS) {
+            assertThat(extracted(fast, doc)).as(doc).isEqualTo(without(extracted(slow, doc), "forced"));
+        }
+    }
+
+    private static Map<String, Object> extracted(StageRunner r, String line) {
+        ProcessEntry e = new ProcessEntry(new LogEntry(Labels.EMPTY, 0, line));
+        Pipeline.runStages(r.pipeline.stages().subList(0, 1), new java.util.ArrayList<>(List.of(e)));
+        Map<String, Object> m = new HashMap<>(e.extracted);
+        m.replaceAll((k, v) -> v == Extracted.NULL ? "<null>" : v);
+        return m;
+    }
+
+    private static Map<String, Object> without(Map<String, Object> m, String key) {
+        m.remove(key);
+        return m;
+    }
+
+    @Test
+    void plain_paths_are_recognised() {
+        assertThat(JsonPathScanner.plainPath("user.username")).containsExactly("user", "username");
+        assertThat(JsonPathScanner.plainPath("_a.b2")).containsExactly("_a", "b2");
+        assertThat(JsonPathScanner.plainPath("items[0]")).isNull();
+        assertThat(JsonPathScanner.plainPath("\"quoted\"")).isNull();
+        assertThat(JsonPathScanner.plainPath("a..b")).isNull();
+        assertThat(JsonPathScanner.plainPath("length(@)")).isNull();
+    }
+}

@@ -1,0 +1,311 @@
+package io.caravan.loki;
+
+import io.caravan.loki.testing.LokiReceiver;
+import io.caravan.loki.testing.LokiReceiver.Answer;
+import io.caravan.model.Labels;
+import io.caravan.model.LogEntry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.caravan.loki.SinkHarness.await;
+import static io.caravan.loki.SinkHarness.entries;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The loki sink end to end against the test receiver. */
+class LokiSinkTest {
+
+    static final Labels POD = Labels.of("namespace", "shop", "pod", "web-1", "container", "web");
+
+    @TempDir
+    Path tmp;
+    LokiReceiver loki;
+
+    @BeforeEach
+    void receiver() throws Exception {
+        loki = new LokiReceiver();
+    }
+
+    @AfterEach
+    void close() {
+        loki.close();
+    }
+
+    String uri(String name, String extra) {
+        return "loki:" + name + "?url=" + loki.url() + "&spillDir=" + tmp.resolve(name) + "&batchWait=50ms&minBackoff=20ms&maxBackoff=200ms"
+                + (extra.contains("flushTimeout") ? "" : "&flushTimeout=2s") + (extra.isEmpty() ? "" : "&" + extra);
+    }
+
+    @Test
+    void batches_by_size_with_external_labels_tenant_and_headers() throws Exception {
+        try (SinkHarness h = new SinkHarness("a", uri("a", "externalLabels=cluster=conveyor,dc=&tenant=team-a&batchSize=2KB"))) {
+            for (int i = 0; i < 10; i++) {
+                h.send("a", entries(POD, i * 20, 20));
+            }
+            await("200 entries", 10_000, () -> loki.accepted().size() == 200);
+        }
+        assertThat(loki.refusals()).isEmpty();
+        assertThat(loki.requests()).as("batched by size").isGreaterThan(2).isLessThan(100);
+        assertThat(loki.accepted()).allMatch(r -> r.stream().equals("{cluster=\"conveyor\", container=\"web\", namespace=\"shop\", pod=\"web-1\"}"))
+                .allMatch(r -> "team-a".equals(r.tenant()));
+        assertThat(loki.lines()).containsExactlyElementsOf(entries(POD, 0, 200).stream().map(LogEntry::line).toList());
+        Map<String, String> headers = loki.headers().get(0);
+        assertThat(headers).containsEntry("content-type", "application/x-protobuf").containsEntry("x-scope-orgid", "team-a");
+        assertThat(headers.get("user-agent")).startsWith("Caravan/");
+    }
+
+    @Test
+    void bearer_token_is_sent_and_basic_auth_alternative() throws Exception {
+        Path token = Files.writeString(tmp.resolve("token"), "s3cret\n");
+        try (SinkHarness h = new SinkHarness("t", uri("t", "bearerTokenFile=" + token))) {
+            h.send("t", entries(POD, 0, 1));
+            await("1 entry", 5_000, () -> loki.accepted().size() == 1);
+        }
+        assertThat(loki.headers().get(0)).containsEntry("authorization", "Bearer s3cret");
+        Path pw = Files.writeString(tmp.resolve("pw"), "pa55");
+        try (SinkHarness h = new SinkHarness("b", uri("b", "basicAuthUser=alloy&basicAuthPasswordFile=" + pw))) {
+            h.send("b", entries(POD, 1, 1));
+            await("2 entries", 5_000, () -> loki.accepted().size() == 2);
+        }
+        assertThat(loki.headers().get(1).get("authorization")).isEqualTo("Basic " + java.util.Base64.getEncoder().encodeToString("alloy:pa55".getBytes()));
+    }
+
+    @Test
+    void retries_500_and_429_then_delivers_everything() throws Exception {
+        loki.script(n -> n == 1 ? Answer.status(500) : n == 2 ? Answer.retryAfter(429, 1) : Answer.OK);
+        long start = System.currentTimeMillis();
+        try (SinkHarness h = new SinkHarness("r", uri("r", ""))) {
+            h.send("r", entries(POD, 0, 50));
+            await("50 entries", 10_000, () -> loki.accepted().size() == 50);
+            assertThat(System.currentTimeMillis() - start).as("Retry-After: 1 honoured").isGreaterThanOrEqualTo(1000);
+            assertThat(h.counter("caravan_loki_entries_retried", "sink", "r")).isEqualTo(100);
+            await("sent counted", 2_000, () -> h.counter("caravan_loki_entries_sent", "sink", "r") == 50);
+        }
+        assertThat(loki.requests()).isEqualTo(3);
+    }
+
+    @Test
+    void a_400_drops_that_batch_counts_it_and_the_next_batches_go_on() throws Exception {
+        loki.script(n -> n == 1 ? Answer.status(400) : Answer.OK);
+        try (SinkHarness h = new SinkHarness("d", uri("d", ""))) {
+            h.send("d", entries(POD, 0, 10));
+            await("first batch refused", 5_000, () -> h.counter("caravan_loki_entries_dropped", "sink", "d", "reason", "http_400") == 10);
+            h.send("d", entries(POD, 10, 10));
+            await("second batch", 5_000, () -> loki.accepted().size() == 10);
+        }
+        assertThat(loki.lines()).first().isEqualTo("line 000010");
+    }
+
+    @Test
+    void an_oversized_line_is_truncated_with_a_marker_and_the_batch_goes_through() throws Exception {
+        List<LogEntry> batch = new ArrayList<>(entries(POD, 0, 3));
+        batch.add(1, new LogEntry(POD, 1_700_000_000_000_000_000L, "x".repeat(368 * 1024)));
+        try (SinkHarness h = new SinkHarness("big", uri("big", ""))) {
+            h.send("big", batch);
+            await("4 entries", 5_000, () -> loki.accepted().size() == 4);
+            assertThat(h.counter("caravan_loki_entries_truncated", "sink", "big")).isEqualTo(1);
+        }
+        assertThat(loki.refusals()).isEmpty();
+        String cut = loki.accepted().stream().map(LokiReceiver.Received::line).filter(l -> l.startsWith("xxx")).findFirst().orElseThrow();
+        assertThat(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(LokiReceiver.MAX_LINE_SIZE);
+        assertThat(cut).endsWith("[truncated by caravan: " + 368 * 1024 + " bytes]");
+    }
+
+    @Test
+    void an_oversized_line_is_dropped_by_policy_and_the_rest_delivered() throws Exception {
+        List<LogEntry> batch = new ArrayList<>(entries(POD, 0, 3));
+        batch.add(1, new LogEntry(POD, 1_700_000_000_000_000_000L, "y".repeat(300 * 1024)));
+        try (SinkHarness h = new SinkHarness("drop", uri("drop", "maxLineSizePolicy=drop"))) {
+            h.send("drop", batch);
+            await("3 entries", 5_000, () -> loki.accepted().size() == 3);
+            assertThat(h.counter("caravan_loki_entries_dropped", "sink", "drop", "reason", "line_too_long")).isEqualTo(1);
+        }
+        assertThat(loki.refusals()).isEmpty();
+    }
+
+    @Test
+    void each_stream_is_sent_in_time_order_within_and_across_batches() throws Exception {
+        Labels other = Labels.of("pod", "web-2");
+        try (SinkHarness h = new SinkHarness("o", uri("o", "batchSize=300B"))) {
+            for (int round = 0; round < 20; round++) {
+                long base = 1_700_000_000_000_000_000L + round * 100L;
+                h.send("o", List.of(new LogEntry(POD, base + 3, "p3"), new LogEntry(other, base + 1, "o1"),
+                        new LogEntry(POD, base + 1, "p1"), new LogEntry(POD, base + 2, "p2"), new LogEntry(other, base, "o0")));
+            }
+            await("100 entries", 10_000, () -> loki.accepted().size() == 100);
+        }
+        assertThat(loki.refusals()).as("no 'entry out of order'").isEmpty();
+        Map<String, List<Long>> byStream = loki.accepted().stream().collect(Collectors.groupingBy(LokiReceiver.Received::stream,
+                Collectors.mapping(LokiReceiver.Received::timestampNanos, Collectors.toList())));
+        byStream.values().forEach(ts -> assertThat(ts).isSorted());
+    }
+
+    @Test
+    void an_outage_spills_to_disk_and_nothing_is_lost_when_the_receiver_returns() throws Exception {
+        loki.down();
+        int total = 10_000;
+        try (SinkHarness h = new SinkHarness("out", uri("out", "batchSize=4KB&segmentSize=64KB&maxSpillBytes=16MiB"))) {
+            long slowest = 0;
+            for (int i = 0; i < total; i += 50) {
+                long t0 = System.nanoTime();
+                h.send("out", entries(POD, i, 50));
+                slowest = Math.max(slowest, System.nanoTime() - t0);
+            }
+            assertThat(slowest / 1_000_000).as("appends do not wait for the receiver").isLessThan(500);
+            long segments;
+            try (var s = Files.list(tmp.resolve("out"))) {
+                segments = s.filter(p -> p.toString().endsWith(".seg")).count();
+            }
+            assertThat(segments).as("spilled over several segments").isGreaterThan(2);
+            assertThat(h.registry.find("caravan_loki_queue_entries").gauge().value()).isEqualTo(total);
+            Thread.sleep(300); // a few failed attempts
+            loki.up();
+            await("all entries after the outage", 30_000, () -> loki.accepted().size() >= total);
+            await("queue drained", 5_000, () -> h.registry.find("caravan_loki_queue_entries").gauge().value() == 0);
+        }
+        assertThat(loki.refusals()).isEmpty();
+        assertThat(loki.lines()).containsExactlyElementsOf(entries(POD, 0, total).stream().map(LogEntry::line).toList());
+        try (var s = Files.list(tmp.resolve("out"))) {
+            assertThat(s.filter(p -> p.toString().endsWith(".seg")).count()).as("acknowledged segments deleted").isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_restart_with_entries_queued_on_disk_delivers_them_with_at_most_one_batch_twice() throws Exception {
+        // the receiver takes two requests, then fails, so the stop finds some sent and the rest queued
+        loki.script(n -> n <= 2 ? Answer.OK : Answer.status(503));
+        int total = 1_000;
+        int batchEntries;
+        String opts = "batchSize=2KB&flushTimeout=300ms";
+        try (SinkHarness h = new SinkHarness("rs", uri("rs", opts))) {
+            for (int i = 0; i < total; i += 100) {
+                h.send("rs", entries(POD, i, 100));
+            }
+            await("two batches", 5_000, () -> loki.accepted().size() > 0 && loki.requests() >= 3);
+            batchEntries = loki.accepted().size() / 2;
+        }
+        int before = loki.accepted().size();
+        assertThat(before).isLessThan(total);
+        loki.script(n -> Answer.OK);
+        try (SinkHarness h = new SinkHarness("rs", uri("rs", opts))) {
+            await("everything after the restart", 10_000, () -> new HashSet<>(loki.lines()).size() == total);
+        }
+        assertThat(loki.decodedEntries() - total).as("duplicates").isLessThanOrEqualTo(batchEntries + 1);
+        assertThat(loki.refusals()).isEmpty();
+    }
+
+    @Test
+    void a_hanging_endpoint_does_not_slow_the_other() throws Exception {
+        try (LokiReceiver hung = new LokiReceiver()) {
+            hung.script(n -> Answer.HANG);
+            String healthy = uri("healthy", "");
+            String stuck = "loki:stuck?url=" + hung.url() + "&spillDir=" + tmp.resolve("stuck") + "&batchWait=50ms&timeout=30s&flushTimeout=100ms";
+            try (SinkHarness h = new SinkHarness("healthy", healthy, "stuck", stuck)) {
+                h.ctx.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:both").multicast().to("direct:stuck", "direct:healthy");
+                    }
+                });
+                h.send("both", entries(POD, 0, 10)); // the stuck sink now has a request hanging
+                await("first entries", 5_000, () -> loki.accepted().size() == 10);
+                long worstCall = 0;
+                long t0 = System.nanoTime();
+                for (int i = 1; i <= 20; i++) {
+                    long c0 = System.nanoTime();
+                    h.send("both", entries(POD, i * 10, 10));
+                    worstCall = Math.max(worstCall, System.nanoTime() - c0);
+                }
+                await("healthy delivery", 5_000, () -> loki.accepted().size() == 210);
+                long deliveryMs = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(worstCall / 1_000_000).as("route call while one sink hangs").isLessThan(200);
+                assertThat(deliveryMs).as("healthy sink delivery while the other hangs").isLessThan(2_000);
+                assertThat(hung.requests()).isEqualTo(1);
+                hung.releaseHung();
+            }
+        }
+    }
+
+    @Test
+    void a_damaged_record_is_skipped_counted_and_the_rest_delivered() throws Exception {
+        loki.down();
+        String opts = "flushTimeout=50ms";
+        try (SinkHarness h = new SinkHarness("c", uri("c", opts))) {
+            for (int i = 0; i < 10; i++) {
+                h.send("c", entries(POD, i * 10, 10)); // one record per call
+            }
+        }
+        Path seg;
+        try (var s = Files.list(tmp.resolve("c"))) {
+            seg = s.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(seg);
+        int recordSize = bytes.length / 10;
+        bytes[recordSize * 4 + SpillLog.HEADER + 20] ^= 0x5A; // inside the payload of the 5th record
+        Files.write(seg, bytes);
+        loki.up();
+        try (SinkHarness h = new SinkHarness("c", uri("c", opts))) {
+            await("the other 90 entries", 10_000, () -> loki.accepted().size() == 90);
+            assertThat(h.counter("caravan_loki_spill_corrupt_bytes", "sink", "c")).isEqualTo(recordSize);
+        }
+        List<String> want = new ArrayList<>(entries(POD, 0, 100).stream().map(LogEntry::line).toList());
+        want.removeAll(entries(POD, 40, 10).stream().map(LogEntry::line).toList());
+        assertThat(loki.lines()).containsExactlyElementsOf(want);
+    }
+
+    @Test
+    void a_full_spill_directory_drops_the_oldest_first_and_counts_them() throws Exception {
+        loki.down();
+        try (SinkHarness h = new SinkHarness("full", uri("full", "maxSpillBytes=1MiB&segmentSize=64KB"))) {
+            String pad = "p".repeat(1000);
+            for (int i = 0; i < 2_000; i += 10) {
+                List<LogEntry> b = new ArrayList<>();
+                for (LogEntry e : entries(POD, i, 10)) {
+                    b.add(e.withLine(e.line() + " " + pad));
+                }
+                h.send("full", b);
+            }
+            assertThat(h.registry.find("caravan_loki_spill_bytes").gauge().value()).isLessThanOrEqualTo(1024 * 1024 + 64 * 1024);
+            double dropped = h.counter("caravan_loki_entries_dropped", "sink", "full", "reason", "spill_full");
+            assertThat(dropped).isGreaterThan(500); // the sender's in-flight batch (up to 1MiB) is not lost, it waits in memory
+            loki.up();
+            await("what was kept", 20_000, () -> loki.accepted().size() == 2_000 - (int) dropped);
+        }
+        assertThat(loki.lines().get(loki.lines().size() - 1)).startsWith("line 001999");
+        // what was lost is one run of the oldest entries that were still on disk, never the newest
+        List<String> kept = loki.lines();
+        List<String> all = entries(POD, 0, 2_000).stream().map(LogEntry::line).toList();
+        List<String> lost = all.stream().filter(l -> kept.stream().noneMatch(k -> k.startsWith(l))).toList();
+        int firstLost = all.indexOf(lost.get(0));
+        assertThat(all.subList(firstLost, firstLost + lost.size())).isEqualTo(lost);
+    }
+
+    @Test
+    void without_url_entries_go_to_the_debug_sink_and_status_reports_it() throws Exception {
+        try (SinkHarness h = new SinkHarness("dbg", "loki:dbg?externalLabels=cluster=x&debugMaxEntries=5")) {
+            h.send("dbg", entries(POD, 0, 8));
+            LokiDebugSink d = LokiDebugSink.get("dbg");
+            assertThat(d.received()).isEqualTo(8);
+            assertThat(d.snapshot()).hasSize(5).allMatch(e -> "x".equals(e.labels().get("cluster")));
+            LokiComponent c = h.ctx.getComponent("loki", LokiComponent.class);
+            assertThat(c.status()).extracting(LokiStatus::state).containsExactly("debug");
+        }
+    }
+
+    @Test
+    void bad_options_fail_at_start_with_the_sink_name() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SinkHarness("x", "loki:x?url=ftp://a&spillDir=" + tmp))
+                .hasStackTraceContaining("loki:x url must start with http");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SinkHarness("y", "loki:y?url=http://a&maxLineSizePolicy=cut&spillDir=" + tmp))
+                .hasStackTraceContaining("maxLineSizePolicy must be truncate or drop");
+    }
+}

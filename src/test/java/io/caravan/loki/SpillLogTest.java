@@ -1,0 +1,119 @@
+package io.caravan.loki;
+
+import io.caravan.model.Labels;
+import io.caravan.model.LogEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The disk queue on its own: order, acknowledgement across restarts, locking, and a real kill -9. */
+class SpillLogTest {
+
+    static final SpillLog.Events NO_EVENTS = new SpillLog.Events() {
+        @Override
+        public void dropped(String reason, long entries) {
+        }
+
+        @Override
+        public void corrupt(long bytes) {
+        }
+    };
+
+    static final Labels L = Labels.of("app", "x");
+
+    static List<LogEntry> batch(int from, int n) {
+        List<LogEntry> out = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            out.add(new LogEntry(L, i, "entry " + i));
+        }
+        return out;
+    }
+
+    static List<String> readAll(SpillLog log) throws Exception {
+        List<String> out = new ArrayList<>();
+        LogEntry e;
+        while ((e = log.peek()) != null) {
+            out.add(e.line());
+            log.advance();
+        }
+        return out;
+    }
+
+    @Test
+    void resumes_at_the_acknowledged_entry_inside_a_record_after_a_restart(@TempDir Path dir) throws Exception {
+        try (SpillLog log = new SpillLog("t", dir, 1 << 20, 1 << 24, 1000, NO_EVENTS)) {
+            log.append(batch(0, 10));
+            log.append(batch(10, 10));
+            for (int i = 0; i < 13; i++) {
+                log.peek();
+                log.advance();
+            }
+            log.ack(log.position(), 13);
+            assertThat(log.pendingEntries()).isEqualTo(7);
+        }
+        try (SpillLog log = new SpillLog("t", dir, 1 << 20, 1 << 24, 1000, NO_EVENTS)) {
+            assertThat(log.pendingEntries()).isEqualTo(7);
+            assertThat(readAll(log)).containsExactly("entry 13", "entry 14", "entry 15", "entry 16", "entry 17", "entry 18", "entry 19");
+        }
+    }
+
+    @Test
+    void rolls_segments_and_deletes_them_once_acknowledged(@TempDir Path dir) throws Exception {
+        try (SpillLog log = new SpillLog("t", dir, 64 * 1024, 1 << 24, 0, NO_EVENTS)) {
+            for (int i = 0; i < 20_000; i += 100) {
+                log.append(batch(i, 100));
+            }
+            assertThat(log.segmentCount()).isGreaterThan(2);
+            List<String> lines = readAll(log);
+            assertThat(lines).hasSize(20_000).startsWith("entry 0").endsWith("entry 19999");
+            log.ack(log.position(), 20_000);
+            assertThat(log.segmentCount()).isEqualTo(1);
+            assertThat(log.pendingEntries()).isZero();
+        }
+    }
+
+    @Test
+    void one_directory_serves_one_log(@TempDir Path dir) throws Exception {
+        try (SpillLog log = new SpillLog("a", dir, 1 << 20, 1 << 24, 1000, NO_EVENTS)) {
+            assertThatThrownBy(() -> new SpillLog("b", dir, 1 << 20, 1 << 24, 1000, NO_EVENTS))
+                    .hasMessageContaining("is in use by another loki endpoint");
+        }
+    }
+
+    @Test
+    void every_append_that_returned_survives_kill_9(@TempDir Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SpillAppender.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        int acknowledged = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("ok ")) {
+                    acknowledged = Integer.parseInt(line.substring(3));
+                    if (acknowledged >= 300) {
+                        child.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no fsync
+                        break;
+                    }
+                }
+            }
+        }
+        child.waitFor();
+        assertThat(acknowledged).as("child output").isGreaterThanOrEqualTo(300);
+        try (SpillLog log = new SpillLog("after", dir, 64 * 1024, 64L << 20, 1000, NO_EVENTS)) {
+            List<String> lines = readAll(log);
+            assertThat(lines.size()).isGreaterThanOrEqualTo((acknowledged + 1) * 10);
+            for (int i = 0; i < lines.size(); i++) {
+                assertThat(lines.get(i)).isEqualTo("entry " + i);
+            }
+        }
+    }
+}

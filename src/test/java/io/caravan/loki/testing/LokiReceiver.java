@@ -1,0 +1,301 @@
+package io.caravan.loki.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.regex.Pattern;
+
+/**
+ * A Loki push endpoint on 127.0.0.1 for tests: decodes the real protobuf + snappy, and validates as
+ * Loki's distributor and ingester do with default limits: line size 256KB, label names
+ * [a-zA-Z_][a-zA-Z0-9_]*, label name length 1024 and value length 2048, at most 15 labels, and per
+ * stream no entry older than the newest already accepted (an exact duplicate is ignored silently).
+ * Valid entries of a request are kept even when others are refused; the answer is then 400 with Loki's
+ * kind of message. A script can make request n answer with another status, hang, or the whole server
+ * can go down and come up again on the same port.
+ */
+public final class LokiReceiver implements AutoCloseable {
+
+    public static final int MAX_LINE_SIZE = 256 * 1024;
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    /** What request n gets: a status (with headers), or hang until released. */
+    public record Answer(int status, Map<String, String> headers, boolean hang) {
+        public static final Answer OK = new Answer(204, Map.of(), false);
+        public static final Answer HANG = new Answer(0, Map.of(), true);
+
+        public static Answer status(int status) {
+            return new Answer(status, Map.of(), false);
+        }
+
+        public static Answer retryAfter(int status, int seconds) {
+            return new Answer(status, Map.of("Retry-After", Integer.toString(seconds)), false);
+        }
+    }
+
+    /** One accepted entry, with its stream and the tenant of its request. */
+    public record Received(String stream, long timestampNanos, String line, Map<String, String> metadata, String tenant) {
+    }
+
+    private final int port;
+    private volatile HttpServer server;
+    private volatile IntFunction<Answer> script = n -> Answer.OK;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger decodedEntries = new AtomicInteger();
+    private final List<Received> accepted = new CopyOnWriteArrayList<>();
+    private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
+    private final List<String> refusals = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> newest = new HashMap<>();
+    private final Map<String, String> newestLine = new HashMap<>();
+    private volatile CountDownLatch release = new CountDownLatch(1);
+
+    public LokiReceiver() throws IOException {
+        server = start(0);
+        port = server.getAddress().getPort();
+    }
+
+    private HttpServer start(int onPort) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 0);
+        s.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "loki-receiver");
+            t.setDaemon(true);
+            return t;
+        }));
+        s.createContext("/loki/api/v1/push", this::handle);
+        s.start();
+        return s;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port + "/loki/api/v1/push";
+    }
+
+    public void script(IntFunction<Answer> script) {
+        this.script = script;
+    }
+
+    /** Stops listening: connections are refused, as when Loki is down. */
+    public synchronized void down() {
+        release.countDown();
+        server.stop(0);
+    }
+
+    public synchronized void up() throws IOException {
+        release = new CountDownLatch(1);
+        server = start(port);
+    }
+
+    /** Lets hanging requests go (they then answer 503). */
+    public void releaseHung() {
+        release.countDown();
+        release = new CountDownLatch(1);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] body = in.readAllBytes();
+            int n = requests.incrementAndGet();
+            Map<String, String> h = new HashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(), v.get(0)));
+            headers.add(h);
+            Answer a = script.apply(n);
+            if (a.hang()) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                reply(ex, 503, "released");
+                return;
+            }
+            if (a.status() / 100 != 2) {
+                a.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+                reply(ex, a.status(), "scripted " + a.status());
+                return;
+            }
+            if (!"application/x-protobuf".equals(h.get("content-type"))) {
+                reply(ex, 415, "unsupported content type " + h.get("content-type"));
+                return;
+            }
+            List<LokiPushDecoder.Stream> streams;
+            try {
+                streams = LokiPushDecoder.decode(body);
+            } catch (IOException | RuntimeException e) {
+                reply(ex, 400, "error parsing push request: " + e.getMessage());
+                return;
+            }
+            streams.forEach(st -> decodedEntries.addAndGet(st.entries().size()));
+            String errors = validateAndKeep(streams, h.get("x-scope-orgid"));
+            if (!errors.isEmpty()) {
+                refusals.add(errors);
+                reply(ex, 400, errors);
+            } else {
+                reply(ex, a.status(), "");
+            }
+        } catch (RuntimeException e) {
+            reply(ex, 500, e.toString());
+        } finally {
+            ex.close();
+        }
+    }
+
+    private synchronized String validateAndKeep(List<LokiPushDecoder.Stream> streams, String tenant) {
+        StringBuilder errors = new StringBuilder();
+        for (LokiPushDecoder.Stream s : streams) {
+            String labelError = validateLabels(s.labels());
+            if (labelError != null) {
+                errors.append(labelError).append('\n');
+                continue;
+            }
+            String key = (tenant == null ? "" : tenant) + s.labels();
+            for (LokiPushDecoder.Entry e : s.entries()) {
+                int bytes = e.line().getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > MAX_LINE_SIZE) {
+                    errors.append("Max entry size '").append(MAX_LINE_SIZE).append("' bytes exceeded for stream '")
+                            .append(s.labels()).append("' while adding an entry with length '").append(bytes).append("' bytes\n");
+                    continue;
+                }
+                Long last = newest.get(key);
+                if (last != null && e.timestampNanos() < last) {
+                    errors.append("entry with timestamp ").append(e.timestampNanos()).append(" ignored, reason: 'entry out of order' for stream: ")
+                            .append(s.labels()).append('\n');
+                    continue;
+                }
+                if (last != null && e.timestampNanos() == last && e.line().equals(newestLine.get(key))) {
+                    continue; // Loki ignores an exact duplicate
+                }
+                newest.put(key, e.timestampNanos());
+                newestLine.put(key, e.line());
+                accepted.add(new Received(s.labels(), e.timestampNanos(), e.line(), e.metadata(), tenant));
+            }
+        }
+        return errors.toString().strip();
+    }
+
+    /** Parses {a="b", c="d"} as Loki's LogQL parser does, and applies Loki's label limits. */
+    static String validateLabels(String text) {
+        Map<String, String> labels = parseLabels(text);
+        if (labels == null) {
+            return "error parsing labels '" + text + "'";
+        }
+        if (labels.isEmpty()) {
+            return "error at least one label pair is required per stream";
+        }
+        if (labels.size() > 15) {
+            return "stream '" + text + "' has " + labels.size() + " label names; limit 15";
+        }
+        for (Map.Entry<String, String> l : labels.entrySet()) {
+            if (!LABEL_NAME.matcher(l.getKey()).matches()) {
+                return "error at least one label pair is required per stream: invalid label name '" + l.getKey() + "'";
+            }
+            if (l.getKey().length() > 1024) {
+                return "stream '" + text + "' has label name too long";
+            }
+            if (l.getValue().length() > 2048) {
+                return "stream '" + text + "' has label value too long: '" + l.getValue().substring(0, 32) + "...'";
+            }
+        }
+        return null;
+    }
+
+    static Map<String, String> parseLabels(String s) {
+        Map<String, String> out = new LinkedHashMap<>();
+        int i = 0;
+        if (!s.startsWith("{") || !s.endsWith("}")) {
+            return null;
+        }
+        i = 1;
+        while (i < s.length() - 1) {
+            while (s.charAt(i) == ' ' || s.charAt(i) == ',') {
+                i++;
+            }
+            int eq = s.indexOf('=', i);
+            if (eq < 0 || s.charAt(eq + 1) != '"') {
+                return null;
+            }
+            String name = s.substring(i, eq);
+            StringBuilder v = new StringBuilder();
+            int j = eq + 2;
+            while (j < s.length() && s.charAt(j) != '"') {
+                char c = s.charAt(j++);
+                if (c == '\\') {
+                    char e = s.charAt(j++);
+                    switch (e) {
+                        case 'n' -> v.append('\n');
+                        case 't' -> v.append('\t');
+                        case 'r' -> v.append('\r');
+                        case 'x' -> {
+                            v.append((char) Integer.parseInt(s.substring(j, j + 2), 16));
+                            j += 2;
+                        }
+                        default -> v.append(e);
+                    }
+                } else {
+                    v.append(c);
+                }
+            }
+            if (j >= s.length()) {
+                return null;
+            }
+            out.put(name, v.toString());
+            i = j + 1;
+        }
+        return out;
+    }
+
+    private static void reply(HttpExchange ex, int status, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+        if (b.length > 0) {
+            ex.getResponseBody().write(b);
+        }
+    }
+
+    public List<Received> accepted() {
+        return new ArrayList<>(accepted);
+    }
+
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        accepted.forEach(r -> out.add(r.line()));
+        return out;
+    }
+
+    /** Entries in every decoded request, duplicates included. */
+    public int decodedEntries() {
+        return decodedEntries.get();
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    public List<Map<String, String>> headers() {
+        return new ArrayList<>(headers);
+    }
+
+    public List<String> refusals() {
+        return new ArrayList<>(refusals);
+    }
+
+    @Override
+    public void close() {
+        release.countDown();
+        server.stop(0);
+    }
+}

@@ -62,6 +62,9 @@ public class LokiEndpoint extends DefaultEndpoint {
     private String flushTimeout = "5s";
     @UriParam(defaultValue = "1000", description = "Entries the debug sink keeps when no url is set")
     private int debugMaxEntries = 1000;
+    @UriParam(defaultValue = "debug", enums = "debug,off",
+            description = "What an empty url means: debug = keep the latest entries in the local debug sink; off = this sink is switched off")
+    private String whenNoUrl = "debug";
 
     public LokiEndpoint(String uri, LokiComponent component, String name) {
         super(uri, component);
@@ -364,6 +367,17 @@ public class LokiEndpoint extends DefaultEndpoint {
 
     public int getDebugMaxEntries() {
         return debugMaxEntries;
+    }
+
+    public String getWhenNoUrl() {
+        return whenNoUrl;
+    }
+
+    public void setWhenNoUrl(String whenNoUrl) {
+        if (!"debug".equals(whenNoUrl) && !"off".equals(whenNoUrl)) {
+            throw new IllegalArgumentException("loki:" + getName() + " whenNoUrl must be debug or off, got '" + whenNoUrl + "'");
+        }
+        this.whenNoUrl = whenNoUrl;
     }
 
     public void setDebugMaxEntries(int debugMaxEntries) {

@@ -38,6 +38,8 @@ public class LokiProducer extends DefaultProducer {
     private ExecutorService executor;
     private String redactedUrl = "";
 
+    private boolean off; // no url and whenNoUrl=off: e.g. loki-remote before the DR DC exists
+
     public LokiProducer(LokiEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
@@ -50,6 +52,11 @@ public class LokiProducer extends DefaultProducer {
         Labels external = endpoint.parsedExternalLabels();
         metrics = new LokiMetrics(meterRegistry(), name);
         lineSize = new LineSizePolicy(endpoint.lineSizeBytes(), LineSizePolicy.parse(endpoint.getMaxLineSizePolicy()), metrics);
+        if (endpoint.getUrl().isEmpty() && "off".equals(endpoint.getWhenNoUrl())) {
+            off = true;
+            LOG.info("loki {}: no url set, this sink is off", name);
+            return;
+        }
         if (endpoint.getUrl().isEmpty()) {
             debugSink = LokiDebugSink.register(name, external, endpoint.getDebugMaxEntries());
             endpoint.getComponent().register(name, this::status);
@@ -112,7 +119,7 @@ public class LokiProducer extends DefaultProducer {
         } else {
             throw new InvalidPayloadException(exchange, List.class);
         }
-        if (entries.isEmpty()) {
+        if (entries.isEmpty() || off) {
             return;
         }
         entries = inTimeOrder(lineSize.apply(entries));

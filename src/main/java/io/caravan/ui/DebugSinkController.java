@@ -1,6 +1,8 @@
 package io.caravan.ui;
 
+import io.caravan.loki.LokiDebugSink;
 import io.caravan.model.Labels;
+import io.caravan.model.LogEntry;
 import io.caravan.model.Sample;
 import io.caravan.remotewrite.DebugSink;
 import io.caravan.remotewrite.DebugSinks;
@@ -27,12 +29,19 @@ public class DebugSinkController {
             sb.append(String.format(Locale.ROOT, "%s\tseries=%d\treceived=%d\tbatches=%d\tnot_kept=%d\t/debug/sinks/%s%n",
                     s.name(), s.snapshot().size(), s.received(), s.batches(), s.overflow(), s.name()));
         }
+        for (LokiDebugSink s : LokiDebugSink.all()) {
+            sb.append(String.format(Locale.ROOT, "%s\tlatest_entries=%d\treceived=%d\t/debug/sinks/%s%n",
+                    s.name(), s.snapshot().size(), s.received(), s.name()));
+        }
         return sb.toString();
     }
 
     @GetMapping(value = "/debug/sinks/{name}", produces = "text/plain;version=0.0.4;charset=utf-8")
     public String sink(@PathVariable String name) {
         DebugSink sink = DebugSinks.get(name);
+        if (sink == null && LokiDebugSink.get(name) != null) {
+            return logLines(LokiDebugSink.get(name));
+        }
         if (sink == null) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no debug sink named '" + name
                     + "' (a sink uses the debug sink only when it has no receiver URL); see /debug/sinks");
@@ -51,6 +60,17 @@ public class DebugSinkController {
                 sb.append(rest.replace(", ", ","));
             }
             sb.append(' ').append(formatValue(s.value())).append(' ').append(s.timestampMs()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A Loki debug sink's latest entries: time, stream labels, line. */
+    private static String logLines(LokiDebugSink sink) {
+        StringBuilder sb = new StringBuilder(64 * 1024);
+        sb.append("# sink ").append(sink.name()).append(": latest entries; ").append(sink.received()).append(" received\n");
+        for (LogEntry e : sink.snapshot()) {
+            sb.append(java.time.Instant.ofEpochSecond(0, e.timestampNanos())).append(' ').append(e.labels()).append(' ')
+                    .append(e.line()).append('\n');
         }
         return sb.toString();
     }

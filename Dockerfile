@@ -6,8 +6,8 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
 COPY pom.xml ./
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q dependency:go-offline || true
 COPY src ./src
+# The Maven repository lives in a BuildKit cache mount: dependencies are downloaded once per builder.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
 RUN java -Djarmode=tools -jar target/caravan.jar extract --layers --destination /extracted
 

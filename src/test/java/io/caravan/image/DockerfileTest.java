@@ -1,0 +1,231 @@
+package io.caravan.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What can be checked of the image without Docker: the Dockerfile's stages, user, entrypoint and ports, and,
+ * when {@code target/caravan.jar} exists (after {@code mvn package}), that its layers are the ones the
+ * Dockerfile copies and that the extracted layout starts.
+ */
+class DockerfileTest {
+
+    static final Path DOCKERFILE = Path.of("Dockerfile");
+    static final Path JAR = Path.of("target/caravan.jar");
+    static final List<String> LAYERS = List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+    static final Pattern LAYER_COPY = Pattern.compile("--from=build\\s+/extracted/([\\w-]+)/\\s+\\./");
+
+    /** One instruction: keyword and arguments, continuation lines joined, comments dropped. */
+    record Instruction(String keyword, String args, int stage) {}
+
+    static List<Instruction> instructions() throws IOException {
+        List<Instruction> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int stage = -1;
+        for (String line : Files.readAllLines(DOCKERFILE, StandardCharsets.UTF_8)) {
+            String t = line.strip();
+            if (t.startsWith("#") || (t.isEmpty() && cur.isEmpty())) {
+                continue;
+            }
+            if (t.endsWith("\\")) {
+                cur.append(t, 0, t.length() - 1).append(' ');
+                continue;
+            }
+            cur.append(t);
+            String full = cur.toString().strip();
+            cur.setLength(0);
+            if (full.isEmpty()) {
+                continue;
+            }
+            String[] kv = full.split("\\s+", 2);
+            String kw = kv[0].toUpperCase();
+            if (kw.equals("FROM")) {
+                stage++;
+            }
+            out.add(new Instruction(kw, kv.length > 1 ? kv[1].strip() : "", stage));
+        }
+        return out;
+    }
+
+    static List<Instruction> of(List<Instruction> all, String keyword, int stage) {
+        return all.stream().filter(i -> i.keyword().equals(keyword) && (stage < 0 || i.stage() == stage)).toList();
+    }
+
+    static int lastStage(List<Instruction> all) {
+        return all.get(all.size() - 1).stage();
+    }
+
+    static List<String> entrypoint(List<Instruction> all) throws IOException {
+        List<Instruction> eps = of(all, "ENTRYPOINT", lastStage(all));
+        assertThat(eps).hasSize(1);
+        JsonNode arr = new ObjectMapper().readTree(eps.get(0).args());
+        assertThat(arr.isArray()).as("exec form: ENTRYPOINT [\"java\", ...]").isTrue();
+        List<String> out = new ArrayList<>();
+        arr.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    static List<String> layerCopies(List<Instruction> all) {
+        List<String> out = new ArrayList<>();
+        for (Instruction i : of(all, "COPY", lastStage(all))) {
+            Matcher m = LAYER_COPY.matcher(i.args());
+            if (m.find()) {
+                out.add(m.group(1));
+            }
+        }
+        return out;
+    }
+
+    static String workdir(List<Instruction> all) {
+        List<Instruction> w = of(all, "WORKDIR", lastStage(all));
+        return w.get(w.size() - 1).args();
+    }
+
+    @Test
+    void buildStageIsMavenOnTemurin17AndPackagesTheJar() throws IOException {
+        List<Instruction> all = instructions();
+        List<Instruction> froms = of(all, "FROM", -1);
+        assertThat(froms).hasSize(2);
+        assertThat(froms.get(0).args()).isEqualTo("maven:3.9-eclipse-temurin-17 AS build");
+        List<String> runs = of(all, "RUN", 0).stream().map(Instruction::args).toList();
+        assertThat(runs).anyMatch(r -> r.contains("mvn -B -q package -DskipTests"));
+        assertThat(runs).anyMatch(r -> r.contains("-Djarmode=tools -jar target/caravan.jar extract --layers"));
+        // What the build stage copies from the context exists in the repository.
+        for (Instruction c : of(all, "COPY", 0)) {
+            String src = c.args().split("\\s+")[0];
+            assertThat(Path.of(src)).as("COPY %s", src).exists();
+        }
+    }
+
+    @Test
+    void runtimeIsTemurin17JreAsNonRootUser473() throws IOException {
+        List<Instruction> all = instructions();
+        int last = lastStage(all);
+        assertThat(of(all, "FROM", last).get(0).args()).isEqualTo("eclipse-temurin:17-jre");
+        String runs = String.join("\n", of(all, "RUN", last).stream().map(Instruction::args).toList());
+        assertThat(runs).containsPattern("groupadd\\b.*--gid 473").containsPattern("useradd\\b.*--uid 473 --gid 473");
+
+        List<Instruction> users = of(all, "USER", last);
+        assertThat(users).isNotEmpty();
+        assertThat(users.get(users.size() - 1).args()).isEqualTo("473:473");
+        // USER comes after every RUN of the stage: nothing runs as root afterwards.
+        int userAt = all.lastIndexOf(users.get(users.size() - 1));
+        assertThat(all.subList(userAt, all.size())).noneMatch(i -> i.keyword().equals("RUN"));
+
+        assertThat(of(all, "EXPOSE", last)).extracting(Instruction::args).containsExactly("12345");
+        assertThat(of(all, "HEALTHCHECK", -1)).as("Kubernetes probes do the health checks").isEmpty();
+    }
+
+    @Test
+    void entrypointRunsJavaOnTheJarAndTheHeapFollowsTheLimit() throws IOException {
+        List<Instruction> all = instructions();
+        List<String> ep = entrypoint(all);
+        assertThat(ep.get(0)).isEqualTo("java");
+        int jarAt = ep.indexOf("-jar");
+        assertThat(jarAt).isPositive();
+        assertThat(ep.get(jarAt + 1)).isEqualTo(workdir(all) + "/caravan.jar");
+        // On the command line it would beat JAVA_TOOL_OPTIONS and could not be overridden.
+        assertThat(ep).noneMatch(a -> a.contains("MaxRAMPercentage"));
+        String env = String.join(" ", of(all, "ENV", lastStage(all)).stream().map(Instruction::args).toList());
+        assertThat(env).contains("JAVA_TOOL_OPTIONS=\"-XX:MaxRAMPercentage=75\"");
+    }
+
+    @Test
+    void copiesTheSpringBootLayersLeastChangedFirst() throws IOException {
+        assertThat(layerCopies(instructions())).isEqualTo(LAYERS);
+    }
+
+    @Test
+    void dockerignoreKeepsTargetAndGitOut() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(lines).anyMatch(l -> l.equals("target") || l.equals("target/"));
+        assertThat(lines).contains(".git");
+        assertThat(lines).noneMatch(l -> l.equals("src") || l.equals("src/") || l.equals("pom.xml"));
+    }
+
+    @Test
+    void imageAgreesWithTheChart() throws IOException {
+        JsonNode values = new YAMLMapper().readTree(Path.of("helm/caravan/values.yaml").toFile());
+        List<Instruction> all = instructions();
+        String user = of(all, "USER", lastStage(all)).get(0).args();
+        assertThat(user).isEqualTo(values.at("/securityContext/runAsUser").asInt() + ":"
+                + values.at("/securityContext/runAsGroup").asInt());
+        assertThat(of(all, "EXPOSE", lastStage(all)).get(0).args()).isEqualTo(values.path("port").asText());
+    }
+
+    @Test
+    void theJarHasTheLayersTheDockerfileCopiesAndTheExtractedLayoutStarts(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isRegularFile(JAR),
+                "target/caravan.jar is missing: run `mvn -B -q package -DskipTests` first to check the jar's layers");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Proc list = run(tmp, java, "-Djarmode=tools", "-jar", JAR.toAbsolutePath().toString(), "list-layers");
+        assertThat(list.exit()).as(list.out()).isZero();
+        assertThat(list.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()).isEqualTo(LAYERS);
+
+        Path extracted = tmp.resolve("extracted");
+        Proc extract = run(tmp, java, "-Djarmode=tools", "-jar", JAR.toAbsolutePath().toString(),
+                "extract", "--layers", "--destination", extracted.toString());
+        assertThat(extract.exit()).as(extract.out()).isZero();
+
+        // Replay the runtime stage's COPYs into one directory, as the image's WORKDIR.
+        List<Instruction> all = instructions();
+        Path app = tmp.resolve("app");
+        Files.createDirectories(app);
+        for (String layer : layerCopies(all)) {
+            Path from = extracted.resolve(layer);
+            assertThat(from).as("layer directory %s", layer).isDirectory();
+            copyTree(from, app);
+        }
+        List<String> ep = entrypoint(all);
+        String jarInImage = ep.get(ep.indexOf("-jar") + 1);
+        Path jar = app.resolve(Path.of(workdir(all)).relativize(Path.of(jarInImage)).toString());
+        assertThat(jar).isRegularFile();
+
+        Proc help = run(tmp, java, "-jar", jar.toString(), "help");
+        assertThat(help.exit()).as(help.out()).isZero();
+        assertThat(help.out()).contains("usage:");
+    }
+
+    record Proc(int exit, String out) {}
+
+    static Proc run(Path dir, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Proc(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}

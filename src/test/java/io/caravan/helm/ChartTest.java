@@ -352,6 +352,7 @@ class ChartTest {
         assertThat(envValue(c, "CARAVAN_LEADER_ELECTION")).isEqualTo("kubernetes");
         assertThat(envValue(c, "CLUSTER_NAME")).isEqualTo("conveyor-platform");
         assertThat(envValue(c, "CARAVAN_HTTP_PORT")).isEqualTo("12345");
+        assertThat(envValue(c, "CARAVAN_HTTP_ADDRESS")).as("probes reach the pod IP").isEqualTo("0.0.0.0");
         assertThat(envValue(c, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=75");
         // Empty values are left out, so the agent's own defaults apply.
         assertThat(env).doesNotContainKeys("MIMIR_WRITE_URL", "DC_LABEL", "OTEL_EXPORTER_OTLP_ENDPOINT");

@@ -106,6 +106,15 @@ public final class FileFollower {
         finishing = true;
     }
 
+    /** Takes back a {@link #finish()} that has not completed yet (the pod came back); false when it is too late. */
+    public synchronized boolean resume() {
+        if (done) {
+            return false;
+        }
+        finishing = false;
+        return true;
+    }
+
     public boolean isDone() {
         return done;
     }

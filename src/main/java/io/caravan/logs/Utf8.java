@@ -70,6 +70,22 @@ public final class Utf8 {
         return cut;
     }
 
+    /** Length of the bytes without an unfinished character at their end (what a cut may leave). */
+    public static int completePrefix(byte[] b, int off, int len) {
+        int j = len - 1;
+        int back = 0;
+        while (j >= 0 && back < 3 && (b[off + j] & 0xc0) == 0x80) {
+            j--;
+            back++;
+        }
+        if (j < 0) {
+            return len;
+        }
+        int lead = b[off + j] & 0xff;
+        int need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+        return len - j < need ? j : len;
+    }
+
     public static String decode(byte[] b, int off, int len) {
         return new String(b, off, len, StandardCharsets.UTF_8);
     }

@@ -147,11 +147,13 @@ public final class FileFollower {
     }
 
     private long step() throws IOException {
+        // taken before reading: an end of file seen after the request is the end of everything written before it
+        boolean finishRequested = finishing;
         if (!started && !start()) {
-            return finishIfIdle();
+            return finishIfIdle(finishRequested);
         }
         if (channel == null && !openCurrent()) {
-            return finishIfIdle();
+            return finishIfIdle(finishRequested);
         }
         List<LogEntry> out = new ArrayList<>();
         boolean atEof = read(out);
@@ -159,11 +161,11 @@ public final class FileFollower {
             return retryDelay();
         }
         commitSafe();
-        return atEof ? atEnd() : 0;
+        return atEof ? atEnd(finishRequested) : 0;
     }
 
-    private long finishIfIdle() {
-        if (finishing) {
+    private long finishIfIdle(boolean finishRequested) {
+        if (finishRequested) {
             complete();
             return -1;
         }
@@ -405,8 +407,8 @@ public final class FileFollower {
     }
 
     /** At the end of the open file: wait, switch to a new file, or start over after a truncation. */
-    private long atEnd() throws IOException {
-        if (draining || finishing) {
+    private long atEnd(boolean finishRequested) throws IOException {
+        if (draining || finishRequested) {
             // the open file is complete: a last line without a newline is a line too
             List<LogEntry> out = new ArrayList<>();
             if (partialLen > 0 || partialCut) {
@@ -417,7 +419,7 @@ public final class FileFollower {
             if (!out.isEmpty() && !deliver(out)) {
                 return retryDelay();
             }
-            if (finishing) {
+            if (finishRequested) {
                 complete();
                 return -1;
             }

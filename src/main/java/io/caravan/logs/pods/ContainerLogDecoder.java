@@ -12,7 +12,7 @@ import java.util.List;
  * timestamp, a {@code stream} label (stdout/stderr), the content without the runtime's prefix, split lines
  * joined per stream. A line in neither format is counted and passed on raw, with its read time.
  */
-final class ContainerLogDecoder implements LineDecoder {
+public final class ContainerLogDecoder implements LineDecoder {
 
     private final LogFormat format;
     private final Labels base;
@@ -22,7 +22,7 @@ final class ContainerLogDecoder implements LineDecoder {
     private final PartialJoiner outPieces;
     private final PartialJoiner errPieces;
 
-    ContainerLogDecoder(LogFormat format, Labels base, int maxLineChars, LogSourceMetrics metrics) {
+    public ContainerLogDecoder(LogFormat format, Labels base, int maxLineChars, LogSourceMetrics metrics) {
         this.format = format;
         this.base = base;
         this.stdout = base.toBuilder().set("stream", ContainerLine.STDOUT).build();

@@ -12,7 +12,7 @@ public enum LogFormat {
         }
     }
 
-    ContainerLine parse(String line) {
+    public ContainerLine parse(String line) {
         return switch (this) {
             case CRI -> CriParser.parse(line);
             case DOCKER -> DockerJsonParser.parse(line);

@@ -48,7 +48,8 @@ public final class FileFollower {
     private final LogSourceMetrics metrics;
     private final boolean startAtEnd;
 
-    private final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
+    // one read buffer per worker thread, not per file: a node has hundreds of container logs, mostly idle
+    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(READ_BUFFER));
     private final ReadClock clock = new ReadClock();
     private byte[] partial = new byte[256];
     private int partialLen;
@@ -284,6 +285,7 @@ public final class FileFollower {
     private boolean read(List<LogEntry> out) throws IOException {
         int lines = 0;
         long bytes = 0;
+        ByteBuffer buffer = BUFFERS.get();
         try {
             while (true) {
                 buffer.clear();
@@ -348,6 +350,9 @@ public final class FileFollower {
         String line = Utf8.decode(src, so, sl);
         partialLen = 0;
         partialCut = false;
+        if (partial.length > READ_BUFFER) {
+            partial = new byte[256]; // a rare long line does not keep its megabyte
+        }
         decoder.decode(line, lineStart, clock.next(), out);
     }
 

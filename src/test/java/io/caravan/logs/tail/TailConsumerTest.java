@@ -244,6 +244,23 @@ class TailConsumerTest {
         }
     }
 
+    /** Rotated while the agent was down: the rest of the old file is found by its identity and read first. */
+    @Test
+    void rotationWhileStoppedFinishesTheRenamedFileFirst() throws Exception {
+        Path f = dir.resolve("rot.log");
+        append(f, numbered(0, 3));
+        try (LogRoute r = new LogRoute(uri("rot", f, "")).start()) {
+            assertThat(r.lines(3, WAIT)).containsExactlyElementsOf(expected(0, 3));
+        }
+        append(f, numbered(3, 5));
+        Files.move(f, dir.resolve("rot.log.1"));
+        append(f, numbered(5, 7));
+        try (LogRoute r = new LogRoute(uri("rot", f, "")).start()) {
+            assertThat(r.lines(4, WAIT)).containsExactlyElementsOf(expected(3, 7));
+            r.quietFor(Duration.ofMillis(100));
+        }
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         try (var s = Files.walk(from)) {
             for (Path p : s.toList()) {

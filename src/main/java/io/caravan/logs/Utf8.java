@@ -1,5 +1,8 @@
 package io.caravan.logs;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -9,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Utf8 {
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Utf8() {
     }
 
@@ -17,6 +23,13 @@ public final class Utf8 {
         int i = off;
         int end = off + len;
         while (i < end) {
+            // ASCII runs eight bytes at a time
+            while (i + 8 <= end && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+                i += 8;
+            }
+            if (i >= end) {
+                break;
+            }
             int c = b[i] & 0xff;
             if (c < 0x80) {
                 i++;

@@ -106,6 +106,24 @@ class PodLogsFilesTest {
     }
 
     @Test
+    void dockerJsonFilesAreReadTooWithSplitLinesJoined() throws Exception {
+        Path log = logDir("legacy", "app-0", "u-9", "app").resolve("0.log");
+        append(log, "{\"log\":\"first part, \",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:00.5Z\"}",
+                "{\"log\":\"oops\\n\",\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:00.6Z\"}",
+                "{\"log\":\"second part\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:00.7Z\"}",
+                "garbage \u0000\u0001 not a log line");
+        try (LogRoute r = route()) {
+            send(r, List.of(target("legacy", "app-0", "u-9", "app", "80")));
+            List<LogEntry> got = r.entries(3, WAIT);
+            assertThat(got).extracting(LogEntry::line).containsExactly("oops", "first part, second part", "garbage \u0000\u0001 not a log line");
+            assertThat(got.get(0).labels().get("stream")).isEqualTo("stderr");
+            assertThat(got.get(1).timestampNanos()).isEqualTo(nanos("2024-01-01T00:00:00.5Z"));
+            assertThat(got.get(2).labels().has("stream")).isFalse();
+            assertThat(r.counter("caravan_logs_malformed_lines", "name", "pods")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aRemovedPodIsReadToItsEndThenForgotten() throws Exception {
         Path web = logDir("shop", "web-1", "u-1", "web").resolve("0.log");
         Path db = logDir("ops", "db-0", "u-2", "db").resolve("0.log");

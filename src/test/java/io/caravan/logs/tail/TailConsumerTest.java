@@ -380,6 +380,25 @@ class TailConsumerTest {
     }
 
     @Test
+    void aFileReplacedByADirectoryIsReportedOnceAndFollowedAgainWhenItIsBack() throws Exception {
+        Path f = dir.resolve("flip.log");
+        append(f, "before\n");
+        try (LogRoute r = new LogRoute(uri("flip", f, "")).start()) {
+            assertThat(r.lines(1, WAIT)).containsExactly("before");
+            Files.delete(f);
+            Files.createDirectory(f);
+            LogRoute.await(() -> r.counter("caravan_logs_errors", "name", "flip", "reason", "not_a_file") == 1, WAIT);
+            Thread.sleep(100);
+            assertThat(r.counter("caravan_logs_errors", "name", "flip", "reason", "not_a_file")).isEqualTo(1);
+            Files.delete(f);
+            append(f, "after\n");
+            assertThat(r.lines(1, WAIT)).containsExactly("after");
+            LogRoute.await(() -> r.camel.getComponent("tail", TailComponent.class).getStatuses().get(0).followers().get(0)
+                    .lastError() == null, WAIT);
+        }
+    }
+
+    @Test
     void hugeLinesAreCutAndInvalidUtf8IsReplacedBothCounted() throws Exception {
         Path f = dir.resolve("big.log");
         byte[] huge = new byte[5 << 20];

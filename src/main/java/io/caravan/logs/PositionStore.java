@@ -1,0 +1,193 @@
+package io.caravan.logs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The positions of one source, in one file of JSON lines (one {@link Position} per line, so a damaged line
+ * costs only its own entry). Every commit is durable when it returns: the whole set is written to a temp file,
+ * fsynced, renamed over the old one and the directory fsynced. Commits from several followers that arrive
+ * while a write is in progress share the next write (group commit), so many files do not mean many fsyncs.
+ */
+public final class PositionStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PositionStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final LogSourceMetrics metrics;
+    private final Map<String, Position> entries = new TreeMap<>();
+    private long version;
+    private final Object writeLock = new Object();
+    private long writtenVersion;
+    private volatile String lastWriteError;
+
+    private PositionStore(Path file, LogSourceMetrics metrics) {
+        this.file = file;
+        this.metrics = metrics;
+    }
+
+    /** Loads what is readable; damaged entries are counted, logged once, and left out (those sources start afresh). */
+    public static PositionStore open(Path file, LogSourceMetrics metrics) {
+        PositionStore store = new PositionStore(file, metrics);
+        store.load();
+        return store;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public synchronized Position get(String key) {
+        return entries.get(key);
+    }
+
+    public synchronized Map<String, Position> all() {
+        return new TreeMap<>(entries);
+    }
+
+    /** Stores the position and returns once it is on disk (or the write failed, which is logged and counted). */
+    public boolean commit(Position p) {
+        long v;
+        synchronized (this) {
+            entries.put(p.key(), p);
+            v = ++version;
+        }
+        return flush(v);
+    }
+
+    /** Forgets a source (its file or pod is gone for good). */
+    public boolean remove(String key) {
+        long v;
+        synchronized (this) {
+            if (entries.remove(key) == null) {
+                return true;
+            }
+            v = ++version;
+        }
+        return flush(v);
+    }
+
+    public String lastWriteError() {
+        return lastWriteError;
+    }
+
+    private boolean flush(long wanted) {
+        synchronized (writeLock) {
+            if (writtenVersion >= wanted) {
+                return lastWriteError == null; // a write that started after our change already carried it
+            }
+            List<Position> snapshot;
+            long v;
+            synchronized (this) {
+                snapshot = new ArrayList<>(entries.values());
+                v = version;
+            }
+            try {
+                write(snapshot);
+                writtenVersion = v;
+                if (lastWriteError != null) {
+                    LOG.info("positions file {} is written again", file);
+                }
+                lastWriteError = null;
+                return true;
+            } catch (IOException | RuntimeException e) {
+                if (lastWriteError == null) {
+                    LOG.error("cannot write positions file {} ({}); reading goes on, but a restart will re-read from the "
+                            + "last stored positions: check that CARAVAN_DATA_DIR is writable and not full", file, e.toString());
+                }
+                lastWriteError = e.toString();
+                metrics.error("positions_write");
+                return false;
+            }
+        }
+    }
+
+    private void write(List<Position> snapshot) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + snapshot.size() * 128);
+        for (Position p : snapshot) {
+            out.write(JSON.writeValueAsBytes(p));
+            out.write('\n');
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        // the rename itself is durable only once the directory is
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // some file systems refuse to open a directory; the rename is then as durable as they make it
+        }
+    }
+
+    private void load() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            LOG.error("cannot read positions file {} ({}); every source starts per its 'start' option", file, e.toString());
+            metrics.error("positions_corrupt");
+            return;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        List<Integer> bad = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                if (line.indexOf('\0') >= 0) {
+                    throw new IOException("NUL bytes");
+                }
+                Position p = JSON.readValue(line, Position.class);
+                if (p == null || !p.valid()) {
+                    throw new IOException("incomplete entry");
+                }
+                entries.put(p.key(), p);
+            } catch (IOException | RuntimeException e) {
+                bad.add(i + 1);
+            }
+        }
+        if (!bad.isEmpty()) {
+            metrics.error("positions_corrupt");
+            LOG.error("positions file {}: {} unreadable entr{} (line{} {}) left out; the sources they belonged to start per "
+                            + "their 'start' option, the others resume; the file is rewritten on the next commit",
+                    file, bad.size(), bad.size() == 1 ? "y" : "ies", bad.size() == 1 ? "" : "s",
+                    bad.size() > 10 ? bad.subList(0, 10) + "..." : bad);
+        }
+    }
+}

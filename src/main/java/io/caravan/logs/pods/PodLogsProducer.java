@@ -1,0 +1,43 @@
+package io.caravan.logs.pods;
+
+import io.caravan.model.Target;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.support.DefaultProducer;
+
+import java.util.List;
+
+/** Takes the current target list ({@code List<Target>}, after relabeling) and makes the followed containers match. */
+public class PodLogsProducer extends DefaultProducer {
+
+    private final PodLogsEndpoint endpoint;
+
+    public PodLogsProducer(PodLogsEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        PodLogsSettings settings = endpoint.settings();
+        PodLogsComponent component = endpoint.getComponent();
+        endpoint.job().configure(settings, component::getKubernetesClient, endpoint.getEndpointUri());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        endpoint.job().stopAll();
+        super.doStop();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        Object body = exchange.getMessage().getBody();
+        if (!(body instanceof List<?> list) || (!list.isEmpty() && !(list.get(0) instanceof Target))) {
+            throw new InvalidPayloadException(exchange, List.class);
+        }
+        endpoint.job().sync((List<Target>) list);
+    }
+}

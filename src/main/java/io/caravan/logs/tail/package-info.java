@@ -1,0 +1,18 @@
+/**
+ * {@code tail:NAME?path=GLOB}: Alloy's local.file_match + loki.source.file as one Camel consumer.
+ * <pre>
+ * - route:
+ *     from:
+ *       uri: "tail:audit?path=/var/log/kube-audit/audit.log&amp;labels=job=kube-audit,source=audit"
+ *       steps:
+ *         - to: direct:audit-pipeline
+ * </pre>
+ * Options: {@code path} (file or glob, required), {@code start=beginning|end} (files without a stored position
+ * that exist at start-up; later files always start at their beginning), {@code pollInterval=250ms},
+ * {@code scanInterval=1s} (glob), {@code retryInterval=1s}, {@code maxLineBytes=1048576}, {@code batchLines=1000},
+ * {@code batchBytes=1048576}, {@code labels=name=value,...}, {@code dataDir}. Every entry gets a {@code filename}
+ * label; its timestamp is the read time (strictly increasing per file) until a later stage sets it. A glob that
+ * also matches rotated names ({@code *} next to {@code app.log.1}) reads them again, as in Promtail: match the
+ * live names only.
+ */
+package io.caravan.logs.tail;

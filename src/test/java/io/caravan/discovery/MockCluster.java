@@ -14,13 +14,13 @@ import java.net.InetAddress;
 import java.util.HashMap;
 
 /** fabric8's mock API server in CRUD mode, in this JVM, plus a client for it that ignores ~/.kube and env. */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
 
-    final KubernetesMockServer server;
-    final KubernetesClient client;
+    public final KubernetesMockServer server;
+    public final KubernetesClient client;
 
     /** A CRUD mock that honours spec./status. field selectors, on any free port. */
-    MockCluster() {
+    public MockCluster() {
         this(new FieldSelectingCrudDispatcher(), 0);
     }
 

@@ -276,7 +276,9 @@ class LokiSinkTest {
             }
             assertThat(h.registry.find("caravan_loki_spill_bytes").gauge().value()).isLessThanOrEqualTo(1024 * 1024 + 64 * 1024);
             double dropped = h.counter("caravan_loki_entries_dropped", "sink", "full", "reason", "spill_full");
-            assertThat(dropped).isGreaterThan(500); // the sender's in-flight batch (up to 1MiB) is not lost, it waits in memory
+            // how many were dropped depends on how much the sender had already taken into its in-flight batch
+            // (up to batchSize, kept in memory and not lost): on a loaded machine that is more
+            assertThat(dropped).isGreaterThan(0);
             loki.up();
             await("what was kept", 20_000, () -> loki.accepted().size() == 2_000 - (int) dropped);
         }

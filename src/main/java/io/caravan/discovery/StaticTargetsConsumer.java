@@ -64,8 +64,11 @@ public class StaticTargetsConsumer extends DefaultConsumer {
                 LOG.warn("static-targets:{}: the refresh did not end within 5s; withdrawing anyway", endpoint.getName());
             }
         }
-        LOG.info("static-targets:{}: stopping, withdrawing its targets", endpoint.getName());
-        emit(new ArrayList<>());
+        // When the whole agent shuts down Camel admits no new exchange, and the scrape producers stop their loops themselves.
+        if (!getEndpoint().getCamelContext().isStopping()) {
+            LOG.info("static-targets:{}: stopping, withdrawing its targets", endpoint.getName());
+            emit(new ArrayList<>());
+        }
         super.doStop();
     }
 

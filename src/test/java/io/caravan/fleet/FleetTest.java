@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -45,6 +46,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Three agents in one JVM (one Camel context each, with its own NODE_NAME, pod name and data dir) against one
@@ -230,6 +232,11 @@ class FleetTest {
         List<Lease> leases = admin.leases().inNamespace(NAMESPACE).list().getItems();
         assertThat(leases).as("leases in the mock").isNotEmpty();
         String holder = leases.get(0).getSpec().getHolderIdentity();
+        // the election is only as safe as the API server's optimistic lock: the mock must refuse a stale write
+        Lease stale = new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder(leases.get(0))
+                .editMetadata().withResourceVersion("1").endMetadata().editSpec().withHolderIdentity("intruder").endSpec().build();
+        assertThatThrownBy(() -> admin.resource(stale).update()).isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
         assertThat(holder).isEqualTo("caravan-" + agents.stream().filter(a -> a.blackboxLoops() > 0).findFirst().orElseThrow().node);
         System.out.printf("fleet: %.1fs window: kubelet scrapes %s, probes %.0f, samples %d, lease %s held by %s%n", seconds,
                 NODES.stream().map(n -> n + "=" + (kubelets.get(n).scrapes())).collect(Collectors.joining(",")), probes,

@@ -262,8 +262,11 @@ class FleetTest {
         long failover = resumedAt - stoppedAt;
         System.out.printf("fleet: leader %s stopped after %d probes; first probe from the next leader %dms later%n",
                 leader.node, probesBefore, failover);
-        // lease expiry, then one retry period (jittered, x1.2) to take it, then the first probe within one interval
-        assertThat(failover).as("ms from the leader's stop to the next probe").isLessThanOrEqualTo(LEASE_MS + 2 * RETRY_MS + INTERVAL_MS + 1_000);
+        // Measured ~5.2s: a retry period (x1.2 jitter) to see the old pod gone and take the Lease, one lease duration
+        // before Camel lets the new holder act (the old one may still be finishing), about 1s for the master
+        // consumer to start the source, then the first probe within one interval. Plus a second for a busy machine.
+        assertThat(failover).as("ms from the leader's stop to the next probe")
+                .isLessThanOrEqualTo(2 * RETRY_MS + LEASE_MS + 1_000 + INTERVAL_MS + 1_000);
 
         Thread.sleep(4_000);
         assertThat(agents).filteredOn(a -> a.blackboxLoops() > 0).hasSize(1);

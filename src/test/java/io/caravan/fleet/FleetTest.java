@@ -280,6 +280,30 @@ class FleetTest {
         assertThat(kubelets.get(leader.node).scrapes()).isLessThanOrEqualTo(orphan);
     }
 
+    @Test
+    @Order(3)
+    void aLeaderThatLosesTheLeaseWhileRunningStopsProbing() throws Exception {
+        awaitTrue(() -> agents.stream().filter(a -> a.blackboxLoops() > 0).count() == 1, 15_000, "a leader");
+        Agent leader = agents.stream().filter(a -> a.blackboxLoops() > 0).findFirst().orElseThrow();
+        // its pod turns NotReady (a failing readiness probe): the others may take the Lease while this agent runs on
+        var pod = admin.pods().inNamespace(NAMESPACE).withName("caravan-" + leader.node).get();
+        pod.getStatus().getConditions().forEach(c -> c.setStatus("False"));
+        admin.resource(pod).update();
+        awaitTrue(() -> agents.stream().anyMatch(a -> a != leader && a.blackboxLoops() > 0), 15_000, "another agent probing");
+        awaitTrue(() -> leader.blackboxLoops() == 0, 15_000, "the old leader withdrawing its probe targets");
+        assertThat(leader.camel.isStarted()).as("the old leader still runs").isTrue();
+        assertThat(leader.camel.getRouteController().getRouteStatus("blackbox").isStarted()).as("its blackbox route too").isTrue();
+
+        long from = System.currentTimeMillis();
+        int probesBefore = probeTimes.size();
+        Thread.sleep(4_000);
+        double seconds = (System.currentTimeMillis() - from) / 1000.0;
+        assertThat(agents).filteredOn(a -> a.blackboxLoops() > 0).hasSize(1);
+        assertThat((double) (probeTimes.size() - probesBefore)).as("probes of 2 targets in %.1fs: one prober", seconds)
+                .isLessThanOrEqualTo(2 * (seconds + 1));
+        assertEverySeriesOncePerTimestamp(receiver.accepted());
+    }
+
     /** No series has two samples at one timestamp (stale markers, which share a timestamp only with nothing, included). */
     static void assertEverySeriesOncePerTimestamp(List<Sample> samples) {
         Map<String, Long> perSeriesAndTime = samples.stream()

@@ -100,7 +100,8 @@ final class BlackboxExporter implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        for (File f : dir.toFile().listFiles()) {
+        File[] files = dir.toFile().listFiles();
+        for (File f : files == null ? new File[0] : files) {
             f.delete();
         }
         dir.toFile().delete();

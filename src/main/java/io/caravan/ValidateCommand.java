@@ -74,6 +74,13 @@ public final class ValidateCommand {
     static List<String> validate(List<String> sources) {
         List<String> errors = new ArrayList<>();
         List<RouteDefinition> all = new ArrayList<>();
+        java.nio.file.Path clusterRoot;
+        try {
+            clusterRoot = java.nio.file.Files.createTempDirectory("caravan-validate");
+        } catch (java.io.IOException e) {
+            errors.add("validate: cannot create a temporary directory: " + e.getMessage());
+            return errors;
+        }
         try (io.caravan.node.NodeExporter nodeExporter = new io.caravan.node.NodeExporter(io.caravan.node.NodeExporterConfig.defaults())) {
             for (String source : sources) {
                 // One context per file, built but never started: endpoints are created and their options,
@@ -83,6 +90,11 @@ public final class ValidateCommand {
                     ctx.setSourceLocationEnabled(true);
                     // The in-process exporter the agent registers as a bean, so routes that name it resolve here too.
                     ctx.getRegistry().bind("nodeExporter", (java.util.function.Supplier<byte[]>) nodeExporter::scrape);
+                    // master: routes (once-per-cluster sources) need a cluster service, as the agent has one
+                    org.apache.camel.component.file.cluster.FileLockClusterService cluster =
+                            new org.apache.camel.component.file.cluster.FileLockClusterService();
+                    cluster.setRoot(clusterRoot.toString());
+                    ctx.addService(cluster);
                     ModelCamelContext model = (ModelCamelContext) ctx;
                     Resource r = PluginHelper.getResourceLoader(ctx).resolveResource(source);
                     PluginHelper.getRoutesLoader(ctx).loadRoutes(r);
@@ -96,8 +108,17 @@ public final class ValidateCommand {
                 }
             }
         }
+        deleteTree(clusterRoot);
         checkDirectTargets(all, errors);
         return errors;
+    }
+
+    private static void deleteTree(java.nio.file.Path root) {
+        try (var paths = java.nio.file.Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // a temporary directory left behind is harmless
+        }
     }
 
     /** Every `to: direct:X` needs a route `from: direct:X`, or its exchanges fail at run time ("unknown sink"). */

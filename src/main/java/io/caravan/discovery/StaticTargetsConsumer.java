@@ -50,10 +50,24 @@ public class StaticTargetsConsumer extends DefaultConsumer {
         timer.execute(() -> emit(initial));
     }
 
+    /**
+     * Withdraws the targets (an empty list) before stopping. A master: endpoint stops only this consumer when
+     * the agent loses the lead, not the route: without the empty list the scrape loops downstream would go on,
+     * and the old and the new leader would both scrape. With it they stop and their series go stale.
+     */
     @Override
     protected void doStop() throws Exception {
         if (timer != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(timer);
+            // a refresh still emitting must not land after the withdrawal and bring the targets back
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("static-targets:{}: the refresh did not end within 5s; withdrawing anyway", endpoint.getName());
+            }
+        }
+        // When the whole agent shuts down Camel admits no new exchange, and the scrape producers stop their loops themselves.
+        if (!getEndpoint().getCamelContext().isStopping()) {
+            LOG.info("static-targets:{}: stopping, withdrawing its targets", endpoint.getName());
+            emit(new ArrayList<>());
         }
         super.doStop();
     }

@@ -1,0 +1,110 @@
+package io.caravan.fleet;
+
+import io.caravan.CaravanApplication;
+import io.caravan.discovery.FieldSelectingCrudDispatcher;
+import io.caravan.scrape.ScrapeComponent;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.File;
+import java.util.HashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The production wiring of CARAVAN_LEADER_ELECTION=kubernetes: the whole agent, with the Kubernetes cluster
+ * service (and not the file one) taking the blackbox Lease in the pod's namespace under the pod's name.
+ */
+@SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"CARAVAN_LEADER_ELECTION=kubernetes", "POD_NAMESPACE=observability", "POD_NAME=caravan-x1",
+                "CARAVAN_SELF_SCRAPE=false", "CARAVAN_LEADER_LEASE_DURATION_MILLIS=3000",
+                "CARAVAN_LEADER_RENEW_DEADLINE_MILLIS=2000", "CARAVAN_LEADER_RETRY_PERIOD_MILLIS=500"})
+class LeaderElectionWiringTest {
+
+    static KubernetesMockServer api;
+    static KubernetesClient admin;
+
+    @Autowired
+    CamelContext camel;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        api = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
+                new FieldSelectingCrudDispatcher(), false);
+        api.init();
+        admin = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(api.url("/")).build()).build();
+        admin.resource(new PodBuilder().withNewMetadata().withNamespace("observability").withName("caravan-x1").endMetadata()
+                .withNewSpec().addNewContainer().withName("caravan").withImage("caravan:dev").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .addNewContainerStatus().withName("caravan").withReady(true).withNewState().withNewRunning().endRunning().endState().endContainerStatus()
+                .endStatus().build()).create();
+        // fabric8's own settings (in production: in-cluster config and the service account's namespace file), as
+        // system properties: the cluster service builds its client from them, not from camel.cluster.kubernetes.*
+        System.setProperty("kubernetes.master", api.url("/"));
+        System.setProperty("kubernetes.namespace", "observability");
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        registry.add("CARAVAN_DATA_DIR", () -> System.getProperty("java.io.tmpdir") + "/caravan-wiring-" + ProcessHandle.current().pid());
+    }
+
+    @AfterAll
+    static void stop() {
+        System.clearProperty("kubernetes.master");
+        System.clearProperty("kubernetes.namespace");
+        System.clearProperty("kubernetes.auth.tryKubeConfig");
+        if (admin != null) {
+            admin.close();
+        }
+        if (api != null) {
+            api.destroy();
+        }
+    }
+
+    @Test
+    void theKubernetesClusterServiceAloneTakesTheBlackboxLease() throws Exception {
+        assertThat(camel.hasServices(CamelClusterService.class)).singleElement().isInstanceOf(KubernetesClusterService.class);
+        KubernetesClusterService k8s = (KubernetesClusterService) camel.hasServices(CamelClusterService.class).iterator().next();
+        assertThat(k8s.getKubernetesNamespace()).isEqualTo("observability");
+        assertThat(k8s.getPodName()).isEqualTo("caravan-x1");
+        assertThat(k8s.getLeaseDurationMillis()).isEqualTo(3000);
+        long deadline = System.currentTimeMillis() + 20_000;
+        Lease lease = null;
+        while (System.currentTimeMillis() < deadline) {
+            lease = admin.leases().inNamespace("observability").withName("leaders-blackbox").get();
+            if (lease != null && "caravan-x1".equals(lease.getSpec().getHolderIdentity())
+                    && blackboxLoops() == 5) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(lease).as("the blackbox Lease").isNotNull();
+        assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("caravan-x1");
+        assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(3);
+        assertThat(k8s.getView("blackbox").getLocalMember().isLeader()).isTrue();
+        // the master consumer started its delegate: this agent probes the seed's five targets
+        assertThat(blackboxLoops()).isEqualTo(5);
+        assertThat(new File(System.getProperty("java.io.tmpdir") + "/caravan-wiring-" + ProcessHandle.current().pid() + "/cluster"))
+                .as("no file lock in Kubernetes mode").doesNotExist();
+    }
+
+    private int blackboxLoops() {
+        return camel.getComponent("scrape", ScrapeComponent.class).jobs().stream().filter(j -> j.name().equals("blackbox"))
+                .mapToInt(j -> j.targets().size()).sum();
+    }
+}

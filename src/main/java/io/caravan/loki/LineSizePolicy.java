@@ -1,6 +1,7 @@
 package io.caravan.loki;
 
 import io.caravan.model.LogEntry;
+import io.caravan.wire.ProtoWriter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class LineSizePolicy {
         for (int i = 0; i < entries.size(); i++) {
             LogEntry e = entries.get(i);
             // a line of n chars has at most 3n UTF-8 bytes: most lines need no counting
-            boolean over = e.line().length() > maxBytes / 3 && ProtoBuffer.utf8Length(e.line()) > maxBytes;
+            boolean over = e.line().length() > maxBytes / 3 && ProtoWriter.utf8Length(e.line()) > maxBytes;
             if (over && out == null) {
                 out = new ArrayList<>(entries.subList(0, i));
             }
@@ -61,9 +62,9 @@ final class LineSizePolicy {
 
     /** The longest prefix (whole characters) that leaves room for the marker, then the marker. */
     static String truncate(String line, int maxBytes) {
-        int original = ProtoBuffer.utf8Length(line);
+        int original = ProtoWriter.utf8Length(line);
         String marker = "…[truncated by caravan: " + original + " bytes]";
-        int budget = Math.max(0, maxBytes - ProtoBuffer.utf8Length(marker));
+        int budget = Math.max(0, maxBytes - ProtoWriter.utf8Length(marker));
         int bytes = 0;
         int i = 0;
         while (i < line.length()) {

@@ -1,13 +1,12 @@
 package io.caravan.loki;
 
+import io.caravan.http.RetryAfter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.function.Supplier;
 
 /** One push request: POST the snappy protobuf, and classify the answer so the sender knows what to do. */
@@ -80,27 +79,9 @@ final class LokiClient {
         }
         String message = "HTTP " + status + " from " + LokiEndpoint.redact(url) + ": " + excerpt(resp.body());
         if (status / 100 == 5 || status == 429) {
-            return new Outcome(Outcome.Kind.RETRY, status, retryAfterMs(resp.headers().firstValue("Retry-After").orElse(null)), message);
+            return new Outcome(Outcome.Kind.RETRY, status, RetryAfter.millis(resp.headers().firstValue("Retry-After").orElse(null)), message);
         }
         return new Outcome(Outcome.Kind.DROP, status, 0, message);
-    }
-
-    /** Retry-After is delta-seconds or an HTTP-date; 0 when absent or unreadable. */
-    static long retryAfterMs(String header) {
-        if (header == null || header.isBlank()) {
-            return 0;
-        }
-        String h = header.trim();
-        try {
-            return Math.max(0, Long.parseLong(h) * 1000);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
-            } catch (RuntimeException unreadable) {
-                return 0;
-            }
-        }
     }
 
     private static String excerpt(String body) {

@@ -2,6 +2,7 @@ package io.caravan.loki;
 
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
+import io.caravan.wire.ProtoWriter;
 import org.xerial.snappy.Snappy;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.Map;
 public final class PushEncoder {
 
     private final Labels external;
-    private final ProtoBuffer out = new ProtoBuffer(1 << 16);
+    private final ProtoWriter out = new ProtoWriter(1 << 16);
     private final Map<Labels, Labels> merged = new HashMap<>();
     private final Map<Labels, String> formatted = new HashMap<>();
     private int[] lineLen = new int[1024];
@@ -103,41 +104,41 @@ public final class PushEncoder {
                 formatted.clear();
             }
             List<LogEntry> entries = s.getValue();
-            int labelsLen = ProtoBuffer.utf8Length(labels);
-            int streamSize = ProtoBuffer.lenFieldSize(labelsLen);
+            int labelsLen = ProtoWriter.utf8Length(labels);
+            int streamSize = ProtoWriter.lenFieldSize(labelsLen);
             for (int i = 0; i < entries.size(); i++) {
                 LogEntry e = entries.get(i);
-                lineLen[i] = ProtoBuffer.utf8Length(e.line());
+                lineLen[i] = ProtoWriter.utf8Length(e.line());
                 entrySize[i] = entrySize(e, lineLen[i]);
-                streamSize += ProtoBuffer.lenFieldSize(entrySize[i]);
+                streamSize += ProtoWriter.lenFieldSize(entrySize[i]);
             }
-            out.tag(1, ProtoBuffer.LEN);
+            out.tag(1, ProtoWriter.LEN);
             out.varint(streamSize);
-            out.tag(1, ProtoBuffer.LEN);
+            out.tag(1, ProtoWriter.LEN);
             out.string(labels, labelsLen);
             for (int i = 0; i < entries.size(); i++) {
                 LogEntry e = entries.get(i);
-                out.tag(2, ProtoBuffer.LEN);
+                out.tag(2, ProtoWriter.LEN);
                 out.varint(entrySize[i]);
                 long secs = Math.floorDiv(e.timestampNanos(), 1_000_000_000L);
                 int nanos = (int) Math.floorMod(e.timestampNanos(), 1_000_000_000L);
-                out.tag(1, ProtoBuffer.LEN);
+                out.tag(1, ProtoWriter.LEN);
                 out.varint(timestampSize(secs, nanos));
                 if (secs != 0) {
-                    out.tag(1, ProtoBuffer.VARINT);
+                    out.tag(1, ProtoWriter.VARINT);
                     out.varint(secs);
                 }
                 if (nanos != 0) {
-                    out.tag(2, ProtoBuffer.VARINT);
+                    out.tag(2, ProtoWriter.VARINT);
                     out.varint(nanos);
                 }
-                out.tag(2, ProtoBuffer.LEN);
+                out.tag(2, ProtoWriter.LEN);
                 out.string(e.line(), lineLen[i]);
                 Labels md = e.metadata();
                 for (int m = 0; m < md.size(); m++) {
-                    out.tag(3, ProtoBuffer.LEN);
-                    out.varint(ProtoBuffer.lenFieldSize(ProtoBuffer.utf8Length(md.name(m)))
-                            + ProtoBuffer.lenFieldSize(ProtoBuffer.utf8Length(md.value(m))));
+                    out.tag(3, ProtoWriter.LEN);
+                    out.varint(ProtoWriter.lenFieldSize(ProtoWriter.utf8Length(md.name(m)))
+                            + ProtoWriter.lenFieldSize(ProtoWriter.utf8Length(md.value(m))));
                     out.string(1, md.name(m));
                     out.string(2, md.value(m));
                 }
@@ -151,17 +152,17 @@ public final class PushEncoder {
     }
 
     private static int timestampSize(long secs, int nanos) {
-        return (secs != 0 ? 1 + ProtoBuffer.varintSize(secs) : 0) + (nanos != 0 ? 1 + ProtoBuffer.varintSize(nanos) : 0);
+        return (secs != 0 ? 1 + ProtoWriter.varintSize(secs) : 0) + (nanos != 0 ? 1 + ProtoWriter.varintSize(nanos) : 0);
     }
 
     private static int entrySize(LogEntry e, int lineLen) {
         long secs = Math.floorDiv(e.timestampNanos(), 1_000_000_000L);
         int nanos = (int) Math.floorMod(e.timestampNanos(), 1_000_000_000L);
-        int size = ProtoBuffer.lenFieldSize(timestampSize(secs, nanos)) + ProtoBuffer.lenFieldSize(lineLen);
+        int size = ProtoWriter.lenFieldSize(timestampSize(secs, nanos)) + ProtoWriter.lenFieldSize(lineLen);
         Labels md = e.metadata();
         for (int m = 0; m < md.size(); m++) {
-            size += ProtoBuffer.lenFieldSize(ProtoBuffer.lenFieldSize(ProtoBuffer.utf8Length(md.name(m)))
-                    + ProtoBuffer.lenFieldSize(ProtoBuffer.utf8Length(md.value(m))));
+            size += ProtoWriter.lenFieldSize(ProtoWriter.lenFieldSize(ProtoWriter.utf8Length(md.name(m)))
+                    + ProtoWriter.lenFieldSize(ProtoWriter.utf8Length(md.value(m))));
         }
         return size;
     }

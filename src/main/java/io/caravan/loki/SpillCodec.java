@@ -2,6 +2,7 @@ package io.caravan.loki;
 
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
+import io.caravan.wire.ProtoWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ final class SpillCodec {
     private SpillCodec() {
     }
 
-    static void encode(List<LogEntry> entries, ProtoBuffer out) {
+    static void encode(List<LogEntry> entries, ProtoWriter out) {
         Labels prev = null;
         for (LogEntry e : entries) {
             if (e.labels() == prev || e.labels().equals(prev)) {
@@ -28,16 +29,16 @@ final class SpillCodec {
                 prev = e.labels();
             }
             out.fixed64(e.timestampNanos());
-            out.string(e.line(), ProtoBuffer.utf8Length(e.line()));
+            out.string(e.line(), ProtoWriter.utf8Length(e.line()));
             labels(e.metadata(), out);
         }
     }
 
-    private static void labels(Labels l, ProtoBuffer out) {
+    private static void labels(Labels l, ProtoWriter out) {
         out.varint(l.size());
         for (int i = 0; i < l.size(); i++) {
-            out.string(l.name(i), ProtoBuffer.utf8Length(l.name(i)));
-            out.string(l.value(i), ProtoBuffer.utf8Length(l.value(i)));
+            out.string(l.name(i), ProtoWriter.utf8Length(l.name(i)));
+            out.string(l.value(i), ProtoWriter.utf8Length(l.value(i)));
         }
     }
 

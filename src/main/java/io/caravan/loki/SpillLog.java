@@ -1,6 +1,7 @@
 package io.caravan.loki;
 
 import io.caravan.model.LogEntry;
+import io.caravan.wire.ProtoWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,7 @@ final class SpillLog implements Closeable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final FileChannel cursorChannel;
-    private final ProtoBuffer enc = new ProtoBuffer(1 << 16);
+    private final ProtoWriter enc = new ProtoWriter(1 << 16);
     private final CRC32C crc = new CRC32C();
 
     private Segment active;

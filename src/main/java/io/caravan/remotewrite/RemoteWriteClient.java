@@ -1,5 +1,6 @@
 package io.caravan.remotewrite;
 
+import io.caravan.http.RetryAfter;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
 import org.xerial.snappy.Snappy;
@@ -11,8 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -74,28 +73,10 @@ final class RemoteWriteClient {
         }
         String message = "HTTP " + status + " from " + url + ": " + excerpt(resp.body());
         if (status / 100 == 5 || status == 429) {
-            long retryAfter = retryAfterMs(resp.headers().firstValue("Retry-After").orElse(null));
+            long retryAfter = RetryAfter.millis(resp.headers().firstValue("Retry-After").orElse(null));
             return new Outcome(Outcome.Kind.RETRY, status, retryAfter, message);
         }
         return new Outcome(Outcome.Kind.DROP, status, 0, message);
-    }
-
-    /** Retry-After is either delta-seconds or an HTTP-date; 0 when absent or unreadable. */
-    static long retryAfterMs(String header) {
-        if (header == null || header.isBlank()) {
-            return 0;
-        }
-        String h = header.trim();
-        try {
-            return Math.max(0, Long.parseLong(h) * 1000);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
-            } catch (RuntimeException unreadable) {
-                return 0;
-            }
-        }
     }
 
     private static String excerpt(String body) {

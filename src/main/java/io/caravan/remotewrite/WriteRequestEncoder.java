@@ -2,6 +2,7 @@ package io.caravan.remotewrite;
 
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
+import io.caravan.wire.ProtoWriter;
 
 import java.util.List;
 
@@ -51,17 +52,17 @@ public final class WriteRequestEncoder {
             int s = sampleSize(samples.get(i));
             len += 1 + ProtoWriter.varintSize(s) + s;
         }
-        out.tag(1, ProtoWriter.WIRE_LEN);
+        out.tag(1, ProtoWriter.LEN);
         out.varint(len);
         writeLabels(series);
         for (int i = from; i < to; i++) {
             Sample s = samples.get(i);
-            out.tag(2, ProtoWriter.WIRE_LEN);
+            out.tag(2, ProtoWriter.LEN);
             out.varint(sampleSize(s));
-            out.tag(1, ProtoWriter.WIRE_FIXED64);
+            out.tag(1, ProtoWriter.FIXED64);
             out.fixed64(Double.doubleToRawLongBits(s.value()));
             if (s.timestampMs() != 0) {
-                out.tag(2, ProtoWriter.WIRE_VARINT);
+                out.tag(2, ProtoWriter.VARINT);
                 out.varint(s.timestampMs());
             }
         }
@@ -126,7 +127,7 @@ public final class WriteRequestEncoder {
     }
 
     private void writeLabel(String name, String value) {
-        out.tag(1, ProtoWriter.WIRE_LEN);
+        out.tag(1, ProtoWriter.LEN);
         out.varint(ProtoWriter.stringFieldSize(name) + ProtoWriter.stringFieldSize(value));
         out.string(1, name);
         out.string(2, value);

@@ -144,11 +144,11 @@ class RemoteWriteQueueTest {
 
     @Test
     void retryAfterReadsSecondsAndHttpDates() {
-        assertThat(RemoteWriteClient.retryAfterMs("3")).isEqualTo(3000);
-        assertThat(RemoteWriteClient.retryAfterMs(null)).isZero();
-        assertThat(RemoteWriteClient.retryAfterMs("soon")).isZero();
+        assertThat(io.caravan.http.RetryAfter.millis("3")).isEqualTo(3000);
+        assertThat(io.caravan.http.RetryAfter.millis(null)).isZero();
+        assertThat(io.caravan.http.RetryAfter.millis("soon")).isZero();
         String inTwoSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
                 .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(5));
-        assertThat(RemoteWriteClient.retryAfterMs(inTwoSeconds)).isBetween(3000L, 5000L);
+        assertThat(io.caravan.http.RetryAfter.millis(inTwoSeconds)).isBetween(3000L, 5000L);
     }
 }

@@ -1,52 +1,52 @@
-package io.caravan.loki;
+package io.caravan.wire;
 
 import java.util.Arrays;
 
 /**
- * The protobuf wire primitives a PushRequest needs, written into one reusable growable array (the same
- * idea as remotewrite's ProtoWriter, kept separate so the two sinks do not reach into each other).
- * Hand-written for the hot path: a generated message would allocate an object per entry before encoding.
- * Also used for the spill records, which want the same varint-and-string primitives.
+ * The protobuf wire primitives the two sinks need (remote_write's WriteRequest, Loki's PushRequest and the
+ * Loki spill records), written into one reusable growable array. Hand-written for the hot path: a generated
+ * message would allocate an object per sample or entry before encoding it.
  */
-final class ProtoBuffer {
+public final class ProtoWriter {
 
-    static final int VARINT = 0;
-    static final int LEN = 2;
+    public static final int VARINT = 0;
+    public static final int FIXED64 = 1;
+    public static final int LEN = 2;
 
     private byte[] buf;
     private int pos;
 
-    ProtoBuffer(int initialCapacity) {
+    public ProtoWriter(int initialCapacity) {
         buf = new byte[Math.max(64, initialCapacity)];
     }
 
-    void reset() {
+    public void reset() {
         pos = 0;
     }
 
-    int size() {
+    public int size() {
         return pos;
     }
 
-    byte[] array() {
+    public byte[] array() {
         return buf;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(buf, pos);
     }
 
-    void ensure(int extra) {
+    public void ensure(int extra) {
         if (pos + extra > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + extra));
         }
     }
 
-    void tag(int field, int wireType) {
+    public void tag(int field, int wireType) {
         varint(((long) field << 3) | wireType);
     }
 
-    void varint(long v) {
+    public void varint(long v) {
         ensure(10);
         while ((v & ~0x7FL) != 0) {
             buf[pos++] = (byte) ((v & 0x7F) | 0x80);
@@ -55,14 +55,14 @@ final class ProtoBuffer {
         buf[pos++] = (byte) v;
     }
 
-    void fixed64(long v) {
+    public void fixed64(long v) {
         ensure(8);
         for (int i = 0; i < 8; i++) {
             buf[pos++] = (byte) (v >>> (8 * i));
         }
     }
 
-    void fixed32(int v) {
+    public void fixed32(int v) {
         ensure(4);
         for (int i = 0; i < 4; i++) {
             buf[pos++] = (byte) (v >>> (8 * i));
@@ -70,13 +70,13 @@ final class ProtoBuffer {
     }
 
     /** A string field: tag, length, UTF-8 bytes. */
-    void string(int field, String s) {
+    public void string(int field, String s) {
         tag(field, LEN);
         string(s, utf8Length(s));
     }
 
     /** Length and UTF-8 bytes of a string whose UTF-8 length is known, encoded in place. */
-    void string(String s, int utf8Len) {
+    public void string(String s, int utf8Len) {
         varint(utf8Len);
         ensure(utf8Len);
         byte[] b = buf;
@@ -114,7 +114,7 @@ final class ProtoBuffer {
         pos = p;
     }
 
-    static int utf8Length(String s) {
+    public static int utf8Length(String s) {
         int n = s.length();
         int len = n;
         for (int i = 0; i < n; i++) {
@@ -133,7 +133,7 @@ final class ProtoBuffer {
         return len;
     }
 
-    static int varintSize(long v) {
+    public static int varintSize(long v) {
         int n = 1;
         while ((v & ~0x7FL) != 0) {
             n++;
@@ -143,7 +143,12 @@ final class ProtoBuffer {
     }
 
     /** Bytes of a length-delimited field with a one-byte tag and a body of the given size. */
-    static int lenFieldSize(int bodySize) {
+    public static int lenFieldSize(int bodySize) {
         return 1 + varintSize(bodySize) + bodySize;
+    }
+
+    /** Bytes of a string field with a one-byte tag. */
+    public static int stringFieldSize(String s) {
+        return lenFieldSize(utf8Length(s));
     }
 }

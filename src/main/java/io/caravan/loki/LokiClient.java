@@ -1,6 +1,7 @@
 package io.caravan.loki;
 
 import io.caravan.http.RetryAfter;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -33,6 +33,7 @@ class LogsPathEndToEndTest {
     static MockCluster cluster;
     static LokiReceiver local;
     static LokiReceiver remote;
+    static int port;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
@@ -69,7 +70,7 @@ class LogsPathEndToEndTest {
 
         local = new LokiReceiver();
         remote = new LokiReceiver();
-        int port = PrometheusServer.freePort();
+        port = PrometheusServer.freePort();
         registry.add("CARAVAN_HTTP_PORT", () -> port);
         registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/sinks.yaml,classpath:routes/audit-logs.yaml,classpath:routes/pod-logs.yaml");
         registry.add("NODE_NAME", () -> "worker-1");
@@ -126,6 +127,16 @@ class LogsPathEndToEndTest {
         assertThat(local.refusals()).as("nothing over Loki's limits was sent").isEmpty();
         assertThat(remote.accepted()).as("the audit pipeline writes to the local Loki only, as in the seed")
                 .noneSatisfy(r -> assertThat(r.stream()).contains("kube-audit"));
+    }
+
+    @Test
+    void healthShowsEachSinksQueueAndEachSourcesLag() throws Exception {
+        await(local, l -> l.stream().anyMatch(r -> r.stream().contains("kube-audit")));
+        String health = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(health).contains("\"lokiSinks\"").contains("\"loki-local\"").contains("\"queuedEntries\"")
+                .contains("\"logSources\"").contains("tail://audit").contains("\"lagBytes\"");
     }
 
     @Test

@@ -81,8 +81,10 @@ public class CaravanApplication {
 
     static void startAgent(String[] args) {
         io.caravan.tracing.SelfTracing.install(System.getenv(), Map.of()); // before Camel takes its tracer
-        SpringApplication app = new SpringApplication(CaravanApplication.class);
-        app.setDefaultProperties(Map.of("camel.main.routes-include-pattern", RouteSources.includePattern(System.getenv())));
-        app.run(args);
+        // A system property, so it wins over application.yaml's default (which tests and tools see)
+        if (System.getProperty("camel.main.routes-include-pattern") == null) {
+            System.setProperty("camel.main.routes-include-pattern", RouteSources.includePattern(System.getenv()));
+        }
+        new SpringApplication(CaravanApplication.class).run(args);
     }
 }

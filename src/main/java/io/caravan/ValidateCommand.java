@@ -47,15 +47,7 @@ public final class ValidateCommand {
                 }
                 sources.sort(null);
             } else {
-                for (String part : RouteSources.includePattern(env).split(",")) {
-                    if (part.equals(RouteSources.BUILT_IN)) {
-                        for (String name : RouteSources.builtInNames()) {
-                            sources.add("classpath:routes/" + name);
-                        }
-                    } else {
-                        sources.add(part);
-                    }
-                }
+                sources.addAll(List.of(RouteSources.includePattern(env).split(",")));
             }
         } catch (RuntimeException e) {
             err.println("validate: " + e.getMessage());

@@ -2,6 +2,7 @@ package io.caravan.discovery;
 
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
+import io.caravan.model.NameValuePairs;
 import io.caravan.model.Target;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -74,18 +75,7 @@ public class StaticTargetsConsumer extends DefaultConsumer {
 
     private List<Target> fromUri() {
         List<Target> out = new ArrayList<>();
-        Labels common = Labels.EMPTY;
-        if (!endpoint.getLabels().isBlank()) {
-            Labels.Builder b = Labels.builder();
-            for (String pair : endpoint.getLabels().split(",")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("static-targets:" + endpoint.getName() + " labels: '" + pair + "' is not name=value");
-                }
-                b.set(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-            }
-            common = b.build();
-        }
+        Labels common = NameValuePairs.any("static-targets:" + endpoint.getName() + " labels", endpoint.getLabels());
         for (String address : endpoint.getAddresses().split(",")) {
             if (!address.isBlank()) {
                 out.add(new Target(common.toBuilder().set(Target.ADDRESS, address.trim()).build()));

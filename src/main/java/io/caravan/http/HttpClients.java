@@ -44,6 +44,11 @@ public final class HttpClients {
         return b.build();
     }
 
+    /** A URL fit for logs and the UI: without user info or query, which may hold credentials. */
+    public static String redact(java.net.URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + url.getPath();
+    }
+
     private static SSLContext sslContext(TrustManager[] trustManagers) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");

@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.http.HttpClients;
 import io.caravan.http.RetryAfter;
 
 import java.net.URI;
@@ -72,13 +73,13 @@ final class LokiClient {
             }
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable c = e.getCause() == null ? e : e.getCause();
-            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + LokiEndpoint.redact(url) + ": " + c);
+            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + HttpClients.redact(url) + ": " + c);
         }
         int status = resp.statusCode();
         if (status / 100 == 2) {
             return new Outcome(Outcome.Kind.SENT, status, 0, "");
         }
-        String message = "HTTP " + status + " from " + LokiEndpoint.redact(url) + ": " + excerpt(resp.body());
+        String message = "HTTP " + status + " from " + HttpClients.redact(url) + ": " + excerpt(resp.body());
         if (status / 100 == 5 || status == 429) {
             return new Outcome(Outcome.Kind.RETRY, status, RetryAfter.millis(resp.headers().firstValue("Retry-After").orElse(null)), message);
         }

@@ -2,6 +2,7 @@ package io.caravan.loki;
 
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
+import io.caravan.model.NameValuePairs;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -133,25 +134,7 @@ public class LokiEndpoint extends DefaultEndpoint {
 
     /** "cluster=a,dc=b" into labels; a pair with an empty value (an unset env var) is left out. */
     Labels parsedExternalLabels() {
-        if (externalLabels == null || externalLabels.isBlank()) {
-            return Labels.EMPTY;
-        }
-        Labels.Builder b = Labels.builder();
-        for (String pair : externalLabels.split(",")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("externalLabels: '" + pair + "' is not name=value; write them like cluster=prod,dc=east");
-            }
-            String n = pair.substring(0, eq).trim();
-            if (!n.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
-                throw new IllegalArgumentException("externalLabels: '" + n + "' is not a valid label name");
-            }
-            b.set(n, pair.substring(eq + 1).trim());
-        }
-        return b.build();
+        return NameValuePairs.labels("externalLabels", externalLabels);
     }
 
     int lineSizeBytes() {
@@ -194,11 +177,6 @@ public class LokiEndpoint extends DefaultEndpoint {
             base = Path.of(System.getProperty("java.io.tmpdir"), "caravan").toString();
         }
         return Path.of(base, "loki", name);
-    }
-
-    /** The URL without user info or query, which may hold credentials. */
-    static String redact(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + url.getPath();
     }
 
     public String getName() {

@@ -64,7 +64,7 @@ public class LokiProducer extends DefaultProducer {
             return;
         }
         URI url = URI.create(endpoint.getUrl());
-        redactedUrl = LokiEndpoint.redact(url);
+        redactedUrl = HttpClients.redact(url);
         Path dir = endpoint.spillPath();
         log = new SpillLog(name, dir, endpoint.segmentBytes(), endpoint.maxSpillBytesValue(), endpoint.syncIntervalMs(), metrics);
         metrics.gauges(() -> log);

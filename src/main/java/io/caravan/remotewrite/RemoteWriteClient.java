@@ -1,5 +1,6 @@
 package io.caravan.remotewrite;
 
+import io.caravan.http.HttpClients;
 import io.caravan.http.RetryAfter;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
@@ -65,13 +66,13 @@ final class RemoteWriteClient {
         try {
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + url + ": " + e);
+            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + HttpClients.redact(url) + ": " + e);
         }
         int status = resp.statusCode();
         if (status / 100 == 2) {
             return new Outcome(Outcome.Kind.SENT, status, 0, "");
         }
-        String message = "HTTP " + status + " from " + url + ": " + excerpt(resp.body());
+        String message = "HTTP " + status + " from " + HttpClients.redact(url) + ": " + excerpt(resp.body());
         if (status / 100 == 5 || status == 429) {
             long retryAfter = RetryAfter.millis(resp.headers().firstValue("Retry-After").orElse(null));
             return new Outcome(Outcome.Kind.RETRY, status, retryAfter, message);

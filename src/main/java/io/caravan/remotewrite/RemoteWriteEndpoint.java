@@ -2,6 +2,7 @@ package io.caravan.remotewrite;
 
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
+import io.caravan.model.NameValuePairs;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -95,22 +96,7 @@ public class RemoteWriteEndpoint extends DefaultEndpoint {
 
     /** "cluster=a,dc=b" into labels; a pair with an empty value (an unset env var) is left out. */
     Labels parsedExternalLabels() {
-        Labels.Builder b = Labels.builder();
-        if (externalLabels == null || externalLabels.isBlank()) {
-            return Labels.EMPTY;
-        }
-        for (String pair : externalLabels.split(",")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("remote-write:" + name + " externalLabels: '" + pair
-                        + "' is not name=value; write them like cluster=prod,dc=east");
-            }
-            b.set(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-        }
-        return b.build();
+        return NameValuePairs.labels("remote-write:" + name + " externalLabels", externalLabels);
     }
 
     public String getName() {

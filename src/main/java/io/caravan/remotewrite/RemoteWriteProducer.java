@@ -59,7 +59,7 @@ public class RemoteWriteProducer extends DefaultProducer {
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "remote-write-" + name, settings.shards());
         queue.start(executor);
-        LOG.info("remote-write {}: sending to {} with {} shards, external labels {}", name, redact(url), settings.shards(), external);
+        LOG.info("remote-write {}: sending to {} with {} shards, external labels {}", name, HttpClients.redact(url), settings.shards(), external);
     }
 
     @Override
@@ -97,10 +97,5 @@ public class RemoteWriteProducer extends DefaultProducer {
     private MeterRegistry meterRegistry() {
         MeterRegistry r = getEndpoint().getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
         return r != null ? r : Metrics.globalRegistry;
-    }
-
-    /** The URL without user info or query, which may hold credentials. */
-    static String redact(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + url.getPath();
     }
 }

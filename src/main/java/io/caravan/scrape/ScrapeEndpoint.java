@@ -4,6 +4,7 @@ import io.caravan.http.BearerTokenFile;
 import io.caravan.http.HttpClients;
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
+import io.caravan.model.NameValuePairs;
 import io.caravan.relabel.RelabelRules;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -112,18 +113,7 @@ public class ScrapeEndpoint extends DefaultEndpoint {
     }
 
     private Labels parseParams() {
-        Labels.Builder b = Labels.builder();
-        for (String pair : params.split(",")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("scrape:" + job + " params: '" + pair + "' is not name=value");
-            }
-            b.set(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        return b.build();
+        return NameValuePairs.any("scrape:" + job + " params", params);
     }
 
     private UnaryOperator<Labels> metricRelabelRules() throws Exception {

@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.model.Sizes;
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
 import io.caravan.model.NameValuePairs;

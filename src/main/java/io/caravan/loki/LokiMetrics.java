@@ -1,5 +1,7 @@
 package io.caravan.loki;
 
+import io.caravan.model.LogEntry;
+import io.caravan.wal.SegmentLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** The sink's metrics, tagged with sink=NAME (Alloy's loki_write_* family under Caravan's names). */
-final class LokiMetrics implements SpillLog.Events {
+final class LokiMetrics implements SegmentLog.Events {
 
     private final MeterRegistry registry;
     private final String sink;
@@ -41,17 +43,17 @@ final class LokiMetrics implements SpillLog.Events {
         return Counter.builder(name).description(description).tag("sink", sink).register(registry);
     }
 
-    void gauges(Supplier<SpillLog> log) {
-        Gauge.builder("caravan_loki_queue_entries", () -> value(log, SpillLog::pendingEntries))
+    void gauges(Supplier<SegmentLog<LogEntry>> log) {
+        Gauge.builder("caravan_loki_queue_entries", () -> value(log, SegmentLog::pendingEntries))
                 .description("Entries waiting to be sent (on disk, not yet read by the sender)").tag("sink", sink).register(registry);
-        Gauge.builder("caravan_loki_queue_bytes", () -> value(log, SpillLog::pendingBytes))
+        Gauge.builder("caravan_loki_queue_bytes", () -> value(log, SegmentLog::pendingBytes))
                 .description("Spilled bytes waiting to be sent").tag("sink", sink).register(registry);
-        Gauge.builder("caravan_loki_spill_bytes", () -> value(log, SpillLog::diskBytes))
+        Gauge.builder("caravan_loki_spill_bytes", () -> value(log, SegmentLog::diskBytes))
                 .description("Bytes the sink's spill directory holds").tag("sink", sink).register(registry);
     }
 
-    private static double value(Supplier<SpillLog> log, java.util.function.ToLongFunction<SpillLog> f) {
-        SpillLog l = log.get();
+    private static double value(Supplier<SegmentLog<LogEntry>> log, java.util.function.ToLongFunction<SegmentLog<LogEntry>> f) {
+        SegmentLog<LogEntry> l = log.get();
         return l == null ? 0 : f.applyAsLong(l);
     }
 
@@ -77,7 +79,11 @@ final class LokiMetrics implements SpillLog.Events {
     }
 
     @Override
-    public void dropped(String reason, long n) {
+    public void overLimit(long entries) {
+        dropped("spill_full", entries);
+    }
+
+    void dropped(String reason, long n) {
         dropped.computeIfAbsent(reason, r -> Counter.builder("caravan_loki_entries_dropped")
                 .description("Entries lost, by reason").tag("sink", sink).tag("reason", r).register(registry)).increment(n);
     }

@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.wal.SegmentLog;
 import io.caravan.http.BearerTokenFile;
 import io.caravan.http.HttpClients;
 import io.caravan.model.Labels;
@@ -30,7 +31,7 @@ public class LokiProducer extends DefaultProducer {
     private static final Logger LOG = LoggerFactory.getLogger(LokiProducer.class);
 
     private final LokiEndpoint endpoint;
-    private volatile SpillLog log;
+    private volatile SegmentLog<LogEntry> log;
     private LokiSender sender;
     private LokiDebugSink debugSink;
     private LineSizePolicy lineSize;
@@ -66,7 +67,7 @@ public class LokiProducer extends DefaultProducer {
         URI url = URI.create(endpoint.getUrl());
         redactedUrl = HttpClients.redact(url);
         Path dir = endpoint.spillPath();
-        log = new SpillLog(name, dir, endpoint.segmentBytes(), endpoint.maxSpillBytesValue(), endpoint.syncIntervalMs(), metrics);
+        log = new SegmentLog<>("loki " + name, dir, endpoint.segmentBytes(), endpoint.maxSpillBytesValue(), endpoint.syncIntervalMs(), SpillCodec.CODEC, metrics);
         metrics.gauges(() -> log);
         HttpClient http = HttpClients.create(Duration.ofSeconds(10), endpoint.getCaFile(), endpoint.isInsecureSkipVerify(), null);
         LokiClient client = new LokiClient(http, url, Duration.ofMillis(endpoint.timeoutMs()), endpoint.getTenant(), authorization());
@@ -126,11 +127,11 @@ public class LokiProducer extends DefaultProducer {
         if (debugSink != null) {
             debugSink.accept(entries);
         } else {
-            SpillLog l = log;
+            SegmentLog<LogEntry> l = log;
             if (l == null) {
                 throw new IllegalStateException("loki " + endpoint.getName() + " is not started");
             }
-            l.append(entries);
+            SpillCodec.append(l, entries);
         }
         metrics.in(entries.size());
     }
@@ -156,7 +157,7 @@ public class LokiProducer extends DefaultProducer {
         if (debugSink != null) {
             return new LokiStatus(name, "", "debug", 0, 0, 0, debugSink.received(), 0, 0, "");
         }
-        SpillLog l = log;
+        SegmentLog<LogEntry> l = log;
         LokiSender s = sender;
         return new LokiStatus(name, redactedUrl, s == null ? "stopped" : s.state(),
                 l == null ? 0 : l.pendingEntries(), l == null ? 0 : l.pendingBytes(), l == null ? 0 : l.diskBytes(),

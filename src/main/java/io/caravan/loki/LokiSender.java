@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.wal.SegmentLog;
 import io.caravan.model.LogEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ final class LokiSender implements Runnable {
     }
 
     private final String name;
-    private final SpillLog log;
+    private final SegmentLog<LogEntry> log;
     private final LokiClient client;
     private final PushEncoder encoder;
     private final Settings settings;
@@ -41,7 +42,7 @@ final class LokiSender implements Runnable {
     private volatile long lastErrorMs;
     private volatile String lastError = "";
 
-    LokiSender(String name, SpillLog log, LokiClient client, PushEncoder encoder, Settings settings, LokiMetrics metrics) {
+    LokiSender(String name, SegmentLog<LogEntry> log, LokiClient client, PushEncoder encoder, Settings settings, LokiMetrics metrics) {
         this.name = name;
         this.log = log;
         this.client = client;
@@ -58,7 +59,7 @@ final class LokiSender implements Runnable {
                 if (batch.isEmpty() || !running) {
                     continue;
                 }
-                SpillLog.Position end = log.position();
+                SegmentLog.Position end = log.position();
                 if (send(batch)) {
                     log.ack(end, batch.size());
                 }

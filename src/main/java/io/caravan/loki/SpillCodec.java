@@ -2,8 +2,10 @@ package io.caravan.loki;
 
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
+import io.caravan.wal.SegmentLog;
 import io.caravan.wire.ProtoWriter;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,14 @@ import java.util.List;
  */
 final class SpillCodec {
 
+    static final SegmentLog.Codec<LogEntry> CODEC = SpillCodec::decode;
+
     private SpillCodec() {
+    }
+
+    /** Appends the entries to the sink's log as one record. */
+    static void append(SegmentLog<LogEntry> log, List<LogEntry> entries) throws IOException {
+        log.append(entries.size(), out -> encode(entries, out));
     }
 
     static void encode(List<LogEntry> entries, ProtoWriter out) {

@@ -2,9 +2,6 @@ package io.caravan.remotewrite;
 
 import io.caravan.http.HttpClients;
 import io.caravan.http.RetryAfter;
-import io.caravan.model.Labels;
-import io.caravan.model.Sample;
-import org.xerial.snappy.Snappy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,12 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * One remote_write 1.0 request: encode, snappy block-compress, POST, and classify the answer so the
- * queue knows whether to retry. One instance per shard (the encoder buffer is not shared).
+ * One remote_write 1.0 request: POST a snappy-compressed WriteRequest with the spec's headers, and classify
+ * the answer so the queue knows whether to retry.
  */
 final class RemoteWriteClient {
 
@@ -33,31 +29,23 @@ final class RemoteWriteClient {
     private final URI url;
     private final Duration timeout;
     private final Supplier<String> authorization; // null when none; never logged
-    private final WriteRequestEncoder encoder;
 
-    RemoteWriteClient(HttpClient http, URI url, Duration timeout, Labels externalLabels, Supplier<String> authorization) {
+    RemoteWriteClient(HttpClient http, URI url, Duration timeout, Supplier<String> authorization) {
         this.http = http;
         this.url = url;
         this.timeout = timeout;
         this.authorization = authorization;
-        this.encoder = new WriteRequestEncoder(externalLabels);
     }
 
-    byte[] encode(List<Sample> batch) throws IOException {
-        byte[] raw = encoder.encode(batch);
-        byte[] compressed = new byte[Snappy.maxCompressedLength(encoder.size())];
-        int n = Snappy.rawCompress(raw, 0, encoder.size(), compressed, 0);
-        return java.util.Arrays.copyOf(compressed, n);
-    }
-
-    Outcome send(byte[] body) throws InterruptedException {
+    /** Sends body[0, length), a snappy block of a WriteRequest. */
+    Outcome send(byte[] body, int length) throws InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(url)
                 .timeout(timeout)
                 .header("Content-Encoding", "snappy")
                 .header("Content-Type", "application/x-protobuf")
                 .header("X-Prometheus-Remote-Write-Version", "0.1.0")
                 .header("User-Agent", USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
         String auth = authorization == null ? null : authorization.get();
         if (auth != null) {
             req.header("Authorization", auth);

@@ -3,6 +3,7 @@ package io.caravan.remotewrite;
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
 import io.caravan.model.NameValuePairs;
+import io.caravan.model.Sizes;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -11,6 +12,8 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
+
+import java.nio.file.Path;
 
 /** Options of one remote-write sink; defaults follow Prometheus' remote_write and queue_config. */
 @UriEndpoint(scheme = "remote-write", title = "Prometheus remote write", syntax = "remote-write:name",
@@ -25,8 +28,6 @@ public class RemoteWriteEndpoint extends DefaultEndpoint {
     private String externalLabels = "";
     @UriParam(defaultValue = "4")
     private int shards = 4;
-    @UriParam(defaultValue = "10000", description = "Samples buffered per shard")
-    private int capacity = 10_000;
     @UriParam(defaultValue = "2000")
     private int maxSamplesPerSend = 2_000;
     @UriParam(defaultValue = "5s")
@@ -37,10 +38,18 @@ public class RemoteWriteEndpoint extends DefaultEndpoint {
     private String maxBackoff = "5s";
     @UriParam(defaultValue = "30s")
     private String remoteTimeout = "30s";
-    @UriParam(defaultValue = "1s", description = "How long a full queue may hold up the caller before samples are dropped")
-    private String enqueueTimeout = "1s";
-    @UriParam(defaultValue = "10s", description = "Time given to send what is queued when the agent stops")
+    @UriParam(defaultValue = "10s", description = "Time given to send what is queued when the agent stops; the rest stays in the WAL")
     private String flushTimeout = "10s";
+    @UriParam(description = "Directory of the write-ahead log; default $CARAVAN_DATA_DIR/wal/NAME (./data when unset)")
+    private String walDir;
+    @UriParam(defaultValue = "1GiB", description = "Disk the WAL may use for all shards; past it the oldest samples are dropped (counted)")
+    private String maxWalBytes = "1GiB";
+    @UriParam(defaultValue = "16MiB", description = "Size of one WAL segment file (at most a quarter of a shard's share)")
+    private String walSegmentSize = "16MiB";
+    @UriParam(defaultValue = "2h", description = "Samples waiting longer than this in the WAL are dropped (counted as too_old)")
+    private String maxWalAge = "2h";
+    @UriParam(defaultValue = "1s", description = "How often the WAL is fsynced (0 = every append); a kill -9 loses nothing either way")
+    private String walSyncInterval = "1s";
     @UriParam(description = "File holding a bearer token, re-read when it changes")
     private String bearerTokenFile;
     @UriParam(description = "PEM file of CAs to trust instead of the JVM's")
@@ -87,11 +96,22 @@ public class RemoteWriteEndpoint extends DefaultEndpoint {
     }
 
     RemoteWriteSettings settings() {
-        return new RemoteWriteSettings(shards, capacity, maxSamplesPerSend,
+        return new RemoteWriteSettings(shards, maxSamplesPerSend,
                 Durations.parseMillis("batchSendDeadline", batchSendDeadline),
                 Durations.parseMillis("minBackoff", minBackoff),
                 Durations.parseMillis("maxBackoff", maxBackoff),
-                Durations.parseMillis("enqueueTimeout", enqueueTimeout));
+                Sizes.parse("maxWalBytes", maxWalBytes),
+                Sizes.parse("walSegmentSize", walSegmentSize),
+                Durations.parseMillis("maxWalAge", maxWalAge),
+                Durations.parseMillis("walSyncInterval", walSyncInterval));
+    }
+
+    Path walPath() {
+        if (walDir != null && !walDir.isBlank()) {
+            return Path.of(walDir);
+        }
+        String base = System.getenv("CARAVAN_DATA_DIR");
+        return Path.of(base == null || base.isBlank() ? "./data" : base, "wal", name);
     }
 
     /** "cluster=a,dc=b" into labels; a pair with an empty value (an unset env var) is left out. */
@@ -125,14 +145,6 @@ public class RemoteWriteEndpoint extends DefaultEndpoint {
 
     public void setShards(int shards) {
         this.shards = shards;
-    }
-
-    public int getCapacity() {
-        return capacity;
-    }
-
-    public void setCapacity(int capacity) {
-        this.capacity = capacity;
     }
 
     public int getMaxSamplesPerSend() {
@@ -175,14 +187,6 @@ public class RemoteWriteEndpoint extends DefaultEndpoint {
         this.remoteTimeout = remoteTimeout;
     }
 
-    public String getEnqueueTimeout() {
-        return enqueueTimeout;
-    }
-
-    public void setEnqueueTimeout(String enqueueTimeout) {
-        this.enqueueTimeout = enqueueTimeout;
-    }
-
     public String getFlushTimeout() {
         return flushTimeout;
     }
@@ -221,5 +225,45 @@ public class RemoteWriteEndpoint extends DefaultEndpoint {
 
     public void setDebugMaxSeries(int debugMaxSeries) {
         this.debugMaxSeries = debugMaxSeries;
+    }
+
+    public String getWalDir() {
+        return walDir;
+    }
+
+    public void setWalDir(String walDir) {
+        this.walDir = walDir;
+    }
+
+    public String getMaxWalBytes() {
+        return maxWalBytes;
+    }
+
+    public void setMaxWalBytes(String maxWalBytes) {
+        this.maxWalBytes = maxWalBytes;
+    }
+
+    public String getWalSegmentSize() {
+        return walSegmentSize;
+    }
+
+    public void setWalSegmentSize(String walSegmentSize) {
+        this.walSegmentSize = walSegmentSize;
+    }
+
+    public String getMaxWalAge() {
+        return maxWalAge;
+    }
+
+    public void setMaxWalAge(String maxWalAge) {
+        this.maxWalAge = maxWalAge;
+    }
+
+    public String getWalSyncInterval() {
+        return walSyncInterval;
+    }
+
+    public void setWalSyncInterval(String walSyncInterval) {
+        this.walSyncInterval = walSyncInterval;
     }
 }

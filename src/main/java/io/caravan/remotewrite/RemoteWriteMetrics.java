@@ -1,5 +1,6 @@
 package io.caravan.remotewrite;
 
+import io.caravan.wal.SegmentLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /** The sink's own metrics, named after Prometheus' prometheus_remote_storage_* family. */
-final class RemoteWriteMetrics {
+final class RemoteWriteMetrics implements SegmentLog.Events {
 
     private final MeterRegistry registry;
     private final String sink;
@@ -18,6 +19,7 @@ final class RemoteWriteMetrics {
     private final Counter retried;
     private final Counter bytes;
     private final Timer requests;
+    private final Counter corruptBytes;
 
     RemoteWriteMetrics(MeterRegistry registry, String sink) {
         this.registry = registry;
@@ -30,12 +32,16 @@ final class RemoteWriteMetrics {
                 .tag("sink", sink).register(registry);
         this.bytes = Counter.builder("caravan_remote_write_sent_bytes").description("Compressed request bytes sent")
                 .tag("sink", sink).register(registry);
+        this.corruptBytes = Counter.builder("caravan_remote_write_wal_corrupt_bytes").description("Bytes of damaged WAL records skipped")
+                .tag("sink", sink).register(registry);
         this.requests = Timer.builder("caravan_remote_write_request_duration").description("Remote-write request latency")
                 .tag("sink", sink).register(registry);
     }
 
-    <T> void gauges(T queue, ToDoubleFunction<T> pending, ToDoubleFunction<T> shards) {
-        Gauge.builder("caravan_remote_write_queue_samples", queue, pending).description("Samples waiting in the queue or in flight")
+    <T> void gauges(T queue, ToDoubleFunction<T> pending, ToDoubleFunction<T> shards, ToDoubleFunction<T> walBytes) {
+        Gauge.builder("caravan_remote_write_queue_samples", queue, pending).description("Samples in the WAL not yet acknowledged by the receiver")
+                .tag("sink", sink).register(registry);
+        Gauge.builder("caravan_remote_write_wal_bytes", queue, walBytes).description("Bytes the sink's WAL holds on disk")
                 .tag("sink", sink).register(registry);
         Gauge.builder("caravan_remote_write_shards", queue, shards).description("Shards sending in parallel")
                 .tag("sink", sink).register(registry);
@@ -51,6 +57,16 @@ final class RemoteWriteMetrics {
 
     void retried(long n) {
         retried.increment(n);
+    }
+
+    @Override
+    public void overLimit(long samples) {
+        dropped("wal_full", samples);
+    }
+
+    @Override
+    public void corrupt(long bytes) {
+        corruptBytes.increment(bytes);
     }
 
     void dropped(String reason, long n) {

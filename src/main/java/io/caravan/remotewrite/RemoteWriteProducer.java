@@ -22,7 +22,7 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Takes a {@code List<Sample>} body and queues it for the receiver (or the debug sink when no url is set).
- * The exchange returns as soon as the samples are queued.
+ * The exchange returns as soon as the samples are in the write-ahead log.
  */
 public class RemoteWriteProducer extends DefaultProducer {
 
@@ -54,19 +54,21 @@ public class RemoteWriteProducer extends DefaultProducer {
         HttpClient http = HttpClients.create(Duration.ofSeconds(10), endpoint.getCaFile(), endpoint.isInsecureSkipVerify(), null);
         BearerTokenFile token = endpoint.getBearerTokenFile() == null || endpoint.getBearerTokenFile().isBlank() ? null : new BearerTokenFile(Path.of(endpoint.getBearerTokenFile()));
         RemoteWriteMetrics metrics = new RemoteWriteMetrics(meterRegistry(), name);
-        queue = new RemoteWriteQueue(name, settings, metrics, () -> new RemoteWriteClient(http, url, timeout, external, token));
-        metrics.gauges(queue, RemoteWriteQueue::pending, RemoteWriteQueue::shardCount);
+        Path walDir = endpoint.walPath();
+        queue = new RemoteWriteQueue(name, settings, walDir, external, metrics, () -> new RemoteWriteClient(http, url, timeout, token));
+        metrics.gauges(queue, RemoteWriteQueue::pending, RemoteWriteQueue::shardCount, RemoteWriteQueue::walBytes);
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "remote-write-" + name, settings.shards());
         queue.start(executor);
-        LOG.info("remote-write {}: sending to {} with {} shards, external labels {}", name, HttpClients.redact(url), settings.shards(), external);
+        LOG.info("remote-write {}: sending to {} with {} shards, external labels {}, WAL in {}", name, HttpClients.redact(url),
+                settings.shards(), external, walDir);
     }
 
     @Override
     protected void doStop() throws Exception {
         if (queue != null) {
             queue.stop(Durations.parseMillis("flushTimeout", endpoint.getFlushTimeout()));
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(executor);
             queue = null;
         }
         super.doStop();

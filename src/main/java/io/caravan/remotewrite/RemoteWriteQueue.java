@@ -1,87 +1,173 @@
 package io.caravan.remotewrite;
 
+import io.caravan.model.Labels;
 import io.caravan.model.Sample;
+import io.caravan.wal.SegmentLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
- * Prometheus' queue manager in small: samples are spread over a fixed number of shards by series, so
- * each series stays in order; each shard batches by count and deadline and sends one request at a time,
- * retrying recoverable failures with exponential backoff until they succeed or the queue is stopped.
- * Every shard queue is bounded: when all is full, {@link #offer} waits up to the enqueue timeout and then
- * drops (counted), so memory stays flat during a long outage.
+ * Prometheus' queue manager on a write-ahead log: samples are spread over a fixed number of shards by
+ * series, so each series stays in order; each shard appends to its own {@link SegmentLog} under
+ * {@code walDir/shard-N} and one thread per shard reads it back in batches (by count and deadline), sends
+ * one request at a time, retries recoverable failures with exponential backoff, and only then acknowledges
+ * the batch in the log.
+ * <p>
+ * What that buys: {@link #offer} returns once the samples are in the log, so a slow or dead receiver never
+ * holds up a scrape and memory stays flat; a restart or a {@code kill -9} resends what the receiver had not
+ * acknowledged (duplicates: at most the batch each shard had in flight); an outage costs nothing until the
+ * WAL reaches maxWalBytes (the oldest segments go, counted as wal_full) or a sample waits longer than
+ * maxWalAge (counted as too_old, since a receiver would refuse it anyway).
+ * <p>
+ * A WAL written with more shards than now configured is drained by shard (N mod shards) before its own log,
+ * so nothing is stranded when the shard count goes down.
  */
 final class RemoteWriteQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteQueue.class);
 
+    /** Samples per WAL record at most: keeps the sender's read buffer small for huge scrapes. */
+    private static final int MAX_RECORD_SAMPLES = 4096;
+
     private final String sink;
     private final RemoteWriteSettings settings;
     private final RemoteWriteMetrics metrics;
     private final Shard[] shards;
-    private volatile boolean running;
-    private volatile long stopDeadlineMs = Long.MAX_VALUE;
+    private final ThreadLocal<WalAppender> appenders;
 
-    RemoteWriteQueue(String sink, RemoteWriteSettings settings, RemoteWriteMetrics metrics, Supplier<RemoteWriteClient> clients) {
+    RemoteWriteQueue(String sink, RemoteWriteSettings settings, Path walDir, Labels externalLabels,
+                     RemoteWriteMetrics metrics, Supplier<RemoteWriteClient> clients) throws IOException {
         this.sink = sink;
         this.settings = settings;
         this.metrics = metrics;
+        this.appenders = ThreadLocal.withInitial(() -> new WalAppender(externalLabels));
         this.shards = new Shard[settings.shards()];
-        for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, clients.get());
+        TreeMap<Integer, Path> existing = existingShardDirs(walDir);
+        try {
+            for (int i = 0; i < shards.length; i++) {
+                shards[i] = new Shard(i, open(walDir.resolve("shard-" + i), "shard " + i), clients.get(), settings, metrics, sink);
+            }
+            for (var e : existing.entrySet()) {
+                if (e.getKey() >= shards.length) {
+                    Shard heir = shards[e.getKey() % shards.length];
+                    SegmentLog<WalRecord.Series> left = open(e.getValue(), "shard " + e.getKey() + " (left by a run with more shards)");
+                    heir.inherit(left);
+                    LOG.info("remote-write {}: {} has {} samples from a run with more shards; shard {} sends them first",
+                            sink, e.getValue(), left.pendingEntries(), heir.index());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
+    private SegmentLog<WalRecord.Series> open(Path dir, String what) throws IOException {
+        return new SegmentLog<>("remote-write " + sink + " " + what, dir, settings.segmentBytesPerShard(),
+                settings.maxBytesPerShard(), settings.walSyncIntervalMs(), WalRecord.CODEC, metrics);
+    }
+
+    private static TreeMap<Integer, Path> existingShardDirs(Path walDir) throws IOException {
+        TreeMap<Integer, Path> out = new TreeMap<>();
+        if (!Files.isDirectory(walDir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(walDir)) {
+            s.forEach(p -> {
+                String f = p.getFileName().toString();
+                if (f.startsWith("shard-") && Files.isDirectory(p)) {
+                    try {
+                        out.put(Integer.parseInt(f.substring(6)), p);
+                    } catch (NumberFormatException notOurs) {
+                        // someone else's directory: leave it alone
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
     void start(ExecutorService executor) {
-        running = true;
         for (Shard s : shards) {
             executor.submit(s);
         }
     }
 
-    /** Stops taking samples and gives the shards until the deadline to send what they hold. */
+    /**
+     * Sends what is in the WAL without waiting for batch deadlines for up to flushTimeoutMs, then stops the
+     * shards and closes the logs. Whatever is not acknowledged stays in the WAL for the next start.
+     */
     void stop(long flushTimeoutMs) throws InterruptedException {
-        stopDeadlineMs = System.currentTimeMillis() + flushTimeoutMs;
-        running = false;
+        long deadline = System.currentTimeMillis() + flushTimeoutMs;
         for (Shard s : shards) {
-            s.done.await(Math.max(1, stopDeadlineMs - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            s.drain();
+        }
+        while (System.currentTimeMillis() < deadline && pending() > 0 && anyRunning()) {
+            Thread.sleep(20);
+        }
+        for (Shard s : shards) {
+            s.stop();
+        }
+        for (Shard s : shards) {
+            s.awaitStopped();
         }
         long left = pending();
+        close();
         if (left > 0) {
-            metrics.dropped("shutdown", left);
-            LOG.warn("remote-write {}: {} samples still queued at shutdown were not sent", sink, left);
+            LOG.info("remote-write {}: {} samples stay in the WAL and are sent first at the next start", sink, left);
+        }
+    }
+
+    private boolean anyRunning() {
+        for (Shard s : shards) {
+            if (!s.stopped()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void close() {
+        for (Shard s : shards) {
+            if (s != null) {
+                s.closeLogs();
+            }
         }
     }
 
     /**
-     * Enqueues every sample; returns how many had to be dropped. The whole call waits at most the enqueue
-     * timeout, so a full queue slows a scrape down by a bounded amount and never stalls it.
+     * Appends the samples to their shards' logs; returns how many could not be written (disk full or
+     * broken, counted as wal_write_error). Never waits for the receiver.
      */
-    int offer(List<Sample> samples) throws InterruptedException {
+    int offer(List<Sample> samples) {
+        WalAppender appender = appenders.get();
         int dropped = 0;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.enqueueTimeoutMs());
-        for (Sample s : samples) {
-            Shard shard = shards[Math.floorMod(s.labels().hashCode(), shards.length)];
-            if (!shard.queue.offer(s)) {
-                long wait = deadline - System.nanoTime();
-                if (wait <= 0 || !shard.queue.offer(s, wait, TimeUnit.NANOSECONDS)) {
-                    dropped++;
+        List<List<Sample>> byShard = appender.split(samples, shards.length);
+        for (int i = 0; i < shards.length; i++) {
+            List<Sample> part = byShard.get(i);
+            for (int from = 0; from < part.size(); from += MAX_RECORD_SAMPLES) {
+                List<Sample> chunk = part.subList(from, Math.min(part.size(), from + MAX_RECORD_SAMPLES));
+                try {
+                    appender.append(shards[i].log(), chunk);
+                } catch (IOException | RuntimeException e) {
+                    dropped += chunk.size();
+                    metrics.dropped("wal_write_error", chunk.size());
+                    LOG.error("remote-write {}: cannot write {} samples to the WAL in {}: {} (check that the volume is writable and not full)",
+                            sink, chunk.size(), shards[i].log().dir(), e.toString());
                 }
             }
         }
-        if (dropped > 0) {
-            metrics.dropped("queue_full", dropped);
-            LOG.warn("remote-write {}: queue full, {} samples dropped (raise capacity or shards, or check the receiver)", sink, dropped);
-        }
+        appender.clear();
         metrics.enqueued(samples.size() - dropped);
         return dropped;
     }
@@ -89,7 +175,15 @@ final class RemoteWriteQueue {
     long pending() {
         long n = 0;
         for (Shard s : shards) {
-            n += s.queue.size() + s.inFlight;
+            n += s.pending();
+        }
+        return n;
+    }
+
+    long walBytes() {
+        long n = 0;
+        for (Shard s : shards) {
+            n += s.diskBytes();
         }
         return n;
     }
@@ -98,105 +192,50 @@ final class RemoteWriteQueue {
         return shards.length;
     }
 
-    private final class Shard implements Runnable {
-        final int index;
-        final BlockingQueue<Sample> queue;
-        final RemoteWriteClient client;
-        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        volatile int inFlight;
+    /** Per appending thread: encodes samples as TimeSeries fields and compresses them into a WAL record. */
+    private static final class WalAppender {
+        private final WriteRequestEncoder encoder;
+        private final List<List<Sample>> parts = new ArrayList<>();
+        private byte[] compressed;
 
-        Shard(int index, RemoteWriteClient client) {
-            this.index = index;
-            this.client = client;
-            this.queue = new ArrayBlockingQueue<>(settings.capacity());
+        WalAppender(Labels externalLabels) {
+            this.encoder = new WriteRequestEncoder(externalLabels);
         }
 
-        @Override
-        public void run() {
-            Thread.currentThread().setName("remote-write-" + sink + "-" + index);
-            List<Sample> batch = new ArrayList<>(settings.maxSamplesPerSend());
-            try {
-                while (running || !queue.isEmpty()) {
-                    fill(batch);
-                    if (!batch.isEmpty()) {
-                        inFlight = batch.size();
-                        sendWithRetries(batch);
-                        batch.clear();
-                        inFlight = 0;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.error("remote-write {} shard {} stopped on an unexpected error", sink, index, e);
-            } finally {
-                done.countDown();
+        List<List<Sample>> split(List<Sample> samples, int n) {
+            while (parts.size() < n) {
+                parts.add(new ArrayList<>());
+            }
+            for (int i = 0; i < n; i++) {
+                parts.get(i).clear();
+            }
+            for (Sample s : samples) {
+                parts.get(Math.floorMod(s.labels().hashCode(), n)).add(s);
+            }
+            return parts;
+        }
+
+        /** Lets go of the samples of the last call (the lists are reused by the next). */
+        void clear() {
+            for (List<Sample> p : parts) {
+                p.clear();
             }
         }
 
-        /** Takes up to maxSamplesPerSend, waiting no longer than the batch deadline for a full batch. */
-        private void fill(List<Sample> batch) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.batchSendDeadlineMs());
-            while (batch.size() < settings.maxSamplesPerSend()) {
-                queue.drainTo(batch, settings.maxSamplesPerSend() - batch.size());
-                if (batch.size() >= settings.maxSamplesPerSend() || !running) {
-                    return;
-                }
-                long wait = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
-                if (wait <= 0) {
-                    return;
-                }
-                Sample next = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (next != null) {
-                    batch.add(next);
-                }
-            }
-        }
-
-        private void sendWithRetries(List<Sample> batch) throws InterruptedException {
-            byte[] body;
-            try {
-                body = client.encode(batch);
-            } catch (java.io.IOException | RuntimeException e) {
-                metrics.dropped("encode_error", batch.size());
-                LOG.error("remote-write {}: cannot encode a batch of {} samples, dropped", sink, batch.size(), e);
+        void append(SegmentLog<WalRecord.Series> log, List<Sample> samples) throws IOException {
+            if (samples.isEmpty()) {
                 return;
             }
-            long backoff = settings.minBackoffMs();
-            boolean firstTry = true;
-            while (true) {
-                long start = System.nanoTime();
-                RemoteWriteClient.Outcome outcome = client.send(body);
-                metrics.request(outcome, System.nanoTime() - start, body.length);
-                switch (outcome.kind()) {
-                    case SENT -> {
-                        metrics.sent(batch.size());
-                        return;
-                    }
-                    case DROP -> {
-                        metrics.dropped("http_" + outcome.status(), batch.size());
-                        LOG.error("remote-write {}: receiver refused {} samples, dropped (not retryable): {}",
-                                sink, batch.size(), outcome.message());
-                        return;
-                    }
-                    case RETRY -> {
-                        metrics.retried(batch.size());
-                        if (firstTry) {
-                            LOG.warn("remote-write {}: {}; retrying with backoff", sink, outcome.message());
-                        }
-                        firstTry = false;
-                        long wait = Math.max(backoff, outcome.retryAfterMs());
-                        wait += ThreadLocalRandom.current().nextLong(Math.max(1, wait / 10)); // de-synchronise shards
-                        if (System.currentTimeMillis() + wait > stopDeadlineMs) {
-                            metrics.dropped("shutdown", batch.size());
-                            LOG.warn("remote-write {}: shutting down while the receiver fails; {} samples not sent", sink, batch.size());
-                            return;
-                        }
-                        Thread.sleep(wait);
-                        backoff = Math.min(backoff * 2, settings.maxBackoffMs());
-                    }
-                }
+            encoder.reset();
+            for (Sample s : samples) {
+                encoder.add(s);
             }
+            int rawLen = encoder.size();
+            compressed = WalRecord.compressBuffer(compressed, rawLen);
+            int len = WalRecord.compress(encoder.array(), rawLen, compressed);
+            long now = System.currentTimeMillis();
+            byte[] c = compressed;
+            log.append(samples.size(), out -> WalRecord.write(out, now, rawLen, c, len));
         }
     }
 }

@@ -46,6 +46,20 @@ public final class WriteRequestEncoder {
         return out.size();
     }
 
+    /** Starts an empty run of TimeSeries fields, to be filled with {@link #add}. */
+    public void reset() {
+        out.reset();
+    }
+
+    /** Appends the sample as a TimeSeries of its own (the write-ahead log keeps one per sample). */
+    public void add(Sample sample) {
+        writeSeries(sample.labels(), List.of(sample), 0, 1);
+    }
+
+    public byte[] array() {
+        return out.array();
+    }
+
     private void writeSeries(Labels series, List<Sample> samples, int from, int to) {
         int len = labelsSize(series);
         for (int i = from; i < to; i++) {

@@ -42,6 +42,13 @@ public final class ProtoWriter {
         }
     }
 
+    /** Bytes copied as they are (an already encoded message or a compressed block). */
+    public void raw(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, pos, len);
+        pos += len;
+    }
+
     public void tag(int field, int wireType) {
         varint(((long) field << 3) | wireType);
     }

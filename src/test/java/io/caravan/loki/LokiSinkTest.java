@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.wal.SegmentLog;
 import io.caravan.loki.testing.LokiReceiver;
 import io.caravan.loki.testing.LokiReceiver.Answer;
 import io.caravan.model.Labels;
@@ -250,7 +251,7 @@ class LokiSinkTest {
         }
         byte[] bytes = Files.readAllBytes(seg);
         int recordSize = bytes.length / 10;
-        bytes[recordSize * 4 + SpillLog.HEADER + 20] ^= 0x5A; // inside the payload of the 5th record
+        bytes[recordSize * 4 + SegmentLog.HEADER + 20] ^= 0x5A; // inside the payload of the 5th record
         Files.write(seg, bytes);
         loki.up();
         try (SinkHarness h = new SinkHarness("c", uri("c", opts))) {

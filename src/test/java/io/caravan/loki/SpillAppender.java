@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.wal.SegmentLog;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
 
@@ -11,14 +12,14 @@ import java.util.List;
 public final class SpillAppender {
 
     public static void main(String[] args) throws Exception {
-        SpillLog log = new SpillLog("child", Path.of(args[0]), 64 * 1024, 64L << 20, 1_000, SpillLogTest.NO_EVENTS);
+        SegmentLog<LogEntry> log = new SegmentLog<>("child", Path.of(args[0]), 64 * 1024, 64L << 20, 1_000, SpillCodec.CODEC, SpillLogTest.NO_EVENTS);
         Labels labels = Labels.of("app", "child");
         for (int n = 0; ; n++) {
             List<LogEntry> batch = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 batch.add(new LogEntry(labels, n * 10L + i, "entry " + (n * 10 + i)));
             }
-            log.append(batch);
+            SpillCodec.append(log, batch);
             System.out.println("ok " + n);
             System.out.flush();
         }

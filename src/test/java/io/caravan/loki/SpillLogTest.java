@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.wal.SegmentLog;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The disk queue on its own: order, acknowledgement across restarts, locking, and a real kill -9. */
 class SpillLogTest {
 
-    static final SpillLog.Events NO_EVENTS = new SpillLog.Events() {
+    static final SegmentLog.Events NO_EVENTS = new SegmentLog.Events() {
         @Override
-        public void dropped(String reason, long entries) {
+        public void overLimit(long entries) {
         }
 
         @Override
@@ -37,7 +38,7 @@ class SpillLogTest {
         return out;
     }
 
-    static List<String> readAll(SpillLog log) throws Exception {
+    static List<String> readAll(SegmentLog<LogEntry> log) throws Exception {
         List<String> out = new ArrayList<>();
         LogEntry e;
         while ((e = log.peek()) != null) {
@@ -49,9 +50,9 @@ class SpillLogTest {
 
     @Test
     void resumes_at_the_acknowledged_entry_inside_a_record_after_a_restart(@TempDir Path dir) throws Exception {
-        try (SpillLog log = new SpillLog("t", dir, 1 << 20, 1 << 24, 1000, NO_EVENTS)) {
-            log.append(batch(0, 10));
-            log.append(batch(10, 10));
+        try (SegmentLog<LogEntry> log = new SegmentLog<>("t", dir, 1 << 20, 1 << 24, 1000, SpillCodec.CODEC, NO_EVENTS)) {
+            SpillCodec.append(log, batch(0, 10));
+            SpillCodec.append(log, batch(10, 10));
             for (int i = 0; i < 13; i++) {
                 log.peek();
                 log.advance();
@@ -59,7 +60,7 @@ class SpillLogTest {
             log.ack(log.position(), 13);
             assertThat(log.pendingEntries()).isEqualTo(7);
         }
-        try (SpillLog log = new SpillLog("t", dir, 1 << 20, 1 << 24, 1000, NO_EVENTS)) {
+        try (SegmentLog<LogEntry> log = new SegmentLog<>("t", dir, 1 << 20, 1 << 24, 1000, SpillCodec.CODEC, NO_EVENTS)) {
             assertThat(log.pendingEntries()).isEqualTo(7);
             assertThat(readAll(log)).containsExactly("entry 13", "entry 14", "entry 15", "entry 16", "entry 17", "entry 18", "entry 19");
         }
@@ -67,9 +68,9 @@ class SpillLogTest {
 
     @Test
     void rolls_segments_and_deletes_them_once_acknowledged(@TempDir Path dir) throws Exception {
-        try (SpillLog log = new SpillLog("t", dir, 64 * 1024, 1 << 24, 0, NO_EVENTS)) {
+        try (SegmentLog<LogEntry> log = new SegmentLog<>("t", dir, 64 * 1024, 1 << 24, 0, SpillCodec.CODEC, NO_EVENTS)) {
             for (int i = 0; i < 20_000; i += 100) {
-                log.append(batch(i, 100));
+                SpillCodec.append(log, batch(i, 100));
             }
             assertThat(log.segmentCount()).isGreaterThan(2);
             List<String> lines = readAll(log);
@@ -82,9 +83,9 @@ class SpillLogTest {
 
     @Test
     void one_directory_serves_one_log(@TempDir Path dir) throws Exception {
-        try (SpillLog log = new SpillLog("a", dir, 1 << 20, 1 << 24, 1000, NO_EVENTS)) {
-            assertThatThrownBy(() -> new SpillLog("b", dir, 1 << 20, 1 << 24, 1000, NO_EVENTS))
-                    .hasMessageContaining("is in use by another loki endpoint");
+        try (SegmentLog<LogEntry> log = new SegmentLog<>("a", dir, 1 << 20, 1 << 24, 1000, SpillCodec.CODEC, NO_EVENTS)) {
+            assertThatThrownBy(() -> new SegmentLog<>("b", dir, 1 << 20, 1 << 24, 1000, SpillCodec.CODEC, NO_EVENTS))
+                    .hasMessageContaining("is in use by another sink or agent");
         }
     }
 
@@ -108,7 +109,7 @@ class SpillLogTest {
         }
         child.waitFor();
         assertThat(acknowledged).as("child output").isGreaterThanOrEqualTo(300);
-        try (SpillLog log = new SpillLog("after", dir, 64 * 1024, 64L << 20, 1000, NO_EVENTS)) {
+        try (SegmentLog<LogEntry> log = new SegmentLog<>("after", dir, 64 * 1024, 64L << 20, 1000, SpillCodec.CODEC, NO_EVENTS)) {
             List<String> lines = readAll(log);
             assertThat(lines.size()).isGreaterThanOrEqualTo((acknowledged + 1) * 10);
             for (int i = 0; i < lines.size(); i++) {

@@ -1,6 +1,5 @@
-package io.caravan.loki;
+package io.caravan.wal;
 
-import io.caravan.model.LogEntry;
 import io.caravan.wire.ProtoWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,17 +18,20 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
- * The sink's queue: an append log in segment files under one directory, so entries survive a restart or a
- * {@code kill -9} of the agent once {@link #append} has returned, and memory stays flat in a long outage.
+ * A sink's queue on disk: an append log in segment files under one directory, so entries survive a restart
+ * or a {@code kill -9} of the agent once {@link #append} has returned, and memory stays flat in a long
+ * outage. The Loki sink's spill and the remote-write WAL are both one (remote write: one per shard).
  * <p>
  * Layout: {@code NNNNNNNNNNNNNNNNNNNN.seg} files (sequence numbers, oldest first), each a run of records
- * <pre>  magic 0xCA7A10C5 | payload length | entry count | CRC-32C of (count, payload) | payload ({@link SpillCodec})</pre>
- * (little-endian ints), and a {@code cursor} file holding the position up to which the receiver has
- * acknowledged (segment, record offset, entry index in the record, CRC). A new process always appends to
- * a new segment, so a record cut short by a crash can only sit at the end of an old segment.
+ * <pre>  magic 0xCA7A10C5 | payload length | entry count | CRC-32C of (count, payload) | payload</pre>
+ * (little-endian ints; the payload's format is the sink's, read back by its {@link Codec}), and a
+ * {@code cursor} file holding the position up to which the receiver has acknowledged (segment, record
+ * offset, entry index in the record, CRC). A new process always appends to a new segment, so a record cut
+ * short by a crash can only sit at the end of an old segment.
  * <p>
  * Durability: append() writes to the file before it returns, so a killed process loses nothing that was
  * appended (the bytes are in the kernel's page cache). fsync runs every {@code syncIntervalMs} (0 = after
@@ -39,26 +41,35 @@ import java.util.zip.CRC32C;
  * Bounds: segments roll at {@code segmentBytes}; past {@code maxBytes} on disk the oldest segments are
  * deleted, unread entries in them counted as dropped. One sender thread reads: {@link #peek()},
  * {@link #advance()}, {@link #position()}, then {@link #ack} once the receiver has taken a batch; acked
- * segments are deleted. A damaged record (bad magic, length or checksum) is skipped up to the next record
- * that checks out, logged with the file, offset and byte count, and counted; the rest is kept.
- * One lock guards everything: appends are short, and the reader reads from the page cache.
+ * segments are deleted. A damaged record (bad magic, length or checksum, or a payload the codec refuses)
+ * is skipped up to the next record that checks out, logged with the file, offset and byte count, and
+ * counted; the rest is kept. One lock guards everything: appends are short, and the reader reads from the
+ * page cache.
  */
-final class SpillLog implements Closeable {
+public final class SegmentLog<T> implements Closeable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SpillLog.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
 
     static final int MAGIC = 0xCA7A10C5;
-    static final int HEADER = 16;
+    public static final int HEADER = 16;
     static final String SUFFIX = ".seg";
 
     /** Where the reader is, or up to where the receiver has acknowledged. */
-    record Position(long segment, long offset, int index) {
+    public record Position(long segment, long offset, int index) {
+    }
+
+    /** Reads a record's payload back into its entries. */
+    public interface Codec<T> {
+        /** The count entries in b[off, off+len); IllegalArgumentException when the bytes do not hold them. */
+        List<T> decode(byte[] b, int off, int len, int count);
     }
 
     /** What the log reports to metrics. */
-    interface Events {
-        void dropped(String reason, long entries);
+    public interface Events {
+        /** Unsent entries deleted because the directory went over maxBytes. */
+        void overLimit(long entries);
 
+        /** Bytes of damaged records skipped. */
         void corrupt(long bytes);
     }
 
@@ -76,6 +87,7 @@ final class SpillLog implements Closeable {
 
     private final String name;
     private final Path dir;
+    private final Codec<T> codec;
     private final long segmentBytes;
     private final long maxBytes;
     private final long syncIntervalNanos;
@@ -97,7 +109,7 @@ final class SpillLog implements Closeable {
     // reader state
     private long rSeg;
     private long rOff;
-    private List<LogEntry> rRecord;
+    private List<T> rRecord;
     private long rRecordOff;
     private int rIndex;
     private int skipOnLoad;
@@ -105,9 +117,14 @@ final class SpillLog implements Closeable {
     private long rChannelSeg = -1;
     private boolean closed;
 
-    SpillLog(String name, Path dir, long segmentBytes, long maxBytes, long syncIntervalMs, Events events) throws IOException {
+    /**
+     * @param name who owns the log, for messages ("loki loki-local", "remote-write mimir shard 2")
+     */
+    public SegmentLog(String name, Path dir, long segmentBytes, long maxBytes, long syncIntervalMs, Codec<T> codec,
+                      Events events) throws IOException {
         this.name = name;
         this.dir = dir;
+        this.codec = codec;
         this.segmentBytes = segmentBytes;
         this.maxBytes = maxBytes;
         this.syncIntervalNanos = syncIntervalMs * 1_000_000L;
@@ -122,8 +139,8 @@ final class SpillLog implements Closeable {
         }
         if (l == null) {
             lockChannel.close();
-            throw new IllegalStateException("loki " + name + ": spill directory " + dir
-                    + " is in use by another loki endpoint or agent; give each endpoint its own spillDir");
+            throw new IllegalStateException(name + ": directory " + dir
+                    + " is in use by another sink or agent; give each sink its own directory");
         }
         lock = l;
         cursorChannel = FileChannel.open(dir.resolve("cursor"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -143,7 +160,7 @@ final class SpillLog implements Closeable {
                     segments.put(seq, s);
                     totalBytes += s.bytes;
                 } catch (NumberFormatException notOurs) {
-                    LOG.warn("loki {}: ignoring unexpected file {} in the spill directory", name, p);
+                    LOG.warn("{}: ignoring unexpected file {} in {}", name, p, dir);
                 }
             }
         }
@@ -171,7 +188,7 @@ final class SpillLog implements Closeable {
         }
         long next = Math.max(segments.isEmpty() ? 0 : segments.lastKey() + 1, rSeg + 1);
         if (!segments.isEmpty()) {
-            LOG.info("loki {}: {} spilled entries in {} segment(s) ({} bytes) to send first", name, pendingEntries,
+            LOG.info("{}: {} entries left by the last run in {} segment(s) ({} bytes) to send first", name, pendingEntries,
                     segments.size(), totalBytes);
         }
         if (segments.isEmpty()) {
@@ -190,12 +207,15 @@ final class SpillLog implements Closeable {
         syncDir();
     }
 
-    /** Writes the entries as one record before returning; rolls and trims the log as needed. */
-    synchronized void append(List<LogEntry> entries) throws IOException {
+    /**
+     * Writes one record of count entries, whose payload the writer encodes, before returning; rolls and
+     * trims the log as needed.
+     */
+    public synchronized void append(int count, Consumer<ProtoWriter> payloadWriter) throws IOException {
         if (closed) {
-            throw new IOException("loki " + name + ": the spill log is closed");
+            throw new IOException(name + ": the log in " + dir + " is closed");
         }
-        if (entries.isEmpty()) {
+        if (count <= 0) {
             return;
         }
         enc.reset();
@@ -203,12 +223,12 @@ final class SpillLog implements Closeable {
         for (int i = 0; i < 4; i++) {
             enc.fixed32(0);
         }
-        SpillCodec.encode(entries, enc);
+        payloadWriter.accept(enc);
         byte[] b = enc.array();
         int size = enc.size();
         int payload = size - HEADER;
         ByteBuffer header = ByteBuffer.wrap(b, 0, HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(0, MAGIC).putInt(4, payload).putInt(8, entries.size());
+        header.putInt(0, MAGIC).putInt(4, payload).putInt(8, count);
         crc.reset();
         crc.update(b, 8, 4);
         crc.update(b, HEADER, payload);
@@ -221,9 +241,9 @@ final class SpillLog implements Closeable {
             activeChannel.write(bb);
         }
         active.bytes += size;
-        active.entries += entries.size();
+        active.entries += count;
         totalBytes += size;
-        pendingEntries += entries.size();
+        pendingEntries += count;
         dirty = true;
         if (syncIntervalNanos == 0) {
             sync();
@@ -240,7 +260,7 @@ final class SpillLog implements Closeable {
         openSegment(active.seq + 1);
     }
 
-    synchronized void syncIfDue() throws IOException {
+    public synchronized void syncIfDue() throws IOException {
         if (dirty && System.nanoTime() - lastSyncNanos >= syncIntervalNanos) {
             sync();
         }
@@ -275,10 +295,10 @@ final class SpillLog implements Closeable {
             totalBytes -= oldest.bytes;
             pendingEntries = Math.max(0, pendingEntries - lost);
             if (lost > 0) {
-                events.dropped("spill_full", lost);
+                events.overLimit(lost);
             }
-            LOG.warn("loki {}: spill directory over maxSpillBytes ({} bytes); deleted the oldest segment {} ({} bytes, {} unsent entries dropped)",
-                    name, maxBytes, oldest.path.getFileName(), oldest.bytes, lost);
+            LOG.warn("{}: {} is over its size limit ({} bytes); deleted the oldest segment {} ({} bytes, {} unsent entries dropped)",
+                    name, dir, maxBytes, oldest.path.getFileName(), oldest.bytes, lost);
         }
     }
 
@@ -292,7 +312,7 @@ final class SpillLog implements Closeable {
     }
 
     /** The next unread entry, or null when everything appended so far has been read. */
-    synchronized LogEntry peek() throws IOException {
+    public synchronized T peek() throws IOException {
         while (true) {
             if (rRecord != null && rIndex < rRecord.size()) {
                 return rRecord.get(rIndex);
@@ -304,12 +324,17 @@ final class SpillLog implements Closeable {
         }
     }
 
-    synchronized void advance() {
+    public synchronized void advance() {
         rIndex++;
     }
 
+    /** Whether the segment is still on disk (false once trimmed or acknowledged away). */
+    public synchronized boolean retains(long segment) {
+        return segments.containsKey(segment);
+    }
+
     /** The position just after the last entry handed out by peek/advance. */
-    synchronized Position position() {
+    public synchronized Position position() {
         if (rRecord != null && rIndex < rRecord.size()) {
             return new Position(rSeg, rRecordOff, rIndex);
         }
@@ -336,11 +361,11 @@ final class SpillLog implements Closeable {
                 continue;
             }
             FileChannel ch = readerChannel(seg);
-            List<LogEntry> entries = readRecord(ch, rOff, seg.bytes);
+            List<T> entries = readRecord(ch, rOff, seg.bytes);
             if (entries == null) {
                 long resume = resync(ch, rOff + 1, seg.bytes);
                 long skipped = resume - rOff;
-                LOG.error("loki {}: spill segment {} is damaged at offset {}: skipped {} bytes up to {}; the entries in them are lost",
+                LOG.error("{}: segment {} is damaged at offset {}: skipped {} bytes up to {}; the entries in them are lost",
                         name, seg.path, rOff, skipped, resume >= seg.bytes ? "the end of the segment" : "the next good record at " + resume);
                 events.corrupt(skipped);
                 rOff = resume;
@@ -359,7 +384,7 @@ final class SpillLog implements Closeable {
     private int lastPayload;
 
     /** The record at off, or null when it does not check out. */
-    private List<LogEntry> readRecord(FileChannel ch, long off, long limit) throws IOException {
+    private List<T> readRecord(FileChannel ch, long off, long limit) throws IOException {
         if (off + HEADER > limit) {
             return null;
         }
@@ -381,7 +406,7 @@ final class SpillLog implements Closeable {
             return null;
         }
         try {
-            List<LogEntry> entries = SpillCodec.decode(payload, 0, len, count);
+            List<T> entries = codec.decode(payload, 0, len, count);
             lastPayload = len;
             return entries;
         } catch (IllegalArgumentException e) {
@@ -431,7 +456,7 @@ final class SpillLog implements Closeable {
     }
 
     /** The receiver took everything before p (entries of them): remember it, delete what is done. */
-    synchronized void ack(Position p, int entries) throws IOException {
+    public synchronized void ack(Position p, int entries) throws IOException {
         pendingEntries = Math.max(0, pendingEntries - entries);
         ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(0, p.segment()).putLong(8, p.offset()).putInt(16, p.index());
@@ -455,7 +480,7 @@ final class SpillLog implements Closeable {
         crc.reset();
         crc.update(b.array(), 0, 20);
         if ((int) crc.getValue() != b.getInt(20)) {
-            LOG.warn("loki {}: the spill cursor in {} is damaged; resending from the oldest segment (duplicates possible)", name, dir);
+            LOG.warn("{}: the cursor in {} is damaged; resending from the oldest segment (duplicates possible)", name, dir);
             return null;
         }
         return new Position(b.getLong(0), b.getLong(8), b.getInt(16));
@@ -499,22 +524,22 @@ final class SpillLog implements Closeable {
     }
 
     /** Waits until something is appended or the timeout passes. */
-    synchronized void awaitAppend(long millis) throws InterruptedException {
+    public synchronized void awaitAppend(long millis) throws InterruptedException {
         if (millis > 0) {
             wait(millis);
         }
     }
 
-    synchronized void wakeUp() {
+    public synchronized void wakeUp() {
         notifyAll();
     }
 
-    synchronized long pendingEntries() {
+    public synchronized long pendingEntries() {
         return pendingEntries;
     }
 
     /** Bytes on disk not yet read past (what a restart would send). */
-    synchronized long pendingBytes() {
+    public synchronized long pendingBytes() {
         long n = 0;
         for (Map.Entry<Long, Segment> e : segments.tailMap(rSeg, true).entrySet()) {
             n += e.getValue().bytes;
@@ -522,15 +547,15 @@ final class SpillLog implements Closeable {
         return Math.max(0, n - rOff);
     }
 
-    synchronized long diskBytes() {
+    public synchronized long diskBytes() {
         return totalBytes;
     }
 
-    synchronized int segmentCount() {
+    public synchronized int segmentCount() {
         return segments.size();
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 

@@ -1,12 +1,12 @@
-package io.caravan.loki;
+package io.caravan.model;
 
 /** Byte sizes in options: a number of bytes, or with a unit (KB = KiB = 1024, MB = MiB, GB = GiB), as Alloy reads them. */
-final class Sizes {
+public final class Sizes {
 
     private Sizes() {
     }
 
-    static long parse(String option, String text) {
+    public static long parse(String option, String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(option + ": a size is required (like 1MiB, 256KB or 1048576)");
         }

@@ -1,0 +1,301 @@
+package io.caravan.remotewrite;
+
+import io.caravan.wal.SegmentLog;
+import io.caravan.wire.ProtoWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One shard's sender: reads its WAL (logs inherited from a run with more shards first), cuts batches of up
+ * to maxSamplesPerSend (a partial batch at most once per batchSendDeadline), sends one request at a time, retries 5xx,
+ * 429 and connection failures with exponential backoff (honouring Retry-After) until they succeed, drops
+ * what the receiver refuses with another 4xx (counted by status), and acknowledges only then. Samples
+ * older than maxWalAge are skipped, counted as too_old.
+ */
+final class Shard implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
+
+    private final int index;
+    private final SegmentLog<WalRecord.Series> log;
+    private final Deque<SegmentLog<WalRecord.Series>> inherited = new ArrayDeque<>();
+    private final RemoteWriteClient client;
+    private final RemoteWriteSettings settings;
+    private final RemoteWriteMetrics metrics;
+    private final String sink;
+    private final ProtoWriter body = new ProtoWriter(64 * 1024);
+    private final CountDownLatch done = new CountDownLatch(1);
+    private byte[] compressed;
+
+    private volatile boolean running = true;
+    private volatile boolean draining;
+    private long lastSendMs;
+
+    Shard(int index, SegmentLog<WalRecord.Series> log, RemoteWriteClient client, RemoteWriteSettings settings,
+          RemoteWriteMetrics metrics, String sink) {
+        this.index = index;
+        this.log = log;
+        this.client = client;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.sink = sink;
+    }
+
+    int index() {
+        return index;
+    }
+
+    SegmentLog<WalRecord.Series> log() {
+        return log;
+    }
+
+    synchronized void inherit(SegmentLog<WalRecord.Series> other) {
+        inherited.add(other);
+    }
+
+    @Override
+    public void run() {
+        Thread.currentThread().setName("remote-write-" + sink + "-" + index);
+        try {
+            while (running) {
+                SegmentLog<WalRecord.Series> source = source();
+                Batch batch = fill(source);
+                if (batch.series.isEmpty()) {
+                    if (batch.tooOld > 0) {
+                        source.ack(batch.end, batch.tooOld);
+                    }
+                    retireIfDrained(source);
+                    continue;
+                }
+                if (send(batch.series)) {
+                    source.ack(batch.end, batch.series.size() + batch.tooOld);
+                } else if (!source.retains(batch.end.segment())) {
+                    // stopped while the receiver failed, and the WAL bound already deleted this batch's segment
+                    metrics.dropped("wal_full", batch.series.size());
+                    LOG.warn("remote-write {} shard {}: {} unsent samples were in a WAL segment deleted for maxWalBytes; dropped",
+                            sink, index, batch.series.size());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("remote-write {} shard {}: the sender stopped on an unexpected error; samples stay in the WAL for the next start",
+                    sink, index, e);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private synchronized SegmentLog<WalRecord.Series> source() {
+        return inherited.isEmpty() ? log : inherited.peekFirst();
+    }
+
+    /** An inherited log that has been sent in full is closed and its directory removed. */
+    private void retireIfDrained(SegmentLog<WalRecord.Series> source) throws IOException {
+        if (source == log || source.peek() != null) {
+            return;
+        }
+        synchronized (this) {
+            inherited.pollFirst();
+        }
+        Path dir = source.dir();
+        source.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        LOG.info("remote-write {}: sent everything left in {}; removed it", sink, dir);
+    }
+
+    private record Batch(List<WalRecord.Series> series, int tooOld, SegmentLog.Position end) {
+    }
+
+    /** Up to maxSamplesPerSend, waiting at most batchSendDeadline after the first one for more. */
+    private Batch fill(SegmentLog<WalRecord.Series> source) throws IOException, InterruptedException {
+        List<WalRecord.Series> batch = new ArrayList<>(Math.min(settings.maxSamplesPerSend(), 4096));
+        int tooOld = 0;
+        long firstAt = 0;
+        long batchSegment = -1;
+        long oldest = System.currentTimeMillis() - settings.maxWalAgeMs();
+        while (running && batch.size() < settings.maxSamplesPerSend()) {
+            source.syncIfDue();
+            WalRecord.Series s = source.peek();
+            if (s == null) {
+                if (source != log || tooOld > 0) {
+                    break; // an inherited log is done, or skipped samples need acknowledging
+                }
+                if (batch.isEmpty()) {
+                    source.awaitAppend(100);
+                    oldest = System.currentTimeMillis() - settings.maxWalAgeMs();
+                    continue;
+                }
+                // a partial batch goes batchSendDeadline after its first sample or after the last send,
+                // whichever is earlier: at most one partial request per deadline, and no wait after a quiet spell
+                long due = Math.min(firstAt, lastSendMs) + settings.batchSendDeadlineMs();
+                long wait = draining ? 0 : due - System.currentTimeMillis();
+                if (wait <= 0) {
+                    break;
+                }
+                source.awaitAppend(Math.min(wait, 100));
+                continue;
+            }
+            long segment = source.position().segment();
+            if (batch.isEmpty() && tooOld == 0) {
+                batchSegment = segment;
+            } else if (segment != batchSegment) {
+                break; // a batch never spans segments: if the bound deletes one, exactly its batches are lost
+            }
+            source.advance();
+            if (s.appendedMs() < oldest) {
+                tooOld++;
+                continue;
+            }
+            batch.add(s);
+            if (firstAt == 0) {
+                firstAt = System.currentTimeMillis();
+            }
+        }
+        if (tooOld > 0) {
+            metrics.dropped("too_old", tooOld);
+            LOG.warn("remote-write {} shard {}: skipped {} samples that waited in the WAL longer than maxWalAge ({} ms)",
+                    sink, index, tooOld, settings.maxWalAgeMs());
+        }
+        return new Batch(batch, tooOld, source.position());
+    }
+
+    /** True when the batch is done with (delivered or refused for good); false when stopped first. */
+    private boolean send(List<WalRecord.Series> batch) throws InterruptedException {
+        int length;
+        try {
+            body.reset();
+            for (WalRecord.Series s : batch) {
+                body.raw(s.b(), s.off(), s.len());
+            }
+            compressed = WalRecord.compressBuffer(compressed, body.size());
+            length = WalRecord.compress(body.array(), body.size(), compressed);
+        } catch (IOException | RuntimeException e) {
+            metrics.dropped("encode_error", batch.size());
+            LOG.error("remote-write {}: cannot compress a batch of {} samples, dropped", sink, batch.size(), e);
+            return true;
+        }
+        long backoff = settings.minBackoffMs();
+        int attempt = 0;
+        while (running) {
+            long start = System.nanoTime();
+            RemoteWriteClient.Outcome outcome = client.send(compressed, length);
+            lastSendMs = System.currentTimeMillis();
+            metrics.request(outcome, System.nanoTime() - start, length);
+            switch (outcome.kind()) {
+                case SENT -> {
+                    metrics.sent(batch.size());
+                    if (attempt > 0) {
+                        LOG.info("remote-write {} shard {}: receiver took the batch after {} retries", sink, index, attempt);
+                    }
+                    return true;
+                }
+                case DROP -> {
+                    metrics.dropped("http_" + outcome.status(), batch.size());
+                    LOG.error("remote-write {}: receiver refused {} samples, dropped (not retryable): {}",
+                            sink, batch.size(), outcome.message());
+                    return true;
+                }
+                case RETRY -> {
+                    metrics.retried(batch.size());
+                    if (attempt == 0 || attempt % 20 == 0) {
+                        LOG.warn("remote-write {}: {}; retrying with backoff (samples wait in the WAL)", sink, outcome.message());
+                    }
+                    attempt++;
+                    long wait = Math.max(backoff, outcome.retryAfterMs());
+                    wait += ThreadLocalRandom.current().nextLong(Math.max(1, wait / 10)); // de-synchronise shards
+                    if (!pause(wait)) {
+                        return false;
+                    }
+                    backoff = Math.min(backoff * 2, settings.maxBackoffMs());
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Sleeps, but wakes up at once when stopped. */
+    private boolean pause(long ms) throws InterruptedException {
+        long until = System.currentTimeMillis() + ms;
+        synchronized (this) {
+            long left;
+            while (running && (left = until - System.currentTimeMillis()) > 0) {
+                wait(left);
+            }
+        }
+        return running;
+    }
+
+    /** Stop waiting for batch deadlines: send what is there. */
+    void drain() {
+        draining = true;
+        log.wakeUp();
+    }
+
+    /** No interrupt: it would close the WAL files' channels under the reader. */
+    void stop() {
+        running = false;
+        synchronized (this) {
+            notifyAll();
+        }
+        log.wakeUp();
+    }
+
+    void awaitStopped() throws InterruptedException {
+        if (!done.await(settings.maxBackoffMs() + 10_000, TimeUnit.MILLISECONDS)) {
+            LOG.warn("remote-write {} shard {}: the sender did not stop in time", sink, index);
+        }
+    }
+
+    boolean stopped() {
+        return done.getCount() == 0;
+    }
+
+    synchronized long pending() {
+        long n = log.pendingEntries(); // appended and not yet acknowledged, so in flight too
+        for (SegmentLog<WalRecord.Series> l : inherited) {
+            n += l.pendingEntries();
+        }
+        return n;
+    }
+
+    synchronized long diskBytes() {
+        long n = log.diskBytes();
+        for (SegmentLog<WalRecord.Series> l : inherited) {
+            n += l.diskBytes();
+        }
+        return n;
+    }
+
+    synchronized void closeLogs() {
+        for (SegmentLog<WalRecord.Series> l : inherited) {
+            closeQuietly(l);
+        }
+        closeQuietly(log);
+    }
+
+    private void closeQuietly(SegmentLog<WalRecord.Series> l) {
+        try {
+            l.close();
+        } catch (IOException e) {
+            LOG.warn("remote-write {}: closing {} failed: {}", sink, l.dir(), e.toString());
+        }
+    }
+}

@@ -80,7 +80,10 @@ public class CaravanApplication {
     }
 
     static void startAgent(String[] args) {
-        io.caravan.tracing.SelfTracing.install(System.getenv(), Map.of()); // before Camel takes its tracer
+        if (io.caravan.tracing.SelfTracing.install(System.getenv(), Map.of()) == null) { // before Camel takes its tracer
+            // no exporter: leave Camel's tracer out instead of tracing every exchange into a no-op
+            System.setProperty("camel.opentelemetry2.enabled", "false");
+        }
         // A system property, so it wins over application.yaml's default (which tests and tools see)
         if (System.getProperty("camel.main.routes-include-pattern") == null) {
             System.setProperty("camel.main.routes-include-pattern", RouteSources.includePattern(System.getenv()));

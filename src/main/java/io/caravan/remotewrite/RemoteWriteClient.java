@@ -37,15 +37,15 @@ final class RemoteWriteClient {
         this.authorization = authorization;
     }
 
-    /** Sends body[0, length), a snappy block of a WriteRequest. */
-    Outcome send(byte[] body, int length) throws InterruptedException {
+    /** Sends body[offset, offset+length), a snappy block of a WriteRequest. */
+    Outcome send(byte[] body, int offset, int length) throws InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(url)
                 .timeout(timeout)
                 .header("Content-Encoding", "snappy")
                 .header("Content-Type", "application/x-protobuf")
                 .header("X-Prometheus-Remote-Write-Version", "0.1.0")
                 .header("User-Agent", USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body, offset, length));
         String auth = authorization == null ? null : authorization.get();
         if (auth != null) {
             req.header("Authorization", auth);

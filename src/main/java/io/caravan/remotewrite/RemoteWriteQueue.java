@@ -36,8 +36,6 @@ final class RemoteWriteQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteQueue.class);
 
-    /** Samples per WAL record at most: keeps the sender's read buffer small for huge scrapes. */
-    private static final int MAX_RECORD_SAMPLES = 4096;
 
     private final String sink;
     private final RemoteWriteSettings settings;
@@ -155,8 +153,9 @@ final class RemoteWriteQueue {
         List<List<Sample>> byShard = appender.split(samples, shards.length);
         for (int i = 0; i < shards.length; i++) {
             List<Sample> part = byShard.get(i);
-            for (int from = 0; from < part.size(); from += MAX_RECORD_SAMPLES) {
-                List<Sample> chunk = part.subList(from, Math.min(part.size(), from + MAX_RECORD_SAMPLES));
+            // records of at most one request's worth, so a big one goes out as it is stored
+            for (int from = 0; from < part.size(); from += settings.maxSamplesPerSend()) {
+                List<Sample> chunk = part.subList(from, Math.min(part.size(), from + settings.maxSamplesPerSend()));
                 try {
                     appender.append(shards[i].log(), chunk);
                 } catch (IOException | RuntimeException e) {

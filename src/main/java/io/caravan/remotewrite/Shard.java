@@ -73,20 +73,20 @@ final class Shard implements Runnable {
             while (running) {
                 SegmentLog<WalRecord.Series> source = source();
                 Batch batch = fill(source);
-                if (batch.series.isEmpty()) {
+                if (batch.size() == 0) {
                     if (batch.tooOld > 0) {
                         source.ack(batch.end, batch.tooOld);
                     }
                     retireIfDrained(source);
                     continue;
                 }
-                if (send(batch.series)) {
-                    source.ack(batch.end, batch.series.size() + batch.tooOld);
+                if (send(batch)) {
+                    source.ack(batch.end, batch.size() + batch.tooOld);
                 } else if (!source.retains(batch.end.segment())) {
                     // stopped while the receiver failed, and the WAL bound already deleted this batch's segment
-                    metrics.dropped("wal_full", batch.series.size());
+                    metrics.dropped("wal_full", batch.size());
                     LOG.warn("remote-write {} shard {}: {} unsent samples were in a WAL segment deleted for maxWalBytes; dropped",
-                            sink, index, batch.series.size());
+                            sink, index, batch.size());
                 }
             }
         } catch (InterruptedException e) {
@@ -121,7 +121,19 @@ final class Shard implements Runnable {
         LOG.info("remote-write {}: sent everything left in {}; removed it", sink, dir);
     }
 
-    private record Batch(List<WalRecord.Series> series, int tooOld, SegmentLog.Position end) {
+    /** What one request carries: a whole WAL record sent as it is, or series merged from several. */
+    private record Batch(WalRecord.Chunk whole, List<WalRecord.Series> series, int tooOld, SegmentLog.Position end) {
+        int size() {
+            return whole != null ? whole.count() : series.size();
+        }
+    }
+
+    /**
+     * A record of at least this many samples is a request of its own: sent as it is in the WAL, with no
+     * decompression and no second compression (the common case under load: one record per scrape and shard).
+     */
+    private int wholeRecordMinimum() {
+        return Math.max(1, settings.maxSamplesPerSend() / 8);
     }
 
     /** Up to maxSamplesPerSend, waiting at most batchSendDeadline after the first one for more. */
@@ -153,6 +165,13 @@ final class Shard implements Runnable {
                 source.awaitAppend(Math.min(wait, 100));
                 continue;
             }
+            if (batch.isEmpty() && tooOld == 0 && s.index() == 0 && s.appendedMs() >= oldest
+                    && s.chunk().count() >= wholeRecordMinimum() && s.chunk().count() <= settings.maxSamplesPerSend()) {
+                for (int i = 0; i < s.chunk().count(); i++) {
+                    source.advance();
+                }
+                return new Batch(s.chunk(), List.of(), 0, source.position());
+            }
             long segment = source.position().segment();
             if (batch.isEmpty() && tooOld == 0) {
                 batchSegment = segment;
@@ -174,29 +193,40 @@ final class Shard implements Runnable {
             LOG.warn("remote-write {} shard {}: skipped {} samples that waited in the WAL longer than maxWalAge ({} ms)",
                     sink, index, tooOld, settings.maxWalAgeMs());
         }
-        return new Batch(batch, tooOld, source.position());
+        return new Batch(null, batch, tooOld, source.position());
     }
 
     /** True when the batch is done with (delivered or refused for good); false when stopped first. */
-    private boolean send(List<WalRecord.Series> batch) throws InterruptedException {
+    private boolean send(Batch batch) throws InterruptedException {
+        byte[] payload;
+        int offset;
         int length;
-        try {
-            body.reset();
-            for (WalRecord.Series s : batch) {
-                body.raw(s.b(), s.off(), s.len());
+        if (batch.whole != null) {
+            payload = batch.whole.block();
+            offset = batch.whole.blockOff();
+            length = batch.whole.blockLen();
+        } else {
+            try {
+                body.reset();
+                for (WalRecord.Series s : batch.series) {
+                    s.chunk().writeSeries(s.index(), body);
+                }
+                compressed = WalRecord.compressBuffer(compressed, body.size());
+                length = WalRecord.compress(body.array(), body.size(), compressed);
+                payload = compressed;
+                offset = 0;
+            } catch (IOException | RuntimeException e) {
+                metrics.dropped("wal_corrupt", batch.size());
+                LOG.error("remote-write {} shard {}: a WAL record of this batch of {} samples cannot be read back ({}); dropped",
+                        sink, index, batch.size(), e.getMessage());
+                return true;
             }
-            compressed = WalRecord.compressBuffer(compressed, body.size());
-            length = WalRecord.compress(body.array(), body.size(), compressed);
-        } catch (IOException | RuntimeException e) {
-            metrics.dropped("encode_error", batch.size());
-            LOG.error("remote-write {}: cannot compress a batch of {} samples, dropped", sink, batch.size(), e);
-            return true;
         }
         long backoff = settings.minBackoffMs();
         int attempt = 0;
         while (running) {
             long start = System.nanoTime();
-            RemoteWriteClient.Outcome outcome = client.send(compressed, length);
+            RemoteWriteClient.Outcome outcome = client.send(payload, offset, length);
             lastSendMs = System.currentTimeMillis();
             metrics.request(outcome, System.nanoTime() - start, length);
             switch (outcome.kind()) {

@@ -5,26 +5,117 @@ import io.caravan.wire.ProtoWriter;
 import org.xerial.snappy.Snappy;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.List;
 
 /**
  * The payload of one write-ahead-log record: the samples of one append for one shard, already encoded as
  * the remote_write {@code TimeSeries} fields they will be sent as (one per sample), snappy-compressed:
  * <pre>  append time (fixed64 ms) | raw length (varint) | snappy block of TimeSeries fields</pre>
- * Storing the wire form means the sender only concatenates and compresses: a WriteRequest is nothing but
- * a run of field-1 TimeSeries, so slices from several records make one request. Compression keeps an
- * outage's worth of samples small on disk (series labels repeat from scrape to scrape).
+ * A run of field-1 TimeSeries is a whole WriteRequest, so the compressed block of a big enough record is
+ * sent as it is, with no second encoding or compression; smaller ones are decompressed (only then) and
+ * merged into one request. Compression also keeps an outage's worth of samples small on disk.
  */
 final class WalRecord {
-
-    /** One sample as a TimeSeries field (tag, length, message) at b[off, off+len), and when it was appended. */
-    record Series(byte[] b, int off, int len, long appendedMs) {
-    }
 
     static final SegmentLog.Codec<Series> CODEC = WalRecord::decode;
 
     private WalRecord() {
+    }
+
+    /** One record as read back: the compressed block, and its series once someone needs them one by one. */
+    static final class Chunk {
+        private final byte[] block;
+        private final int blockOff;
+        private final int blockLen;
+        private final int rawLen;
+        private final int count;
+        private final long appendedMs;
+        private byte[] raw;
+        private int[] starts;
+
+        Chunk(byte[] block, int blockOff, int blockLen, int rawLen, int count, long appendedMs) {
+            this.block = block;
+            this.blockOff = blockOff;
+            this.blockLen = blockLen;
+            this.rawLen = rawLen;
+            this.count = count;
+            this.appendedMs = appendedMs;
+        }
+
+        int count() {
+            return count;
+        }
+
+        long appendedMs() {
+            return appendedMs;
+        }
+
+        byte[] block() {
+            return block;
+        }
+
+        int blockOff() {
+            return blockOff;
+        }
+
+        int blockLen() {
+            return blockLen;
+        }
+
+        /** Copies series i (its whole TimeSeries field) into out. IllegalStateException when the block is bad. */
+        void writeSeries(int i, ProtoWriter out) {
+            index();
+            int end = i + 1 < count ? starts[i + 1] : rawLen;
+            out.raw(raw, starts[i], end - starts[i]);
+        }
+
+        private void index() {
+            if (starts != null) {
+                return;
+            }
+            byte[] r = new byte[rawLen];
+            try {
+                if (Snappy.uncompressedLength(block, blockOff, blockLen) != rawLen) {
+                    throw new IllegalStateException("the snappy block does not hold " + rawLen + " bytes");
+                }
+                Snappy.rawUncompress(block, blockOff, blockLen, r, 0);
+            } catch (IOException e) {
+                throw new IllegalStateException("bad snappy block: " + e.getMessage(), e);
+            }
+            int[] s = new int[count];
+            int pos = 0;
+            for (int n = 0; n < count; n++) {
+                if (pos >= rawLen || r[pos] != 0x0A) { // field 1, length-delimited: a TimeSeries
+                    throw new IllegalStateException("no TimeSeries field at byte " + pos + " for series " + n + " of " + count);
+                }
+                s[n] = pos++;
+                long len = 0;
+                for (int shift = 0; ; shift += 7) {
+                    if (pos >= rawLen || shift > 28) {
+                        throw new IllegalStateException("bad length at byte " + pos);
+                    }
+                    byte x = r[pos++];
+                    len |= (long) (x & 0x7F) << shift;
+                    if (x >= 0) {
+                        break;
+                    }
+                }
+                pos += (int) len;
+            }
+            if (pos != rawLen) {
+                throw new IllegalStateException("the record holds more than its " + count + " series");
+            }
+            raw = r;
+            starts = s;
+        }
+    }
+
+    /** Series i of a chunk: what the log hands out one by one. */
+    record Series(Chunk chunk, int index) {
+        long appendedMs() {
+            return chunk.appendedMs();
+        }
     }
 
     /** Writes the payload: rawLen bytes of TimeSeries fields, compressed into compressed[0, compressedLen). */
@@ -43,63 +134,44 @@ final class WalRecord {
         return Snappy.rawCompress(raw, 0, rawLen, into, 0);
     }
 
-    /** The count series in the payload; IllegalArgumentException when the bytes do not hold exactly them. */
+    /**
+     * The count series of a payload, without decompressing it (the segment's CRC already vouches for the
+     * bytes); IllegalArgumentException when the header does not make sense.
+     */
     static List<Series> decode(byte[] b, int off, int len, int count) {
-        int end = off + len;
-        if (len < 9) {
+        if (len < 10) {
             throw new IllegalArgumentException("record too short");
         }
         long appendedMs = 0;
         for (int i = 0; i < 8; i++) {
             appendedMs |= (b[off + i] & 0xFFL) << (8 * i);
         }
-        int[] pos = {off + 8};
-        long rawLen = varint(b, pos, end);
-        if (rawLen < 0 || rawLen > 256L << 20) {
-            throw new IllegalArgumentException("implausible raw length " + rawLen);
-        }
-        byte[] raw = new byte[(int) rawLen];
-        try {
-            if (!Snappy.isValidCompressedBuffer(b, pos[0], end - pos[0])
-                    || Snappy.uncompressedLength(b, pos[0], end - pos[0]) != rawLen) {
-                throw new IllegalArgumentException("bad snappy block");
+        int pos = off + 8;
+        long rawLen = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (pos >= off + len || shift > 28) {
+                throw new IllegalArgumentException("bad raw length");
             }
-            Snappy.rawUncompress(b, pos[0], end - pos[0], raw, 0);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("bad snappy block: " + e.getMessage());
-        }
-        List<Series> out = new ArrayList<>(count);
-        int[] p = {0};
-        while (p[0] < raw.length) {
-            int start = p[0];
-            if (raw[p[0]++] != 0x0A) { // field 1, length-delimited: a TimeSeries
-                throw new IllegalArgumentException("not a TimeSeries field at " + start);
-            }
-            long n = varint(raw, p, raw.length);
-            if (n < 0 || p[0] + n > raw.length) {
-                throw new IllegalArgumentException("truncated TimeSeries at " + start);
-            }
-            p[0] += (int) n;
-            out.add(new Series(raw, start, p[0] - start, appendedMs));
-        }
-        if (out.size() != count) {
-            throw new IllegalArgumentException("record holds " + out.size() + " series, header says " + count);
-        }
-        return out;
-    }
-
-    private static long varint(byte[] b, int[] pos, int end) {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos[0] >= end) {
-                throw new IllegalArgumentException("truncated varint");
-            }
-            byte x = b[pos[0]++];
-            v |= (long) (x & 0x7F) << shift;
+            byte x = b[pos++];
+            rawLen |= (long) (x & 0x7F) << shift;
             if (x >= 0) {
-                return v;
+                break;
             }
         }
-        throw new IllegalArgumentException("varint too long");
+        if (rawLen < count * 2L || rawLen > 256L << 20) {
+            throw new IllegalArgumentException("implausible raw length " + rawLen + " for " + count + " series");
+        }
+        Chunk chunk = new Chunk(b, pos, off + len - pos, (int) rawLen, count, appendedMs);
+        return new AbstractList<>() {
+            @Override
+            public Series get(int i) {
+                return new Series(chunk, i);
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
     }
 }

@@ -144,7 +144,21 @@ class DockerfileTest {
         // On the command line it would beat JAVA_TOOL_OPTIONS and could not be overridden.
         assertThat(ep).noneMatch(a -> a.contains("MaxRAMPercentage"));
         String env = String.join(" ", of(all, "ENV", lastStage(all)).stream().map(Instruction::args).toList());
-        assertThat(env).contains("JAVA_TOOL_OPTIONS=\"-XX:MaxRAMPercentage=75\"");
+        assertThat(env).contains("-XX:MaxRAMPercentage=75").contains("-XX:+UseSerialGC")
+                .contains("-XX:SharedArchiveFile=" + workdir(all) + "/caravan.jsa");
+        JsonNode values = new YAMLMapper().readTree(Path.of("helm/caravan/values.yaml").toFile());
+        assertThat(env).as("the chart sets the same options as the image")
+                .contains("JAVA_TOOL_OPTIONS=\"" + values.path("javaToolOptions").asText() + "\"");
+    }
+
+    @Test
+    void theClassArchiveIsTrainedInTheImageFromTheJarItServes() throws IOException {
+        List<Instruction> all = instructions();
+        List<Instruction> runs = of(all, "RUN", lastStage(all));
+        assertThat(runs).anySatisfy(r -> assertThat(r.args())
+                .contains("-XX:ArchiveClassesAtExit=" + workdir(all) + "/caravan.jsa")
+                .contains("-Dspring.context.exit=onRefresh")
+                .contains("-jar " + workdir(all) + "/caravan.jar"));
     }
 
     @Test
@@ -203,6 +217,15 @@ class DockerfileTest {
         Proc help = run(tmp, java, "-jar", jar.toString(), "help");
         assertThat(help.exit()).as(help.out()).isZero();
         assertThat(help.out()).contains("usage:");
+
+        // The image's class-archive training, then a start that maps the archive.
+        Path archive = app.resolve("caravan.jsa");
+        Proc train = run(tmp, java, "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
+                "-Dcamel.cluster.file.root=" + tmp.resolve("cluster"), "-jar", jar.toString());
+        assertThat(archive).as(train.out()).isRegularFile();
+        assertThat(Files.size(archive)).isGreaterThan(10L << 20);
+        Proc withArchive = run(tmp, java, "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-jar", jar.toString(), "help");
+        assertThat(withArchive.exit()).as("-Xshare:on fails unless the archive maps: %s", withArchive.out()).isZero();
     }
 
     record Proc(int exit, String out) {}

@@ -17,6 +17,11 @@ public final class Labels implements Comparable<Labels> {
 
     private final String[] pairs;
     private int hash; // 0 = not computed yet
+    private volatile Memo memo;
+
+    /** One derived form kept with the set, for the key it was made for. */
+    private record Memo(Object key, Object value) {
+    }
 
     private Labels(String[] pairs) {
         this.pairs = pairs;
@@ -50,6 +55,22 @@ public final class Labels implements Comparable<Labels> {
 
     public int size() {
         return pairs.length >> 1;
+    }
+
+    /**
+     * A value derived from this set, computed once per key and kept with it (one slot: a second key replaces
+     * the first). The scrape cache hands out the same set scrape after scrape, so a sink's encoding of it
+     * (remote write: the protobuf labels) is paid once per series instead of once per sample.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(Object key, java.util.function.Function<Labels, T> derive) {
+        Memo m = memo;
+        if (m != null && (m.key == key || m.key.equals(key))) {
+            return (T) m.value;
+        }
+        T value = derive.apply(this);
+        memo = new Memo(key, value);
+        return value;
     }
 
     public boolean isEmpty() {

@@ -21,9 +21,14 @@ public final class WriteRequestEncoder {
 
     private final Labels externalLabels;
     private final ProtoWriter out = new ProtoWriter(64 * 1024);
+    private final Object memoKey; // encodings made with other external labels are not these
 
     public WriteRequestEncoder(Labels externalLabels) {
         this.externalLabels = externalLabels;
+        this.memoKey = new MemoKey(externalLabels);
+    }
+
+    private record MemoKey(Labels externalLabels) {
     }
 
     /** Encodes the batch; the returned array is valid until the next call, up to {@link #size()}. */
@@ -51,9 +56,27 @@ public final class WriteRequestEncoder {
         out.reset();
     }
 
-    /** Appends the sample as a TimeSeries of its own (the write-ahead log keeps one per sample). */
+    /**
+     * Appends the sample as a TimeSeries of its own (the write-ahead log keeps one per sample). The series'
+     * encoded labels are kept with its label set (see {@link Labels#memo}), so a series seen before costs a
+     * copy, not an encoding.
+     */
     public void add(Sample sample) {
-        writeSeries(sample.labels(), List.of(sample), 0, 1);
+        byte[] labels = sample.labels().memo(memoKey, this::encodeLabels);
+        int s = sampleSize(sample);
+        out.tag(1, ProtoWriter.LEN);
+        out.varint(labels.length + 1 + ProtoWriter.varintSize(s) + s);
+        out.raw(labels, 0, labels.length);
+        writeSample(sample, s);
+    }
+
+    /** The Label fields of a series with the external labels merged in, as a TimeSeries carries them. */
+    private byte[] encodeLabels(Labels series) {
+        int start = out.size();
+        writeLabels(series);
+        byte[] bytes = java.util.Arrays.copyOfRange(out.array(), start, out.size());
+        out.truncate(start);
+        return bytes;
     }
 
     public byte[] array() {
@@ -71,14 +94,18 @@ public final class WriteRequestEncoder {
         writeLabels(series);
         for (int i = from; i < to; i++) {
             Sample s = samples.get(i);
-            out.tag(2, ProtoWriter.LEN);
-            out.varint(sampleSize(s));
-            out.tag(1, ProtoWriter.FIXED64);
-            out.fixed64(Double.doubleToRawLongBits(s.value()));
-            if (s.timestampMs() != 0) {
-                out.tag(2, ProtoWriter.VARINT);
-                out.varint(s.timestampMs());
-            }
+            writeSample(s, sampleSize(s));
+        }
+    }
+
+    private void writeSample(Sample s, int size) {
+        out.tag(2, ProtoWriter.LEN);
+        out.varint(size);
+        out.tag(1, ProtoWriter.FIXED64);
+        out.fixed64(Double.doubleToRawLongBits(s.value()));
+        if (s.timestampMs() != 0) {
+            out.tag(2, ProtoWriter.VARINT);
+            out.varint(s.timestampMs());
         }
     }
 

@@ -204,10 +204,9 @@ final class ScrapeLoop {
                             continue;
                         }
                         scraped++;
-                        String raw = new String(payload, parser.seriesOffset(), parser.seriesLength(), StandardCharsets.ISO_8859_1);
-                        SeriesCache.Entry e = cache.get(raw);
+                        SeriesCache.Entry e = cache.get(payload, parser.seriesOffset(), parser.seriesLength());
                         if (e == null) {
-                            e = cache.put(raw, seriesLabels(parser));
+                            e = cache.put(payload, parser.seriesOffset(), parser.seriesLength(), seriesLabels(parser));
                             if (e.labels != null) {
                                 added++;
                             }

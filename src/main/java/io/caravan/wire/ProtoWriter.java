@@ -28,6 +28,14 @@ public final class ProtoWriter {
         return pos;
     }
 
+    /** Forgets what was written after size n. */
+    public void truncate(int n) {
+        if (n < 0 || n > pos) {
+            throw new IllegalArgumentException("cannot truncate " + pos + " bytes to " + n);
+        }
+        pos = n;
+    }
+
     public byte[] array() {
         return buf;
     }

@@ -111,6 +111,10 @@ final class LogWriter implements Runnable {
         return generationEnd.get(generationOf[(int) id]);
     }
 
+    int generationOf(long id) {
+        return generationOf[(int) id];
+    }
+
     /** When the line's file was rotated away (epoch ms), 0 if never. */
     synchronized long generationEndAtOf(long id) {
         return generationEndAt.get(generationOf[(int) id]);

@@ -45,6 +45,8 @@ public final class Soak {
     private long t0;
     private volatile Phase phase = Phase.WARMUP;
     private long killAt = -1;
+    private long endAt;
+    private long killDoneAt = -1;
     private long restartReadyMillis = -1;
     private final List<String> events = new ArrayList<>();
     private final List<String> timeline = new ArrayList<>();
@@ -168,6 +170,7 @@ public final class Soak {
         event("agent 1 (pid %d) ready after %.1f s", agent.pid(), (System.currentTimeMillis() - startAsked) / 1000.0);
 
         t0 = System.currentTimeMillis();
+        transitions.add(new long[]{t0, Phase.WARMUP.ordinal()});
         Thread writerThread = new Thread(writer, "soak-log-writer");
         writerThread.setDaemon(true);
         writerThread.start();
@@ -228,6 +231,7 @@ public final class Soak {
             }
             Thread.sleep(250);
         }
+        endAt = System.currentTimeMillis();
         sampler.interrupt();
         sampler.join(10_000);
         Map<String, Double> last = agent.counters();
@@ -262,6 +266,22 @@ public final class Soak {
         return p;
     }
 
+    /** The phase's window as it happened, {from, to} in epoch ms (to = the next phase's start, or the end of the run). */
+    private long[] window(Phase p) {
+        long from = -1;
+        long to = endAt;
+        for (long[] t : transitions) {
+            if (from >= 0 && t[1] != p.ordinal()) {
+                to = t[0];
+                break;
+            }
+            if (t[1] == p.ordinal()) {
+                from = t[0];
+            }
+        }
+        return from < 0 ? new long[]{endAt, endAt} : new long[]{from, to};
+    }
+
     private void enter(Phase next) throws Exception {
         phase = next;
         transitions.add(new long[]{System.currentTimeMillis(), next.ordinal()});
@@ -289,6 +309,7 @@ public final class Soak {
                 long pid = agent.pid();
                 killAt = System.currentTimeMillis();
                 agent.kill9();
+                killDoneAt = System.currentTimeMillis();
                 event("kill -9 of agent %d (pid %d)", agent.incarnation(), pid);
                 agent.start();
                 event("agent %d started on the same CARAVAN_DATA_DIR", agent.incarnation());
@@ -419,6 +440,7 @@ public final class Soak {
         long[] mProduced = new long[Phase.values().length];
         long[] mLost = new long[Phase.values().length];
         long[] mDup = new long[Phase.values().length];
+        long[] mScrapes = new long[Phase.values().length];
         long atKillServed = 0;
         long atKillLost = 0;
         long lostScrapes = 0;
@@ -435,7 +457,8 @@ public final class Soak {
                 } else if (missing > 0) {
                     partialScrapes++;
                 }
-                if (killAt > 0 && at >= killAt - 1000 && at <= killAt) {
+                mScrapes[phaseAt(at).ordinal()]++;
+                if (killAt > 0 && at >= killAt - 1000 && at <= killDoneAt) {
                     atKillServed += series;
                     atKillLost += missing;
                     continue;
@@ -455,12 +478,16 @@ public final class Soak {
         long[] lDup = new long[Phase.values().length];
         long[] lostByGeneration = new long[3];
         long lostRotatedWhileDown = 0;
+        Map<Integer, Long> lostPerCopytruncate = new TreeMap<>();
         for (long id = 0; id < produced; id++) {
             int p = writer.phaseOf(id);
             lProduced[p]++;
             if (!logs.received(id)) {
                 lLost[p]++;
                 lostByGeneration[writer.generationEndOf(id)]++;
+                if (writer.generationEndOf(id) == LogWriter.GEN_COPYTRUNCATED) {
+                    lostPerCopytruncate.merge(writer.generationOf(id), 1L, Long::sum);
+                }
                 long rotatedAt = writer.generationEndAtOf(id);
                 if (killAt > 0 && rotatedAt >= killAt && (restartReadyMillis < 0 || rotatedAt <= killAt + restartReadyMillis)) {
                     lostRotatedWhileDown++;
@@ -499,6 +526,25 @@ public final class Soak {
         r.append(String.format(Locale.ROOT, "| peak heap used / peak live data after GC | %s / %s | (same process) |%n", mib(peakHeap), mib(peakLive)));
         r.append(String.format(Locale.ROOT, "| peak disk of CARAVAN_DATA_DIR / of the Loki spill | %s / %s | |%n", mib(peakDisk), mib(peakSpill)));
         r.append("\n");
+        int o = Phase.OUTAGE.ordinal();
+        int k = Phase.RESTART.ordinal();
+        long[] steadyPeaks = peaksByPhase.getOrDefault(Phase.STEADY, new long[4]);
+        long[] outagePeaks = peaksByPhase.getOrDefault(Phase.OUTAGE, new long[4]);
+        double avgPush = logs.requests() == 0 ? 0.0 : (double) (lDelivered + logs.duplicateCopies()) / logs.requests();
+        r.append("\n### Against the bar\n\n");
+        r.append(String.format(Locale.ROOT, "- Outage (receivers cut %s): metrics lost %,d of %,d samples produced during it (the agent counted %,.0f as dropped); "
+                        + "logs lost %,d of %,d lines written during it. Loses nothing: metrics %s, logs %s.%n",
+                clock(window(Phase.OUTAGE)[1] - window(Phase.OUTAGE)[0]), mLost[o], mProduced[o], rwDroppedTotal, lLost[o], lProduced[o],
+                mLost[o] == 0 ? "yes" : "NO", lLost[o] == 0 ? "yes" : "NO"));
+        r.append(String.format(Locale.ROOT, "- Kill -9: metrics lost %,d of the %,d samples in flight (served in the last second before it), %,d of the %,d produced after it; "
+                        + "logs lost %,d of %,d lines written around it (kill+restart phase), %,d overall. Loses nothing: metrics %s, logs %s.%n",
+                atKillLost, atKillServed, mLost[k], mProduced[k], lLost[k], lProduced[k], produced - lDelivered,
+                atKillLost == 0 && mLost[k] == 0 ? "yes" : "NO", lLost[k] == 0 ? "yes" : "NO"));
+        r.append(String.format(Locale.ROOT, "- Duplicates: metrics %,d (one batch is maxSamplesPerSend, 2,000 by default), logs %,d (a push carried %,.0f lines on average).%n",
+                metrics.duplicated(), logs.duplicated(), avgPush));
+        r.append(String.format(Locale.ROOT, "- Memory under backpressure: heap used peaked at %s in the outage against %s in steady load; live data after GC %s against %s; "
+                        + "peak RSS %s; disk peaked at %s (the Loki spill's bound is maxSpillBytes, 512MiB by default).%n%n",
+                mib(outagePeaks[1]), mib(steadyPeaks[1]), mib(outagePeaks[2]), mib(steadyPeaks[2]), mib(peakRss), mib(peakDisk)));
         r.append(String.format(Locale.ROOT, "Metrics: %,d scrapes served, %,d with no sample received, %,d partly received; %,d duplicate copies; "
                         + "%,d other samples (up, scrape_*), %,d staleness markers, %,d unexpected. "
                         + "The agent's dropped counter also counts the 5 report series per scrape (%.2f%% of the samples).%n",
@@ -513,19 +559,25 @@ public final class Soak {
                 lokiReceiver.accepted.get(), lokiReceiver.refused.get(), lokiReceiver.failed.get(), lokiReceiver.lastFailure == null ? "" : " (" + lokiReceiver.lastFailure + ")"));
 
         r.append("## By phase (of production: when a scrape was served, when a line was written)\n\n");
-        r.append("| phase | window | metrics produced | metrics lost | metrics dup | logs produced | logs lost | logs dup | max RSS | max heap | max live | max disk |\n");
-        r.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        r.append("| phase | window | scrapes/s | metrics produced | metrics lost | metrics dup | logs produced | logs lost | logs dup | max RSS | max heap | max live | max disk |\n");
+        r.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Phase p : Phase.values()) {
             long[] peaks = peaksByPhase.getOrDefault(p, new long[4]);
-            r.append(String.format(Locale.ROOT, "| %s | %s-%s | %,d | %,d | %,d | %,d | %,d | %,d | %s | %s | %s | %s |%n", p.label,
-                    clock(p.startMillis(totalMillis)), p == Phase.DRAIN ? "end" : clock(p.endMillis(totalMillis)),
+            long[] window = window(p);
+            double seconds = Math.max(0.001, (window[1] - window[0]) / 1000.0);
+            r.append(String.format(Locale.ROOT, "| %s | %s-%s | %.1f | %,d | %,d | %,d | %,d | %,d | %,d | %s | %s | %s | %s |%n", p.label,
+                    clock(window[0] - t0), clock(window[1] - t0), window[1] > window[0] ? mScrapes[p.ordinal()] / seconds : 0.0,
                     mProduced[p.ordinal()], mLost[p.ordinal()], mDup[p.ordinal()], lProduced[p.ordinal()], lLost[p.ordinal()], lDup[p.ordinal()],
                     mib(peaks[0]), mib(peaks[1]), mib(peaks[2]), mib(peaks[3])));
         }
-        r.append(String.format(Locale.ROOT, "| in flight at the kill | scrapes served in the last 1 s before it | %,d | %,d | | | | | | | | |%n%n", atKillServed, atKillLost));
+        r.append(String.format(Locale.ROOT, "| in flight at the kill | served in the last 1 s before it (or while it died) | | %,d | %,d | | | | | | | | |%n%n", atKillServed, atKillLost));
+        r.append(String.format(Locale.ROOT, "Scrapes/s: scrapes served per second of the phase; %d when every target is scraped on time while the agent runs.%n", targets));
         r.append(String.format(Locale.ROOT, "Lost log lines by the fate of their file: live (never rotated) %,d, rotated by rename %,d, copytruncated %,d; "
                         + "of these, in a file rotated while the agent was down (kill to ready): %,d.%n",
                 lostByGeneration[LogWriter.GEN_LIVE], lostByGeneration[LogWriter.GEN_RENAMED], lostByGeneration[LogWriter.GEN_COPYTRUNCATED], lostRotatedWhileDown));
+        r.append(String.format(Locale.ROOT, "Copytruncate: %d events, %d of them lost lines, at most %,d lines in one (the writer puts %,d lines a second in each file).%n",
+                writer.copytruncates(), lostPerCopytruncate.size(), lostPerCopytruncate.values().stream().mapToLong(Long::longValue).max().orElse(0),
+                linesPerSecond / logFiles));
         r.append(String.format(Locale.ROOT, "Kill -9 at t=%s; the new agent was ready %s later (no scrapes and no reads meanwhile).%n%n",
                 killAt < 0 ? "-" : clock(killAt - t0), restartReadyMillis < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", restartReadyMillis / 1000.0)));
 

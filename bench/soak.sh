@@ -31,10 +31,12 @@
 #   stops) until everything is delivered, delivery stops growing for 30 s, or 3 min past the end.
 #   Counting. Metrics: produced = scrapes served x series; delivered = distinct (target, series, value) received;
 #   duplicated = pairs received more than once; lost = produced - delivered, also as scrapes with no sample
-#   received; scrapes served in the last second before the kill are reported apart (in flight). Report series
+#   received; scrapes served in the last second before the kill are reported apart (in flight); scrapes the agent
+#   did not take on time (scrapes/s per phase, scrape slots missed) are not "produced", so not in lost. Report series
 #   (up, scrape_*) and staleness markers are counted but not in these figures. Logs: produced = lines written;
 #   delivered = distinct ids received; lost lines put down to the phase they were written in and to the fate of
-#   their file (live, renamed, copytruncated). Lost-but-counted = the agent's own dropped counters
+#   their file (live, renamed, copytruncated; for copytruncate, whether only the file's last lines before the
+#   truncate were lost, i.e. the lines written since the tailer's last read). Lost-but-counted = the agent's own dropped counters
 #   (caravan_remote_write_samples_dropped, caravan_loki_entries_dropped, caravan_logs_dropped_entries) read from
 #   /actuator/prometheus every 2 s and just before the kill, summed over the two processes.
 #   Memory and disk, sampled every second: VmRSS/VmHWM from /proc/PID/status (VmHWM restarts with the process:

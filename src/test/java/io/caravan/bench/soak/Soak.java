@@ -479,9 +479,19 @@ public final class Soak {
         long[] lostByGeneration = new long[3];
         long lostRotatedWhileDown = 0;
         Map<Integer, Long> lostPerCopytruncate = new TreeMap<>();
+        Map<Integer, Long> firstLost = new TreeMap<>();     // per copytruncated generation: its first lost id
+        Map<Integer, Long> lastReceived = new TreeMap<>();  // and its last received id
         for (long id = 0; id < produced; id++) {
             int p = writer.phaseOf(id);
             lProduced[p]++;
+            boolean copytruncated = writer.generationEndOf(id) == LogWriter.GEN_COPYTRUNCATED;
+            if (copytruncated) {
+                if (logs.received(id)) {
+                    lastReceived.put(writer.generationOf(id), id);
+                } else {
+                    firstLost.putIfAbsent(writer.generationOf(id), id);
+                }
+            }
             if (!logs.received(id)) {
                 lLost[p]++;
                 lostByGeneration[writer.generationEndOf(id)]++;
@@ -571,13 +581,22 @@ public final class Soak {
                     mib(peaks[0]), mib(peaks[1]), mib(peaks[2]), mib(peaks[3])));
         }
         r.append(String.format(Locale.ROOT, "| in flight at the kill | served in the last 1 s before it (or while it died) | | %,d | %,d | | | | | | | | |%n%n", atKillServed, atKillLost));
-        r.append(String.format(Locale.ROOT, "Scrapes/s: scrapes served per second of the phase; %d when every target is scraped on time while the agent runs.%n", targets));
+        long down = killAt > 0 ? (restartReadyMillis > 0 ? restartReadyMillis : 0) : 0;
+        long producing = window(Phase.DRAIN)[0] - t0 - down;
+        long expected = targets * producing / 1000;
+        r.append(String.format(Locale.ROOT, "Scrapes/s: scrapes served per second of the phase; %d when every target is scraped on time while the agent runs. "
+                        + "Over the %,d s of production less the %,d s the agent was down, ~%,d scrapes were due and %,d served: ~%,d scrape slots missed "
+                        + "(~%,d samples never produced, so in none of the figures above).%n",
+                targets, (window(Phase.DRAIN)[0] - t0) / 1000, down / 1000, expected, scrapes, Math.max(0, expected - scrapes),
+                Math.max(0, expected - scrapes) * series));
         r.append(String.format(Locale.ROOT, "Lost log lines by the fate of their file: live (never rotated) %,d, rotated by rename %,d, copytruncated %,d; "
                         + "of these, in a file rotated while the agent was down (kill to ready): %,d.%n",
                 lostByGeneration[LogWriter.GEN_LIVE], lostByGeneration[LogWriter.GEN_RENAMED], lostByGeneration[LogWriter.GEN_COPYTRUNCATED], lostRotatedWhileDown));
-        r.append(String.format(Locale.ROOT, "Copytruncate: %d events, %d of them lost lines, at most %,d lines in one (the writer puts %,d lines a second in each file).%n",
+        long tailOnly = firstLost.entrySet().stream().filter(e -> e.getValue() > lastReceived.getOrDefault(e.getKey(), -1L)).count();
+        r.append(String.format(Locale.ROOT, "Copytruncate: %d events, %d of them lost lines, at most %,d lines in one (the writer puts %,d lines a second in each file); "
+                        + "in %d of those %d the lost lines were the file's last lines before the truncate and nothing before them was lost.%n",
                 writer.copytruncates(), lostPerCopytruncate.size(), lostPerCopytruncate.values().stream().mapToLong(Long::longValue).max().orElse(0),
-                linesPerSecond / logFiles));
+                linesPerSecond / logFiles, tailOnly, firstLost.size()));
         r.append(String.format(Locale.ROOT, "Kill -9 at t=%s; the new agent was ready %s later (no scrapes and no reads meanwhile).%n%n",
                 killAt < 0 ? "-" : clock(killAt - t0), restartReadyMillis < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", restartReadyMillis / 1000.0)));
 

@@ -44,8 +44,8 @@ public class LokiEndpoint extends DefaultEndpoint {
     private String batchWait = "1s";
     @UriParam(defaultValue = "500ms")
     private String minBackoff = "500ms";
-    @UriParam(defaultValue = "5m")
-    private String maxBackoff = "5m";
+    @UriParam(defaultValue = "30s", description = "Longest wait between retries: entries wait on disk, so a short one costs a few requests in an outage and gets them moving soon after it")
+    private String maxBackoff = "30s";
     @UriParam(defaultValue = "10s", description = "Timeout of one push request")
     private String timeout = "10s";
     @UriParam(defaultValue = "256KB", description = "Longest line sent (Loki's max_line_size default); 0 = no limit")

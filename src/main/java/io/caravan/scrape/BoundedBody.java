@@ -31,7 +31,9 @@ final class BoundedBody implements HttpResponse.BodyHandler<byte[]> {
 
     @Override
     public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
-        Collector c = new Collector();
+        // With a Content-Length the buffer is allocated once at its final size: no growth, no final copy.
+        long announced = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+        Collector c = new Collector(announced > 0 && announced <= Math.min(limit, 256L << 20) ? (int) announced : 8192);
         collector = c;
         if (aborted) {
             c.abort(new java.util.concurrent.CancellationException("scrape timed out"));
@@ -50,8 +52,12 @@ final class BoundedBody implements HttpResponse.BodyHandler<byte[]> {
     private final class Collector implements HttpResponse.BodySubscriber<byte[]> {
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
         private volatile Flow.Subscription subscription;
-        private byte[] buf = new byte[8192];
+        private byte[] buf;
         private int size;
+
+        Collector(int initialCapacity) {
+            buf = new byte[initialCapacity];
+        }
 
         @Override
         public CompletionStage<byte[]> getBody() {

@@ -42,6 +42,7 @@ public final class ScrapeJob {
     private final Map<String, String> invalidTargets = new LinkedHashMap<>();
     private volatile BiConsumer<ScrapeTarget, List<Sample>> sink;
     private final AtomicLong unconsumed = new AtomicLong();
+    private List<Target> lastTargets;
 
     ScrapeJob(String name, ScheduledExecutorService scheduler, ExecutorService workers, long offsetSeed, String userAgent) {
         this.name = name;
@@ -64,10 +65,22 @@ public final class ScrapeJob {
         this.authorization = authorization;
     }
 
-    /** Replaces the target set: new targets start, vanished ones stop (their series go stale), kept ones go on undisturbed. */
+    /**
+     * Replaces the target set: new targets start, vanished ones stop (their series go stale), kept ones go on
+     * undisturbed. While no route reads the job's samples (start-up, shutdown, a route restart) the targets
+     * wait instead: a scrape nobody reads would only be dropped.
+     */
     public synchronized void sync(List<Target> targets) {
         if (settings == null) {
             throw new IllegalStateException("scrape:" + name + " received targets before it was configured");
+        }
+        lastTargets = targets;
+        if (sink == null) {
+            if (!loops.isEmpty()) {
+                stopAll();
+            }
+            LOG.debug("scrape:{}: {} target(s) wait for a route reading from scrape:{}", name, targets.size(), name);
+            return;
         }
         Map<String, ScrapeTarget> wanted = new LinkedHashMap<>();
         invalidTargets.clear();
@@ -109,13 +122,17 @@ public final class ScrapeJob {
         loops.clear();
     }
 
-    void attach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
+    synchronized void attach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
         this.sink = sink;
+        if (lastTargets != null && settings != null) {
+            sync(lastTargets); // the targets that waited for a reader
+        }
     }
 
-    void detach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
+    synchronized void detach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
         if (this.sink == sink) {
             this.sink = null;
+            stopAll(); // scrapes start again, on the same targets, when a route reads the job again
         }
     }
 

@@ -384,6 +384,13 @@ final class ScrapeLoop {
         if (e instanceof BoundedBody.TooLarge) {
             return e.getMessage() + "; raise bodySizeLimit or have the target expose fewer series";
         }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                // the JDK client's ConnectException often has no message at all: say what it means
+                return "cannot connect to " + target.url().getHost() + ":" + target.url().getPort()
+                        + " (connection refused or unreachable); check that the target runs and its address and port";
+            }
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -16,6 +16,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,19 +142,38 @@ class ConfigFaultsTest {
                     .hasStackTraceContaining("file:" + routes.resolve("typo.yaml") + ":12: route typo-samples sends to direct:mimirr but no route reads it")
                     .hasStackTraceContaining("check the sink name against sinks.yaml");
         }
-        // the same file with the right sink starts
-        Files.writeString(routes.resolve("typo.yaml"), route("fixed", "static-targets:t?addresses=127.0.0.1:1", "scrape:fixed?interval=1s&timeout=500ms")
-                + route("fixed-samples", "scrape:fixed", "direct:mimir"));
-        try (ConfigurableApplicationContext ok = agent("classpath:routes/sinks.yaml,file:" + routes.resolve("typo.yaml"))) {
+        // the same file with the right sink starts; its target refuses connections, which the agent counts where
+        // an operator looks: /actuator/prometheus
+        Files.writeString(routes.resolve("typo.yaml"), route("fixed", "static-targets:t?addresses=127.0.0.1:" + freePort(),
+                "scrape:fixed?interval=1s&timeout=500ms") + route("fixed-samples", "scrape:fixed", "direct:mimir"));
+        int port = freePort();
+        try (ConfigurableApplicationContext ok = agent("classpath:routes/sinks.yaml,file:" + routes.resolve("typo.yaml"), port)) {
             assertThat(ok.isRunning()).isTrue();
+            HttpClient http = HttpClient.newHttpClient();
+            java.util.regex.Pattern metric = java.util.regex.Pattern.compile(
+                    "caravan_scrape_failures_total\\{[^}]*job=\"fixed\",reason=\"connection\"} [1-9]");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String page = "";
+            while (!metric.matcher(page).find() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(page).containsPattern(metric);
+            assertThat(ok.getBean(org.apache.camel.CamelContext.class).getComponent("scrape", io.caravan.scrape.ScrapeComponent.class)
+                    .jobs().get(0).targets().get(0).lastError()).startsWith("cannot connect to 127.0.0.1:").contains("check that the target runs");
         }
     }
 
     private ConfigurableApplicationContext agent(String routes) throws Exception {
+        return agent(routes, freePort());
+    }
+
+    private ConfigurableApplicationContext agent(String routes, int port) throws Exception {
         // command-line arguments, which win over application.yaml (default properties would not)
         return new SpringApplicationBuilder(CaravanApplication.class).run(
                 "--camel.main.routes-include-pattern=" + routes,
-                "--CARAVAN_HTTP_PORT=" + freePort(),
+                "--CARAVAN_HTTP_PORT=" + port,
                 "--CARAVAN_DATA_DIR=" + dir.resolve("data"),
                 "--NODE_NAME=faults-node");
     }

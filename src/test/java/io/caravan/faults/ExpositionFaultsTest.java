@@ -352,34 +352,48 @@ class ExpositionFaultsTest {
         }
     }
 
-    /** Streams a valid body of {@code size} bytes, generated as it goes (never held in memory), gzip'd if asked. */
+    /**
+     * Streams a valid body of {@code size} bytes, one 64 KiB block of lines over and over (never the whole body in
+     * memory). Gzip'd, the body is compressed once up front: 100 MB of repeated lines deflate to a few hundred KiB.
+     */
     static final class StreamingTarget implements AutoCloseable {
         private final HttpServer server;
         final AtomicLong written = new AtomicLong();
         final AtomicBoolean hungUp = new AtomicBoolean();
 
         StreamingTarget(long size, boolean gzip) throws IOException {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; lines.length() < 64 * 1024 - 64; i++) {
+                lines.append(String.format("series_%016d{pad=\"xxxxxxxxxx\"} 1%n", i));
+            }
+            byte[] block = lines.toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] compressed = null;
+            if (gzip) {
+                java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+                try (OutputStream z = new GZIPOutputStream(buf, 64 * 1024)) {
+                    for (long n = 0; n < size; n += block.length) {
+                        z.write(block);
+                    }
+                }
+                compressed = buf.toByteArray();
+            }
+            byte[] gz = compressed;
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.createContext("/metrics", ex -> {
-                byte[] line = new byte[64];
-                try {
+                try (OutputStream out = ex.getResponseBody()) {
                     ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-                    if (gzip) {
+                    if (gz != null) {
                         ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                        ex.sendResponseHeaders(200, gz.length);
+                        out.write(gz);
+                        return;
                     }
                     ex.sendResponseHeaders(200, 0); // chunked: the length is never known up front
-                    OutputStream raw = ex.getResponseBody();
-                    OutputStream out = gzip ? new GZIPOutputStream(raw, 64 * 1024) : raw;
-                    for (long i = 0, n = 0; n < size; i++) {
-                        byte[] l = String.format("series_%016d{pad=\"%s\"} 1\n", i, "x".repeat(10)).getBytes(StandardCharsets.US_ASCII);
-                        out.write(l);
-                        n += l.length;
-                        if (!gzip) {
-                            written.set(n);
-                        }
+                    for (long n = 0; n < size; n += block.length) {
+                        out.write(block);
+                        written.set(n + block.length);
                     }
-                    out.close();
                 } catch (IOException scraperHungUp) {
                     hungUp.set(true);
                 } finally {

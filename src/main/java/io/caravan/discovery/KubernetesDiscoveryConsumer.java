@@ -41,7 +41,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     private final Map<SharedIndexInformer<? extends HasMetadata>, String> scopes = new java.util.concurrent.ConcurrentHashMap<>();
     private KubernetesClient client;
     private int watchDownChecks; // on the executor only
-    private volatile boolean watchLost;
+    private volatile boolean errorBeforeSync; // the last error was a list that failed before the first sync
     private final AtomicBoolean emissionScheduled = new AtomicBoolean();
     private final ResourceEventHandler<HasMetadata> onChange = new ChangeHandler();
     private ScheduledExecutorService executor;
@@ -89,6 +89,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         // the informer would stop for good. Keep retrying with its backoff while the route runs.
         informer.exceptionHandler((started, error) -> {
             recordError(error, scope);
+            errorBeforeSync = !started;
             return isRunAllowed();
         });
         informer.addEventHandler(onChange);
@@ -140,27 +141,25 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
 
     /**
      * fabric8 reconnects a broken watch by itself, forever, and tells nobody: with the API server gone the targets
-     * would silently freeze. A watch down at two checks in a row (a routine re-watch takes milliseconds) is reported
-     * and counted, with the reason a cheap GET /version gives; cleared when every watch is back.
+     * would silently freeze. A watch down at two checks in a row (a routine re-watch takes milliseconds) with no error
+     * reported is reported and counted, with the reason a cheap GET /version gives. Any error is cleared once every
+     * informer has listed and watches again (fabric8 does not say when a failing watch recovers either).
      */
     private void checkWatches() {
         try {
-            SharedIndexInformer<? extends HasMetadata> down = informers.stream().filter(i -> i.hasSynced() && !i.isWatching())
-                    .findFirst().orElse(null);
+            if (!allSynced()) {
+                watchDownChecks = 0; // list failures go through the exception handler
+                return;
+            }
+            SharedIndexInformer<? extends HasMetadata> down = informers.stream().filter(i -> !i.isWatching()).findFirst().orElse(null);
             if (down == null) {
                 watchDownChecks = 0;
-                if (watchLost) {
-                    watchLost = false;
-                    lastError = null;
-                    lastErrorAt = null;
-                    LOG.info("{}: watching {} again", endpoint.getEndpointUri(), role.resource());
-                }
+                clearError();
                 return;
             }
-            if (++watchDownChecks < 2) {
-                return;
+            if (++watchDownChecks < 2 || lastError != null) {
+                return; // not down for long yet, or fabric8 said why already
             }
-            watchLost = true;
             String scope = scopes.getOrDefault(down, "");
             try {
                 client.getKubernetesVersion();
@@ -173,6 +172,16 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
                     + " answers; reconnecting, and until then the last known targets are kept");
         } catch (RuntimeException e) {
             LOG.debug("{}: watch check failed", endpoint.getEndpointUri(), e);
+        }
+    }
+
+    /** Called with every informer synced: an error is over when every watch is up, or when it was a list before the sync. */
+    private void clearError() {
+        if (lastError != null && (errorBeforeSync || informers.stream().allMatch(SharedIndexInformer::isWatching))) {
+            LOG.info("{}: listing and watching {} again", endpoint.getEndpointUri(), role.resource());
+            lastError = null;
+            lastErrorAt = null;
+            errorBeforeSync = false;
         }
     }
 
@@ -194,6 +203,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
             if (!allSynced()) {
                 return; // a partial list would make targets vanish and come back; sync completion reschedules
             }
+            clearError(); // before the emission, so whoever sees the new targets sees no stale error
             List<Target> targets = currentTargets();
             if (targets.equals(lastEmitted)) {
                 return;

@@ -176,8 +176,9 @@ class KubernetesFaultsTest {
             assertThat(d.status().lastError())
                     // a refused WebSocket upgrade carries no Status body: the verb comes from the watch's URL
                     .startsWith("forbidden: the service account may not watch pods cluster-wide; add the verb 'watch' on pods to its ClusterRole");
-            await(() -> watches.get() >= 2); // retried, not given up
-            assertThat(d.errors("forbidden")).isGreaterThanOrEqualTo(2);
+            await(() -> watches.get() >= 2); // retried, not given up (fabric8 may retry without telling: counted at least once)
+            assertThat(d.errors("forbidden")).isGreaterThanOrEqualTo(1);
+            assertThat(d.errors("unreachable") + d.errors("watch_lost")).as("the message stays the reason fabric8 gave").isZero();
             assertThat(d.status().watching()).isFalse();
         } finally {
             server.stop(0);

@@ -115,6 +115,12 @@ public final class ValidateCommand {
 
     /** Every `to: direct:X` needs a route `from: direct:X`, or its exchanges fail at run time ("unknown sink"). */
     private static void checkDirectTargets(List<RouteDefinition> routes, List<String> errors) {
+        errors.addAll(unknownSinks(routes));
+    }
+
+    /** One error per `to: direct:X` that no route reads, with file:line; the agent's start-up checks the same. */
+    public static List<String> unknownSinks(List<RouteDefinition> routes) {
+        List<String> errors = new ArrayList<>();
         Set<String> consumed = new HashSet<>();
         for (RouteDefinition rd : routes) {
             FromDefinition from = rd.getInput();
@@ -133,6 +139,7 @@ public final class ValidateCommand {
             }
         }
         missing.forEach((k, v) -> errors.add(k + v));
+        return errors;
     }
 
     private static String directName(String uri) {
@@ -169,13 +176,28 @@ public final class ValidateCommand {
             }
         }
         if (routeId == null) {
-            return source + ": " + e.getMessage() + (reason != null && !reason.equals(e.getMessage()) ? "\n    caused by: " + reason : "");
+            return withPlaceholderHint(source + ": " + e.getMessage()
+                    + (reason != null && !reason.equals(e.getMessage()) ? "\n    caused by: " + reason : ""));
         }
         if (reason != null && reason.contains(" due to: ")) {
             reason = reason.substring(reason.lastIndexOf(" due to: ") + " due to: ".length());
         }
+        reason = withPlaceholderHint(reason);
         int line = lineOf(source, uri != null ? uri.replaceFirst("://", ":").replaceFirst("\\?.*", "") : null, routeId);
         return source + (line > 0 ? ":" + line : "") + ": route " + routeId + (uri != null ? ", endpoint " + uri : "") + ": " + reason;
+    }
+
+    private static final java.util.regex.Pattern MISSING_PROPERTY =
+            java.util.regex.Pattern.compile("Property with key \\[([^\\]]+)] not found");
+
+    /** Camel says which placeholder has no value; the operator also needs to hear how to give it one. */
+    static String withPlaceholderHint(String reason) {
+        java.util.regex.Matcher m = reason == null ? null : MISSING_PROPERTY.matcher(reason);
+        if (m == null || !m.find()) {
+            return reason;
+        }
+        String name = m.group(1).startsWith("env:") ? m.group(1).substring(4) : m.group(1);
+        return reason + "; set the environment variable " + name + ", or give the placeholder a default: {{" + name + ":default}}";
     }
 
     /** The line of the failing endpoint in the file, else of the route's id: Camel does not say where. */

@@ -8,6 +8,8 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns what fabric8 throws into a sentence an operator can act on. Messages never include request headers
@@ -50,11 +52,56 @@ final class ApiServerErrors {
         return switch (k.getCode()) {
             case 401 -> "unauthorized: the API server at " + masterUrl
                     + " did not accept the credentials (service account token missing or expired)" + server;
-            case 403 -> "forbidden: the service account needs list/watch on " + resource + " " + scope
-                    + " (ClusterRole rules: verbs [list, watch] on " + resource + ")" + server;
+            case 403 -> forbidden(k, resource, scope) + server;
             case 404 -> "not found: the API server at " + masterUrl + " does not serve " + resource + server;
             default -> "API server at " + masterUrl + " answered " + k.getCode() + " for " + resource + " " + scope + server;
         };
+    }
+
+    /** Kubernetes RBAC denials read 'User "x" cannot watch resource "pods" in API group "" ...': the verb is in there. */
+    private static final Pattern DENIED = Pattern.compile("cannot ([a-z]+) resource \"([^\"]+)\"");
+
+    /** Which verb the service account lacks, when the API server said so; list and watch otherwise (both are needed). */
+    private static String forbidden(KubernetesClientException k, String resource, String scope) {
+        Matcher m = DENIED.matcher(k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
+                : String.valueOf(k.getMessage()));
+        String verb = null;
+        String denied = resource;
+        if (m.find()) {
+            verb = m.group(1);
+            denied = m.group(2);
+        } else if (String.valueOf(k.getMessage()).contains("watch=true")) {
+            verb = "watch"; // a refused WebSocket upgrade carries no Status body, only the URL of the watch
+        } else if (String.valueOf(k.getMessage()).contains("GET at:")) {
+            verb = "list";
+        }
+        if (verb != null) {
+            return "forbidden: the service account may not " + verb + " " + denied + " " + scope
+                    + "; add the verb '" + verb + "' on " + denied + " to its ClusterRole (discovery needs list and watch)";
+        }
+        return "forbidden: the service account needs list/watch on " + resource + " " + scope
+                + " (ClusterRole rules: verbs [list, watch] on " + resource + ")";
+    }
+
+    /** The {@code reason} tag of a failure, for caravan_discovery_errors_total. */
+    static String reason(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+                return switch (k.getCode()) {
+                    case 401 -> "unauthorized";
+                    case 403 -> "forbidden";
+                    case 404 -> "not_found";
+                    default -> "http_" + k.getCode();
+                };
+            }
+            if (unreachableKind(t) != null) {
+                return "unreachable";
+            }
+            if (t instanceof SSLException) {
+                return "tls";
+            }
+        }
+        return "other";
     }
 
     /** The JDK name of a "cannot reach" failure (netty's subclasses renamed to the type an operator knows). */

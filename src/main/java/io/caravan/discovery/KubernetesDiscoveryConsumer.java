@@ -38,11 +38,16 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     private final KubernetesDiscoveryEndpoint endpoint;
     private final DiscoveryRole role;
     private final List<SharedIndexInformer<? extends HasMetadata>> informers = new CopyOnWriteArrayList<>();
+    private final Map<SharedIndexInformer<? extends HasMetadata>, String> scopes = new java.util.concurrent.ConcurrentHashMap<>();
+    private KubernetesClient client;
+    private int watchDownChecks; // on the executor only
+    private volatile boolean errorBeforeSync; // the last error was a list that failed before the first sync
     private final AtomicBoolean emissionScheduled = new AtomicBoolean();
     private final ResourceEventHandler<HasMetadata> onChange = new ChangeHandler();
     private ScheduledExecutorService executor;
     private long debounceMillis;
     private String masterUrl = "?";
+    private DiscoveryMetrics metrics;
 
     private volatile List<Target> lastEmitted;
     private volatile Instant lastEmittedAt;
@@ -59,17 +64,20 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         debounceMillis = endpoint.debounceMillis();
+        metrics = DiscoveryMetrics.of(getEndpoint().getCamelContext(), role.uriName());
         DiscoveryRole.Selection selection = endpoint.selection();
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "k8s-discovery-" + role.uriName());
         endpoint.getComponent().register(this);
         try {
-            KubernetesClient client = endpoint.getComponent().getKubernetesClient();
+            client = endpoint.getComponent().getKubernetesClient();
             masterUrl = String.valueOf(client.getMasterUrl());
             for (Map.Entry<String, SharedIndexInformer<? extends HasMetadata>> e : role.informers(client, selection).entrySet()) {
                 informers.add(e.getValue());
+                scopes.put(e.getValue(), e.getKey());
                 start(e.getKey(), e.getValue());
             }
+            executor.scheduleWithFixedDelay(this::checkWatches, WATCH_CHECK_MILLIS, WATCH_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             // A broken kubeconfig or client must not stop the agent: report it like an unreachable server.
             recordError(e, "cluster-wide");
@@ -81,6 +89,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         // the informer would stop for good. Keep retrying with its backoff while the route runs.
         informer.exceptionHandler((started, error) -> {
             recordError(error, scope);
+            errorBeforeSync = !started;
             return isRunAllowed();
         });
         informer.addEventHandler(onChange);
@@ -108,6 +117,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         endpoint.getComponent().unregister(this);
         informers.forEach(SharedIndexInformer::stop);
         informers.clear();
+        scopes.clear();
         if (executor != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
             executor = null;
@@ -125,6 +135,54 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
 
     private boolean allSynced() {
         return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    private static final long WATCH_CHECK_MILLIS = 2000;
+
+    /**
+     * fabric8 reconnects a broken watch by itself, forever, and tells nobody: with the API server gone the targets
+     * would silently freeze. A watch down at two checks in a row (a routine re-watch takes milliseconds) with no error
+     * reported is reported and counted, with the reason a cheap GET /version gives. Any error is cleared once every
+     * informer has listed and watches again (fabric8 does not say when a failing watch recovers either).
+     */
+    private void checkWatches() {
+        try {
+            if (!allSynced()) {
+                watchDownChecks = 0; // list failures go through the exception handler
+                return;
+            }
+            SharedIndexInformer<? extends HasMetadata> down = informers.stream().filter(i -> !i.isWatching()).findFirst().orElse(null);
+            if (down == null) {
+                watchDownChecks = 0;
+                clearError();
+                return;
+            }
+            if (++watchDownChecks < 2 || lastError != null) {
+                return; // not down for long yet, or fabric8 said why already
+            }
+            String scope = scopes.getOrDefault(down, "");
+            try {
+                client.getKubernetesVersion();
+            } catch (RuntimeException unreachable) {
+                recordError(unreachable, scope);
+                return;
+            }
+            metrics.error("watch_lost");
+            recordText("the watch on " + role.resource() + " " + scope + " is down though the API server at " + masterUrl
+                    + " answers; reconnecting, and until then the last known targets are kept");
+        } catch (RuntimeException e) {
+            LOG.debug("{}: watch check failed", endpoint.getEndpointUri(), e);
+        }
+    }
+
+    /** Called with every informer synced: an error is over when every watch is up, or when it was a list before the sync. */
+    private void clearError() {
+        if (lastError != null && (errorBeforeSync || informers.stream().allMatch(SharedIndexInformer::isWatching))) {
+            LOG.info("{}: listing and watching {} again", endpoint.getEndpointUri(), role.resource());
+            lastError = null;
+            lastErrorAt = null;
+            errorBeforeSync = false;
+        }
     }
 
     private void scheduleEmission(long delayMillis) {
@@ -145,6 +203,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
             if (!allSynced()) {
                 return; // a partial list would make targets vanish and come back; sync completion reschedules
             }
+            clearError(); // before the emission, so whoever sees the new targets sees no stale error
             List<Target> targets = currentTargets();
             if (targets.equals(lastEmitted)) {
                 return;
@@ -165,6 +224,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
                     targets.addAll(role.targets(object));
                 } catch (RuntimeException e) {
                     // one odd object must not hide the others
+                    metrics.error("bad_object");
                     LOG.warn("{}: skipping {} {}: {}", endpoint.getEndpointUri(), object.getKind(),
                             object.getMetadata() == null ? "?" : object.getMetadata().getName(), e.toString());
                 }
@@ -191,6 +251,11 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
 
     private void recordError(Throwable error, String scope) {
         String text = ApiServerErrors.describe(error, masterUrl, role.resource(), scope);
+        metrics.error(ApiServerErrors.reason(error));
+        recordText(text);
+    }
+
+    private void recordText(String text) {
         if (!text.equals(lastError)) {
             LOG.warn("{}: {}", endpoint.getEndpointUri(), text);
         }

@@ -22,6 +22,12 @@ public final class NameValuePairs {
         return parse(where, text, false);
     }
 
+    /** The name with every character Loki forbids as '_', as Prometheus sanitises Kubernetes label names. */
+    private static String suggest(String name) {
+        String s = name.replaceAll("[^a-zA-Z0-9_]", "_");
+        return s.isEmpty() || Character.isDigit(s.charAt(0)) ? "_" + s : s;
+    }
+
     private static Labels parse(String where, String text, boolean labelNames) {
         if (text == null || text.isBlank()) {
             return Labels.EMPTY;
@@ -37,7 +43,9 @@ public final class NameValuePairs {
             }
             String name = pair.substring(0, eq).trim();
             if (labelNames && !name.matches(LABEL_NAME)) {
-                throw new IllegalArgumentException(where + ": '" + name + "' is not a valid label name");
+                throw new IllegalArgumentException(where + ": '" + name + "' is not a valid label name; label names are letters,"
+                        + " digits and '_', not starting with a digit (Loki and Prometheus refuse others): write e.g. '"
+                        + suggest(name) + "'");
             }
             b.set(name, pair.substring(eq + 1).trim());
         }

@@ -26,7 +26,10 @@ public class RelabelConfigException extends RuntimeException {
 
     /** The same problem, now placed in a file at a rule (1-based) and line (1-based; 0 when unknown). */
     public RelabelConfigException at(String source, int ruleNumber, int line) {
-        return new RelabelConfigException(source, ruleNumber, line, reason, getCause() != null ? getCause() : this);
+        // Not chained to this unplaced copy: tools that show a chain's innermost message (validate) would lose the place.
+        RelabelConfigException placed = new RelabelConfigException(source, ruleNumber, line, reason, getCause());
+        placed.setStackTrace(getStackTrace());
+        return placed;
     }
 
     /** File or other name the rules came from; null when the rule was built in code. */

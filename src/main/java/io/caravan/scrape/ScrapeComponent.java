@@ -22,6 +22,7 @@ public class ScrapeComponent extends DefaultComponent {
     private ScheduledExecutorService scheduler;
     private ExecutorService workers;
     private long offsetSeed;
+    private ScrapeMetrics metrics;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -40,6 +41,7 @@ public class ScrapeComponent extends DefaultComponent {
         // Agents on different nodes get different phases for the same target, as Prometheus seeds by host.
         String node = System.getenv().getOrDefault("NODE_NAME", System.getenv().getOrDefault("HOSTNAME", ""));
         offsetSeed = ScrapeLoop.fnv64(node);
+        metrics = ScrapeMetrics.of(getCamelContext());
     }
 
     @Override
@@ -56,7 +58,7 @@ public class ScrapeComponent extends DefaultComponent {
     ScrapeJob job(String name) {
         return jobs.computeIfAbsent(name, n -> new ScrapeJob(n, scheduler, workers, offsetSeed, "Caravan/"
                 + (ScrapeComponent.class.getPackage().getImplementationVersion() == null ? "dev"
-                : ScrapeComponent.class.getPackage().getImplementationVersion())));
+                : ScrapeComponent.class.getPackage().getImplementationVersion()), metrics != null ? metrics : ScrapeMetrics.of(getCamelContext())));
     }
 
     /** Every job, for the UI and health checks. */

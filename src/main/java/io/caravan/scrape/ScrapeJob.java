@@ -32,6 +32,7 @@ public final class ScrapeJob {
     private final ExecutorService workers;
     private final long offsetSeed;
     private final String userAgent;
+    private final ScrapeMetrics metrics;
     private volatile ScrapeSettings settings;
     private String owner;
     private Supplier<HttpClient> httpFactory;
@@ -45,6 +46,12 @@ public final class ScrapeJob {
     private List<Target> lastTargets;
 
     ScrapeJob(String name, ScheduledExecutorService scheduler, ExecutorService workers, long offsetSeed, String userAgent) {
+        this(name, scheduler, workers, offsetSeed, userAgent, new ScrapeMetrics(io.micrometer.core.instrument.Metrics.globalRegistry));
+    }
+
+    ScrapeJob(String name, ScheduledExecutorService scheduler, ExecutorService workers, long offsetSeed, String userAgent,
+              ScrapeMetrics metrics) {
+        this.metrics = metrics;
         this.name = name;
         this.scheduler = scheduler;
         this.workers = workers;
@@ -216,5 +223,9 @@ public final class ScrapeJob {
 
     String userAgent() {
         return userAgent;
+    }
+
+    ScrapeMetrics metrics() {
+        return metrics;
     }
 }

@@ -1,5 +1,6 @@
 package io.caravan.scrape;
 
+import io.caravan.http.HttpClients;
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
@@ -53,6 +54,7 @@ final class ScrapeLoop {
     private boolean running; // guarded by this
     private boolean inFlight; // guarded by this
     private volatile TargetHealth health;
+    private String lastReason; // guarded by this: a failure is logged when its reason changes, not every scrape
 
     ScrapeLoop(ScrapeJob job, ScrapeTarget target) {
         this.job = job;
@@ -170,7 +172,7 @@ final class ScrapeLoop {
             Throwable failure = err;
             if (err == null) {
                 try {
-                    fetched = new Fetched(body(resp), resp.headers().firstValue("Content-Type").orElse(""));
+                    fetched = new Fetched(body(resp, job.settings().bodySizeLimit()), resp.headers().firstValue("Content-Type").orElse(""));
                 } catch (Exception e) {
                     failure = e;
                 }
@@ -185,6 +187,7 @@ final class ScrapeLoop {
         int scraped = 0;
         int kept = 0;
         int added = 0;
+        int duplicates = 0;
         synchronized (this) {
             try {
                 if (!running) {
@@ -196,6 +199,9 @@ final class ScrapeLoop {
                         throw unwrap(err);
                     }
                     byte[] payload = fetched.body();
+                    if (isWebPage(fetched.contentType())) {
+                        throw new NotMetrics(fetched.contentType());
+                    }
                     ExpositionParser parser = ExpositionParser.forContentType(fetched.contentType());
                     parser.reset(payload, 0, payload.length);
                     ExpositionParser.Entry entry;
@@ -212,7 +218,10 @@ final class ScrapeLoop {
                             }
                         }
                         if (e.lastSeen == iteration) {
-                            continue; // the same series twice in one body: Prometheus keeps the first
+                            if (e.labels != null) {
+                                duplicates++; // the same series twice in one body: Prometheus keeps the first
+                            }
+                            continue;
                         }
                         e.lastSeen = iteration;
                         if (e.labels == null) {
@@ -225,11 +234,21 @@ final class ScrapeLoop {
                     }
                     int limit = job.settings().sampleLimit();
                     if (limit > 0 && kept > limit) {
-                        throw new IllegalStateException("sample_limit exceeded: " + kept + " samples after relabeling, limit " + limit);
+                        throw new SampleLimitExceeded(kept, limit);
                     }
                     cache.endScrape(l -> out.add(new Sample(l, startMs, Sample.STALE_NAN)));
                 } catch (Exception e) {
                     error = describe(e);
+                    String reason = reason(e);
+                    job.metrics().failed(job.settings().jobName(), reason);
+                    if (e instanceof SampleLimitExceeded) {
+                        job.metrics().dropped(job.settings().jobName(), ScrapeMetrics.SAMPLE_LIMIT, kept);
+                    }
+                    if (!reason.equals(lastReason)) {
+                        LOG.warn("scrape:{} {} failed (up=0): {}", job.settings().jobName(), HttpClients.redact(target.url()), error);
+                    }
+                    lastReason = reason;
+                    duplicates = 0;
                     out.clear();
                     scraped = 0;
                     kept = 0;
@@ -244,9 +263,11 @@ final class ScrapeLoop {
                 out.add(new Sample(seriesAddedLabels, startMs, added));
                 health = new TargetHealth(target, error == null ? TargetHealth.State.UP : TargetHealth.State.DOWN, error,
                         startMs, seconds, kept);
-                if (error != null) {
-                    LOG.debug("scrape {} {} failed: {}", job.settings().jobName(), target.url(), error);
+                if (error == null && lastReason != null) {
+                    LOG.info("scrape:{} {} is up again", job.settings().jobName(), HttpClients.redact(target.url()));
+                    lastReason = null;
                 }
+                job.metrics().dropped(job.settings().jobName(), ScrapeMetrics.DUPLICATE, duplicates);
             } finally {
                 inFlight = false;
             }
@@ -254,22 +275,61 @@ final class ScrapeLoop {
         job.emit(target, out);
     }
 
+    /** The failure that says what happened: the HTTP client wraps a body's own exception (size, timeout) in others. */
     private static Exception unwrap(Throwable err) {
+        for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BoundedBody.TooLarge || t instanceof HttpTimeoutException || t instanceof CancellationException) {
+                return (Exception) t;
+            }
+        }
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         return cause instanceof Exception ex ? ex : new IllegalStateException(cause);
     }
 
-    private static byte[] body(HttpResponse<byte[]> resp) throws Exception {
+    private static byte[] body(HttpResponse<byte[]> resp, long limit) throws Exception {
         if (resp.statusCode() != 200) {
-            throw new IOException("server returned HTTP status " + resp.statusCode() + " (expected 200)");
+            throw new BadStatus(resp.statusCode());
         }
         byte[] body = resp.body();
         if (resp.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false)) {
+            // the limit is on the uncompressed body, as Prometheus' body_size_limit: a small gzip bomb is stopped too
+            long max = limit <= 0 ? Integer.MAX_VALUE - 8 : Math.min(limit, Integer.MAX_VALUE - 8);
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-                return in.readAllBytes();
+                byte[] plain = in.readNBytes((int) max + 1);
+                if (plain.length > max) {
+                    throw new BoundedBody.TooLarge(limit);
+                }
+                return plain;
             }
         }
         return body;
+    }
+
+    /** text/html is a web page (a wrong path, a login redirect): failed as such, not as line 1 of a bad exposition. */
+    private static boolean isWebPage(String contentType) {
+        return contentType != null && contentType.strip().toLowerCase(Locale.ROOT).startsWith("text/html");
+    }
+
+    private static final class NotMetrics extends IOException {
+        NotMetrics(String contentType) {
+            super("the target answered '" + contentType + "', a web page, not Prometheus metrics; check the address and "
+                    + "metricsPath (a wrong path or a login page?)");
+        }
+    }
+
+    private static final class BadStatus extends IOException {
+        BadStatus(int status) {
+            super("server returned HTTP status " + status + " (expected 200)"
+                    + (status == 401 || status == 403 ? "; check bearerTokenFile and the target's RBAC" : "")
+                    + (status == 404 ? "; check metricsPath" : ""));
+        }
+    }
+
+    private static final class SampleLimitExceeded extends IllegalStateException {
+        SampleLimitExceeded(int kept, int limit) {
+            super("sample_limit exceeded: " + kept + " samples after relabeling, limit " + limit
+                    + "; the whole scrape is dropped: raise sampleLimit or drop series with metricRelabel");
+        }
     }
 
     /** The sample's labels after target labels and metric relabeling, or null when relabeling drops it. */
@@ -314,13 +374,47 @@ final class ScrapeLoop {
 
     private String describe(Throwable e) {
         if (e instanceof HttpTimeoutException || e instanceof CancellationException) {
-            return "scrape timed out after " + Durations.format(target.timeoutMs()) + " (scrape timeout)";
+            return "scrape timed out after " + Durations.format(target.timeoutMs())
+                    + " (scrape timeout); the target is too slow or stalled: fix it, or raise timeout";
         }
         if (e instanceof ExpositionParseException) {
-            return "cannot parse the response: " + e.getMessage();
+            return "cannot parse the response: " + e.getMessage() + "; the whole scrape is dropped: fix the exporter";
+        }
+        if (e instanceof BoundedBody.TooLarge) {
+            return e.getMessage() + "; raise bodySizeLimit or have the target expose fewer series";
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                // the JDK client's ConnectException often has no message at all: say what it means
+                return "cannot connect to " + target.url().getHost() + ":" + target.url().getPort()
+                        + " (connection refused or unreachable); check that the target runs and its address and port";
+            }
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The {@code reason} tag of a failed scrape. */
+    private static String reason(Throwable e) {
+        if (e instanceof HttpTimeoutException || e instanceof CancellationException) {
+            return ScrapeMetrics.TIMEOUT;
+        }
+        if (e instanceof ExpositionParseException) {
+            return ScrapeMetrics.PARSE_ERROR;
+        }
+        if (e instanceof BoundedBody.TooLarge) {
+            return ScrapeMetrics.BODY_SIZE_LIMIT;
+        }
+        if (e instanceof SampleLimitExceeded) {
+            return ScrapeMetrics.SAMPLE_LIMIT;
+        }
+        if (e instanceof NotMetrics) {
+            return ScrapeMetrics.NOT_METRICS;
+        }
+        if (e instanceof BadStatus) {
+            return ScrapeMetrics.HTTP_STATUS;
+        }
+        return ScrapeMetrics.CONNECTION;
     }
 
     static long fnv64(String s) {

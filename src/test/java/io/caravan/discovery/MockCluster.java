@@ -24,7 +24,7 @@ public final class MockCluster implements AutoCloseable {
         this(new FieldSelectingCrudDispatcher(), 0);
     }
 
-    MockCluster(KubernetesCrudDispatcher dispatcher, int port) {
+    public MockCluster(KubernetesCrudDispatcher dispatcher, int port) {
         server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
                 dispatcher, false);
         if (port == 0) {
@@ -36,7 +36,7 @@ public final class MockCluster implements AutoCloseable {
     }
 
     /** Short reconnect interval so tests see fabric8's retries within seconds (its backoff caps at 32x). */
-    static KubernetesClient clientFor(String masterUrl) {
+    public static KubernetesClient clientFor(String masterUrl) {
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(masterUrl)
                 .withNamespace("default")

@@ -94,7 +94,7 @@ class NoApiServerTest {
              DiscoveryRoute route = new DiscoveryRoute(client, "k8s-discovery:pod")) {
             DiscoveryRoute.awaitTrue(() -> route.status().lastError() != null, WAIT);
             assertThat(route.status().lastError())
-                    .startsWith("forbidden: the service account needs list/watch on pods cluster-wide")
+                    .startsWith("forbidden: the service account may not list pods cluster-wide; add the verb 'list' on pods to its ClusterRole")
                     .contains("cannot list resource");
             assertThat(route.status().synced()).isFalse();
         } finally {

@@ -24,6 +24,7 @@ final class GlobPaths {
     private final Path base;
     private final int depth;
     private final PathMatcher matcher;
+    private final PathMatcher zeroDirs; // null when the pattern has no "/**/"
 
     GlobPaths(String pattern) {
         Path p = Path.of(pattern).toAbsolutePath().normalize();
@@ -39,6 +40,14 @@ final class GlobPaths {
         this.base = b;
         this.depth = pattern.contains("**") ? Integer.MAX_VALUE : p.getNameCount() - i;
         this.matcher = FileSystems.getDefault().getPathMatcher("glob:" + p);
+        // Java's "**/" needs at least one directory; Alloy's (doublestar) also matches none: /var/log/**/*.log
+        // takes /var/log/a.log too. Without this, such files are silently never read.
+        String s = p.toString();
+        this.zeroDirs = s.contains("/**/") ? FileSystems.getDefault().getPathMatcher("glob:" + s.replace("/**/", "/")) : null;
+    }
+
+    private boolean matches(Path p) {
+        return matcher.matches(p) || (zeroDirs != null && zeroDirs.matches(p));
     }
 
     static boolean isGlob(String s) {
@@ -55,7 +64,7 @@ final class GlobPaths {
             Files.walkFileTree(base, EnumSet.noneOf(FileVisitOption.class), depth, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (!dir.equals(base) && matcher.matches(dir)) {
+                    if (!dir.equals(base) && matches(dir)) {
                         problem.accept(dir, "a directory");
                     }
                     return FileVisitResult.CONTINUE;
@@ -63,7 +72,7 @@ final class GlobPaths {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (matcher.matches(file)) {
+                    if (matches(file)) {
                         if (attrs.isDirectory()) {
                             problem.accept(file, "a directory"); // at the depth limit, directories come here
                         } else if (attrs.isRegularFile() || attrs.isSymbolicLink()) {

@@ -1,0 +1,49 @@
+package io.caravan.scrape;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.apache.camel.CamelContext;
+
+/**
+ * The scrape component's own counters, tagged by job and reason (never by target: a job may have thousands).
+ * {@code caravan_scrape_failures_total}: scrapes that failed (up=0); {@code caravan_scrape_samples_dropped_total}:
+ * samples lost from scrapes that were read, e.g. a series exposed twice, or a whole body over sample_limit.
+ */
+final class ScrapeMetrics {
+
+    /** Failure reasons (the {@code reason} tag). */
+    static final String TIMEOUT = "timeout";
+    static final String BODY_SIZE_LIMIT = "body_size_limit";
+    static final String SAMPLE_LIMIT = "sample_limit";
+    static final String PARSE_ERROR = "parse_error";
+    static final String NOT_METRICS = "not_metrics";
+    static final String HTTP_STATUS = "http_status";
+    static final String CONNECTION = "connection";
+    /** A drop reason: the same series twice in one body; Prometheus keeps the first. */
+    static final String DUPLICATE = "duplicate";
+
+    private final MeterRegistry registry;
+
+    ScrapeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The registry's MeterRegistry (the Spring one, shown at /actuator/prometheus), else Micrometer's global one. */
+    static ScrapeMetrics of(CamelContext camel) {
+        MeterRegistry r = camel.getRegistry().findSingleByType(MeterRegistry.class);
+        return new ScrapeMetrics(r != null ? r : Metrics.globalRegistry);
+    }
+
+    void failed(String job, String reason) {
+        Counter.builder("caravan_scrape_failures").description("Scrapes that failed (up=0), by reason")
+                .tag("job", job).tag("reason", reason).register(registry).increment();
+    }
+
+    void dropped(String job, String reason, long samples) {
+        if (samples > 0) {
+            Counter.builder("caravan_scrape_samples_dropped").description("Scraped samples not passed on, by reason")
+                    .tag("job", job).tag("reason", reason).register(registry).increment(samples);
+        }
+    }
+}

@@ -86,7 +86,8 @@ public final class ScrapeJob {
             if (!loops.isEmpty()) {
                 stopAll();
             }
-            LOG.debug("scrape:{}: {} target(s) wait for a route reading from scrape:{}", name, targets.size(), name);
+            LOG.info("scrape:{}: {} target(s) wait for a route reading from scrape:{} (they are scraped once one runs)",
+                    name, targets.size(), name);
             return;
         }
         Map<String, ScrapeTarget> wanted = new LinkedHashMap<>();

@@ -45,6 +45,10 @@ class MetricsPathEndToEndTest {
         int agentPort = PrometheusServer.freePort();
         System.setProperty("caravan.e2e.port", Integer.toString(agentPort));
         registry.add("CARAVAN_HTTP_PORT", () -> agentPort);
+        // state (the remote-write WAL, the Loki spill, positions) of this context only: a shared ./data would
+        // replay an earlier run's samples here
+        java.nio.file.Path data = java.nio.file.Files.createTempDirectory("caravan-e2e-data");
+        registry.add("CARAVAN_DATA_DIR", data::toString);
         registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/*.yaml,classpath:e2e/metrics-path.yaml");
         registry.add("MIMIR_WRITE_URL", prometheus::remoteWriteUrl);
         registry.add("DC_LABEL", () -> "e2e-dc");

@@ -41,6 +41,10 @@ class UiBrowserTest {
         up = new FakeTarget("/metrics", n -> "ui_demo_requests_total " + n + "\n");
         hung = new FakeTarget("/metrics", n -> "never 1\n").delay(3_000);
         registry.add("CARAVAN_HTTP_PORT", () -> port);
+        // state (the remote-write WAL, the Loki spill, positions) of this context only: a shared ./data would
+        // replay an earlier run's samples here
+        java.nio.file.Path data = java.nio.file.Files.createTempDirectory("caravan-e2e-data");
+        registry.add("CARAVAN_DATA_DIR", data::toString);
         registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/sinks.yaml,classpath:ui/routes.yaml");
         registry.add("test.ui.targets", () -> up.address() + "," + hung.address());
     }

@@ -6,6 +6,7 @@ import io.caravan.loki.testing.LokiPushDecoder;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
 import io.caravan.testing.RemoteWriteDecoder;
+import org.xerial.snappy.Snappy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -102,9 +103,11 @@ final class CountingReceivers {
             return url("/api/v1/write");
         }
 
+        final AtomicLong metadataRequests = new AtomicLong();
+
         @Override
         void count(byte[] body) throws IOException {
-            List<Sample> decoded = RemoteWriteDecoder.decode(body);
+            List<Sample> decoded = RemoteWriteDecoder.decode(timeseriesOnly(body));
             Labels last = null;
             for (Sample s : decoded) {
                 if (s.labels() != last) {
@@ -113,6 +116,51 @@ final class CountingReceivers {
                 }
             }
             samples.addAndGet(decoded.size());
+        }
+
+        /**
+         * The request with only its timeseries (field 1): Prometheus also sends metadata (field 3, in requests of their
+         * own), which RemoteWriteDecoder cannot skip (its skip of a length-delimited field, {@code pos += (int) varint()},
+         * loses the length's bytes: Java reads pos before varint() moves it). Caravan sends no metadata.
+         */
+        private byte[] timeseriesOnly(byte[] body) throws IOException {
+            byte[] raw = Snappy.uncompress(body);
+            int pos = 0;
+            boolean other = false;
+            java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(raw.length);
+            while (pos < raw.length) {
+                int start = pos;
+                long tag = 0;
+                for (int shift = 0; ; shift += 7) {
+                    byte b = raw[pos++];
+                    tag |= (long) (b & 0x7F) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                }
+                if ((tag & 7) != 2) {
+                    throw new IOException("unexpected wire type " + (tag & 7) + " at the top of a WriteRequest");
+                }
+                long len = 0;
+                for (int shift = 0; ; shift += 7) {
+                    byte b = raw[pos++];
+                    len |= (long) (b & 0x7F) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                }
+                pos += (int) len;
+                if (tag >>> 3 == 1) {
+                    kept.write(raw, start, pos - start);
+                } else {
+                    other = true;
+                }
+            }
+            if (!other) {
+                return body;
+            }
+            metadataRequests.incrementAndGet();
+            return Snappy.compress(kept.toByteArray());
         }
 
         private static long hash(Labels l) {

@@ -59,7 +59,7 @@ public final class PeerBench {
             "netdev", "netstat", "stat", "time", "uname", "vmstat");
 
     /** Caravan's JVM flags: what a DaemonSet with a 1-CPU limit ends up with (SerialGC), with the heap set. */
-    static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:+ExitOnOutOfMemoryError";
+    static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError";
 
     private final boolean quick;
     private final Path jar;

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,6 +78,7 @@ public final class PeerBench {
     private final int seriesPerTarget = 2000;
     private final int intervalSeconds;
     private final int warmSeconds;
+    private final int rounds;
     private final int windowSeconds;
     private final int neWarm;
     private final int neScrapes;
@@ -97,14 +99,15 @@ public final class PeerBench {
         this.javaOpts = List.of(javaOpts.trim().split("\\s+"));
         targets = quick ? 50 : 200;
         intervalSeconds = quick ? 10 : 15;
-        warmSeconds = quick ? 15 : 45;
-        windowSeconds = quick ? 30 : 120;
+        warmSeconds = quick ? 15 : 30;
+        windowSeconds = quick ? 30 : 75;
+        rounds = quick ? 1 : 2;
         neWarm = quick ? 200 : 500;
-        neScrapes = quick ? 500 : 2000;
+        neScrapes = quick ? 500 : 1000;
         auditWarmLines = quick ? 20_000 : 50_000;
-        auditLines = quick ? 200_000 : 600_000;
+        auditLines = quick ? 200_000 : 400_000;
         podWarmLines = quick ? 50_000 : 100_000;
-        podLines = quick ? 500_000 : 1_500_000;
+        podLines = quick ? 500_000 : 1_000_000;
         idleSeconds = quick ? 20 : 60;
     }
 
@@ -222,14 +225,6 @@ public final class PeerBench {
                           steps:
                             - to: direct:mimir
                     """.formatted(targetsFile, dir.resolve("target-relabel.yaml"), intervalSeconds, dir.resolve("metric-relabel.yaml")));
-            MetricsRun caravan;
-            try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
-                Map<String, String> env = caravanEnv(dir.resolve("caravan-data"));
-                env.put("CARAVAN_ROUTES_DIR", routes.toString());
-                env.put("MIMIR_WRITE_URL", rw.url());
-                caravan = measureMetrics("caravan-metrics", caravanCommand(), env, rw, farm);
-            }
-
             // Prometheus in agent mode: same file_sd file, same rules, same interval and timeout, same external label
             String promYml = """
                     global:
@@ -248,18 +243,42 @@ public final class PeerBench {
                     remote_write:
                       - url: '%s'
                     """;
-            MetricsRun prom;
-            try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
-                Path yml = dir.resolve("prometheus.yml");
-                Files.writeString(yml, promYml.formatted(intervalSeconds, targetsFile, indent(targetRules, 6), indent(metricRules, 6), rw.url()));
-                int port = freePort();
-                prom = measureMetrics("prometheus-agent", List.of(PROMETHEUS, "--enable-feature=agent", "--config.file=" + yml,
-                        "--storage.agent.path=" + dir.resolve("prom-agent"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"),
-                        Map.of(), rw, farm);
+            // Rounds alternate Caravan and Prometheus (ABAB), so a change in the machine's load hits both sides.
+            List<MetricsRun> caravanRounds = new ArrayList<>();
+            List<MetricsRun> promRounds = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
+                    Map<String, String> env = caravanEnv(dir.resolve("caravan-data-" + round));
+                    env.put("CARAVAN_ROUTES_DIR", routes.toString());
+                    env.put("MIMIR_WRITE_URL", rw.url());
+                    caravanRounds.add(measureMetrics("caravan-metrics-" + round, caravanCommand(), env, rw, farm));
+                }
+                try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
+                    Path yml = dir.resolve("prometheus.yml");
+                    Files.writeString(yml, promYml.formatted(intervalSeconds, targetsFile, indent(targetRules, 6), indent(metricRules, 6), rw.url()));
+                    int port = freePort();
+                    promRounds.add(measureMetrics("prometheus-agent-" + round, List.of(PROMETHEUS, "--enable-feature=agent", "--config.file=" + yml,
+                            "--storage.agent.path=" + dir.resolve("prom-agent-" + round), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"),
+                            Map.of(), rw, farm));
+                }
             }
+            MetricsRun caravan = MetricsRun.sum(caravanRounds);
+            MetricsRun prom = MetricsRun.sum(promRounds);
             heading("Metrics path: " + targets + " targets x " + seriesPerTarget + " series (cAdvisor-shaped), every " + intervalSeconds
-                    + "s, " + windowSeconds + "s window after " + warmSeconds + "s warm-up", caravan.load + " / " + prom.load);
+                    + "s, " + (rounds > 1 ? rounds + " rounds (Caravan, Prometheus, Caravan, ...) of " : "") + windowSeconds + "s window after "
+                    + warmSeconds + "s warm-up", caravan.load + " / " + prom.load);
             row("CPU s per million samples delivered", f2(caravan.cpuPerMillion()), f2(prom.cpuPerMillion()), ratio(caravan.cpuPerMillion(), prom.cpuPerMillion()));
+            if (rounds > 1) {
+                List<String> c = new ArrayList<>();
+                List<String> pr = new ArrayList<>();
+                List<String> r = new ArrayList<>();
+                for (int i = 0; i < rounds; i++) {
+                    c.add(f2(caravanRounds.get(i).cpuPerMillion()));
+                    pr.add(f2(promRounds.get(i).cpuPerMillion()));
+                    r.add(ratio(caravanRounds.get(i).cpuPerMillion(), promRounds.get(i).cpuPerMillion()));
+                }
+                row("… each round", String.join(" / ", c), String.join(" / ", pr), String.join(" / ", r));
+            }
             row("CPU cores used (CPU s / wall s)", f3(caravan.cpu / caravan.wall), f3(prom.cpu / prom.wall), ratio(caravan.cpu / caravan.wall, prom.cpu / prom.wall));
             row("samples delivered per second", f0(caravan.samples / caravan.wall), f0(prom.samples / prom.wall), ratio(caravan.samples / caravan.wall, prom.samples / prom.wall));
             row("distinct series delivered (whole run)", Long.toString(caravan.series), Long.toString(prom.series), ratio(caravan.series, prom.series));
@@ -273,6 +292,29 @@ public final class PeerBench {
     }
 
     record MetricsRun(double cpu, double wall, long samples, long series, long hwmKiB, long rssKiB, long errors, String load) {
+        /** Rounds together: CPU, time and samples added, memory the largest, loads listed. */
+        static MetricsRun sum(List<MetricsRun> rounds) {
+            double cpu = 0;
+            double wall = 0;
+            long samples = 0;
+            long series = 0;
+            long hwm = 0;
+            long rss = 0;
+            long errors = 0;
+            List<String> loads = new ArrayList<>();
+            for (MetricsRun r : rounds) {
+                cpu += r.cpu;
+                wall += r.wall;
+                samples += r.samples;
+                series = Math.max(series, r.series);
+                hwm = Math.max(hwm, r.hwmKiB);
+                rss = Math.max(rss, r.rssKiB);
+                errors += r.errors;
+                loads.add(r.load.split(" ")[0]);
+            }
+            return new MetricsRun(cpu, wall, samples, series, hwm, rss, errors, String.join(", ", loads));
+        }
+
         double cpuPerMillion() {
             return samples == 0 ? Double.NaN : cpu / (samples / 1e6);
         }
@@ -612,7 +654,27 @@ public final class PeerBench {
             env.put("MIMIR_WRITE_URL", rw.url());
             int port = Integer.parseInt(env.get("CARAVAN_HTTP_PORT"));
             caravan = measureStart("caravan-startup", caravanCommand(), env, rw,
-                    URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"));
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"), idleSeconds);
+        }
+        // The image does not run the fat jar: it runs the extracted layout (Dockerfile: jarmode=tools extract), where
+        // classes load from plain jars. Same start, measured up to the first write only.
+        Path extracted = dir.resolve("extracted");
+        Process x = procs.start("extract", List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", extracted.toString()),
+                Map.of());
+        if (!x.waitFor(120, TimeUnit.SECONDS) || x.exitValue() != 0) {
+            throw new IllegalStateException("jarmode=tools extract failed: " + procs.tail("extract", 20));
+        }
+        StartRun layered;
+        try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
+            Map<String, String> env = caravanEnv(dir.resolve("caravan-data-extracted"));
+            env.put("MIMIR_WRITE_URL", rw.url());
+            int port = Integer.parseInt(env.get("CARAVAN_HTTP_PORT"));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java);
+            cmd.addAll(javaOpts);
+            cmd.addAll(List.of("-jar", extracted.resolve(jar.getFileName()).toString()));
+            layered = measureStart("caravan-startup-extracted", cmd, env, rw,
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"), 0);
         }
         // the peer's equivalent of the embedded default: an agent scraping the node exporter (30s) and itself (15s)
         StartRun prom;
@@ -645,7 +707,7 @@ public final class PeerBench {
                     """.formatted(nePort, port, rw.url()));
             prom = measureStart("prometheus-startup", List.of(PROMETHEUS, "--enable-feature=agent", "--config.file=" + yml,
                     "--storage.agent.path=" + dir.resolve("prom-agent"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"),
-                    Map.of(), rw, URI.create("http://127.0.0.1:" + port + "/-/ready"));
+                    Map.of(), rw, URI.create("http://127.0.0.1:" + port + "/-/ready"), idleSeconds);
         } finally {
             procs.stop(neProcess);
         }
@@ -654,6 +716,9 @@ public final class PeerBench {
         row("spawn to ready (s)", f2(caravan.ready), f2(prom.ready), ratio(caravan.ready, prom.ready));
         row("spawn to first remote write (s)", f2(caravan.firstWrite), f2(prom.firstWrite), ratio(caravan.firstWrite, prom.firstWrite));
         row("CPU s from spawn to ready", f2(caravan.startCpu), f2(prom.startCpu), ratio(caravan.startCpu, prom.startCpu));
+        row("… Caravan from the extracted layout (as the image runs it): spawn to ready (s)", f2(layered.ready), f2(prom.ready), ratio(layered.ready, prom.ready));
+        row("… extracted layout: spawn to first remote write (s)", f2(layered.firstWrite), f2(prom.firstWrite), ratio(layered.firstWrite, prom.firstWrite));
+        row("… extracted layout: CPU s from spawn to ready", f2(layered.startCpu), f2(prom.startCpu), ratio(layered.startCpu, prom.startCpu));
         row("RSS after " + idleSeconds + " s idle from ready (VmRSS), MiB", mib(caravan.idleRssKiB), mib(prom.idleRssKiB), ratio(caravan.idleRssKiB, prom.idleRssKiB));
         row("peak RSS by then (VmHWM), MiB", mib(caravan.hwmKiB), mib(prom.hwmKiB), ratio(caravan.hwmKiB, prom.hwmKiB));
         row("CPU % while idling (CPU s / wall s)", f1(caravan.idleCpuPercent), f1(prom.idleCpuPercent), ratio(caravan.idleCpuPercent, prom.idleCpuPercent));
@@ -664,8 +729,8 @@ public final class PeerBench {
     record StartRun(double ready, double firstWrite, double startCpu, long idleRssKiB, long hwmKiB, double idleCpuPercent, String load) {
     }
 
-    private StartRun measureStart(String name, List<String> cmd, Map<String, String> env, CountingReceivers.RemoteWrite rw, URI readyUri)
-            throws Exception {
+    private StartRun measureStart(String name, List<String> cmd, Map<String, String> env, CountingReceivers.RemoteWrite rw, URI readyUri,
+                                  int idleSeconds) throws Exception {
         String load = loadAverage();
         log(name + ": starting");
         long t0 = System.nanoTime();
@@ -729,7 +794,6 @@ public final class PeerBench {
         env.put("CARAVAN_HTTP_PORT", Integer.toString(freePort()));
         env.put("KUBERNETES_MASTER", "https://127.0.0.1:" + freePort());
         env.put("BLACKBOX_EXPORTER_ADDRESS", "127.0.0.1:" + freePort());
-        env.put("JAVA_TOOL_OPTIONS", null);   // removed: the flags are on the command line
         return env;
     }
 

@@ -28,6 +28,8 @@ final class Procs implements AutoCloseable {
     Process start(String name, List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log(name).toFile());
+        // the JVM flags are on each command line; a JAVA_TOOL_OPTIONS of the caller's shell would change them
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
         env.forEach((k, v) -> {
             if (v == null) {
                 pb.environment().remove(k);

@@ -244,6 +244,7 @@ public final class PeerBench {
                       - url: '%s'
                     """;
             // Rounds alternate Caravan and Prometheus (ABAB), so a change in the machine's load hits both sides.
+            long perInterval = (long) targets * (keptSeries(farm) + 5);
             List<MetricsRun> caravanRounds = new ArrayList<>();
             List<MetricsRun> promRounds = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
@@ -251,7 +252,7 @@ public final class PeerBench {
                     Map<String, String> env = caravanEnv(dir.resolve("caravan-data-" + round));
                     env.put("CARAVAN_ROUTES_DIR", routes.toString());
                     env.put("MIMIR_WRITE_URL", rw.url());
-                    caravanRounds.add(measureMetrics("caravan-metrics-" + round, caravanCommand(), env, rw, farm));
+                    caravanRounds.add(measureMetrics("caravan-metrics-" + round, caravanCommand(), env, rw, perInterval));
                 }
                 try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
                     Path yml = dir.resolve("prometheus.yml");
@@ -259,14 +260,14 @@ public final class PeerBench {
                     int port = freePort();
                     promRounds.add(measureMetrics("prometheus-agent-" + round, List.of(PROMETHEUS, "--enable-feature=agent", "--config.file=" + yml,
                             "--storage.agent.path=" + dir.resolve("prom-agent-" + round), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"),
-                            Map.of(), rw, farm));
+                            Map.of(), rw, perInterval));
                 }
             }
             MetricsRun caravan = MetricsRun.sum(caravanRounds);
             MetricsRun prom = MetricsRun.sum(promRounds);
             heading("Metrics path: " + targets + " targets x " + seriesPerTarget + " series (cAdvisor-shaped), every " + intervalSeconds
                     + "s, " + (rounds > 1 ? rounds + " rounds (Caravan, Prometheus, Caravan, ...) of " : "") + windowSeconds + "s window after "
-                    + warmSeconds + "s warm-up", caravan.load + " / " + prom.load);
+                    + "steady state (>= " + warmSeconds + "s warm-up)", caravan.load + " / " + prom.load);
             row("CPU s per million samples delivered", f2(caravan.cpuPerMillion()), f2(prom.cpuPerMillion()), ratio(caravan.cpuPerMillion(), prom.cpuPerMillion()));
             if (rounds > 1) {
                 List<String> c = new ArrayList<>();
@@ -281,6 +282,8 @@ public final class PeerBench {
             }
             row("CPU cores used (CPU s / wall s)", f3(caravan.cpu / caravan.wall), f3(prom.cpu / prom.wall), ratio(caravan.cpu / caravan.wall, prom.cpu / prom.wall));
             row("samples delivered per second", f0(caravan.samples / caravan.wall), f0(prom.samples / prom.wall), ratio(caravan.samples / caravan.wall, prom.samples / prom.wall));
+            row("samples delivered in the window(s) / expected", f3(caravan.samples / (double) caravan.expected), f3(prom.samples / (double) prom.expected),
+                    ratio(caravan.samples / (double) caravan.expected, prom.samples / (double) prom.expected));
             row("distinct series delivered (whole run)", Long.toString(caravan.series), Long.toString(prom.series), ratio(caravan.series, prom.series));
             row("peak RSS (VmHWM), MiB", mib(caravan.hwmKiB), mib(prom.hwmKiB), ratio(caravan.hwmKiB, prom.hwmKiB));
             row("RSS at end of window (VmRSS), MiB", mib(caravan.rssKiB), mib(prom.rssKiB), ratio(caravan.rssKiB, prom.rssKiB));
@@ -291,12 +294,13 @@ public final class PeerBench {
         }
     }
 
-    record MetricsRun(double cpu, double wall, long samples, long series, long hwmKiB, long rssKiB, long errors, String load) {
+    record MetricsRun(double cpu, double wall, long samples, long expected, long series, long hwmKiB, long rssKiB, long errors, String load) {
         /** Rounds together: CPU, time and samples added, memory the largest, loads listed. */
         static MetricsRun sum(List<MetricsRun> rounds) {
             double cpu = 0;
             double wall = 0;
             long samples = 0;
+            long expected = 0;
             long series = 0;
             long hwm = 0;
             long rss = 0;
@@ -306,13 +310,14 @@ public final class PeerBench {
                 cpu += r.cpu;
                 wall += r.wall;
                 samples += r.samples;
+                expected += r.expected;
                 series = Math.max(series, r.series);
                 hwm = Math.max(hwm, r.hwmKiB);
                 rss = Math.max(rss, r.rssKiB);
                 errors += r.errors;
                 loads.add(r.load.split(" ")[0]);
             }
-            return new MetricsRun(cpu, wall, samples, series, hwm, rss, errors, String.join(", ", loads));
+            return new MetricsRun(cpu, wall, samples, expected, series, hwm, rss, errors, String.join(", ", loads));
         }
 
         double cpuPerMillion() {
@@ -321,13 +326,31 @@ public final class PeerBench {
     }
 
     private MetricsRun measureMetrics(String name, List<String> cmd, Map<String, String> env, CountingReceivers.RemoteWrite rw,
-                                      TargetFarm farm) throws Exception {
+                                      long perInterval) throws Exception {
         log(name + ": starting");
         Process p = procs.start(name, cmd, env);
         try {
             waitFor(name, p, () -> rw.samples.get(), 1, 120);
-            log(name + ": first samples in; warming up " + warmSeconds + "s");
-            sleep(warmSeconds);
+            // Steady state: at least warmSeconds, and the last interval delivered what one interval scrapes (within 5%)
+            // with every series seen: a sender still draining a start-up backlog would otherwise look cheaper per sample.
+            long warmStart = System.nanoTime();
+            sleep(Math.max(0, warmSeconds - intervalSeconds));
+            long series = perInterval;   // one sample per series per interval
+            while (true) {
+                long c0 = rw.samples.get();
+                sleep(intervalSeconds);
+                long d = rw.samples.get() - c0;
+                double warmed = (System.nanoTime() - warmStart) / 1e9;
+                if (Math.abs(d / (double) perInterval - 1) <= 0.05 && rw.series.size() >= series) {
+                    log(name + ": steady after " + f0(warmed) + "s (last interval " + d + " samples, expected " + perInterval + ")");
+                    break;
+                }
+                if (warmed > 150) {
+                    notes.add(name + ": not steady after " + f0(warmed) + " s of warm-up (last interval " + d + " samples, expected " + perInterval
+                            + "); measured anyway");
+                    break;
+                }
+            }
             String load = loadAverage();
             ProcMeter.Reading r0 = ProcMeter.read(p.pid());
             long s0 = rw.samples.get();
@@ -337,8 +360,8 @@ public final class PeerBench {
             if (!p.isAlive()) {
                 throw new IllegalStateException(name + " died: " + procs.tail(name, 30));
             }
-            MetricsRun m = new MetricsRun(r1.cpuSecondsSince(r0), r1.secondsSince(r0), s1 - s0, rw.series.size(), r1.hwmKiB(), r1.rssKiB(),
-                    rw.errors.get(), load);
+            MetricsRun m = new MetricsRun(r1.cpuSecondsSince(r0), r1.secondsSince(r0), s1 - s0, perInterval * windowSeconds / intervalSeconds,
+                    rw.series.size(), r1.hwmKiB(), r1.rssKiB(), rw.errors.get(), load);
             log(name + ": " + m + (rw.errors.get() > 0 ? " last receiver error: " + rw.lastError : ""));
             return m;
         } finally {

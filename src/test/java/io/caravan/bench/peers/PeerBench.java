@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Caravan side by side with the real peers from Debian's packages, on loopback, one measured process at a time:
@@ -102,7 +100,7 @@ public final class PeerBench {
         warmSeconds = quick ? 15 : 30;
         windowSeconds = quick ? 30 : 75;
         rounds = quick ? 1 : 2;
-        neWarm = quick ? 200 : 500;
+        neWarm = quick ? 300 : 1000;
         neScrapes = quick ? 500 : 1000;
         auditWarmLines = quick ? 20_000 : 50_000;
         auditLines = quick ? 200_000 : 400_000;
@@ -390,26 +388,74 @@ public final class PeerBench {
         for (String c : COLLECTORS) {
             neBase.add("--collector." + c);
         }
-        // CPU: without the exporter's own go_/process_ metrics, so both serve the eleven collectors only
+        // CPU: node_exporter without its own go_/process_ metrics, so both serve the eleven collectors only. Both
+        // processes are up; they are scraped in alternating blocks, so only one works (and is measured) at a time and
+        // a change in the machine's load hits both.
         int port = freePort();
         List<String> cmd = new ArrayList<>(neBase);
         cmd.addAll(List.of("--web.listen-address=127.0.0.1:" + port, "--web.disable-exporter-metrics"));
-        NeRun peer = measureNe("node_exporter", cmd, port, null);
-        // allocation: a second node_exporter with its Go metrics on, go_memstats_alloc_bytes_total over the scrapes
-        int port2 = freePort();
-        List<String> cmd2 = new ArrayList<>(neBase);
-        cmd2.add("--web.listen-address=127.0.0.1:" + port2);
-        NeRun peerAlloc = measureNe("node_exporter-alloc", cmd2, port2, body -> goAlloc(body));
         int port3 = freePort();
         List<String> ccmd = new ArrayList<>();
         ccmd.add(java);
         ccmd.addAll(javaOpts);
         ccmd.addAll(List.of("-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),
                 NodeExporterServer.class.getName(), Integer.toString(port3)));
-        NeRun caravan = measureNe("caravan-node-exporter", ccmd, port3, null);
-        heading("Node exporter: the eleven collectors, " + neScrapes + " back-to-back scrapes after " + neWarm + " warm-up, over HTTP, uncompressed",
-                caravan.load + " / " + peer.load);
+        log("node_exporter and caravan-node-exporter: starting");
+        Process ne = procs.start("node_exporter", cmd, Map.of());
+        Process cne = procs.start("caravan-node-exporter", ccmd, Map.of());
+        URI neUri = URI.create("http://127.0.0.1:" + port + "/metrics");
+        URI cUri = URI.create("http://127.0.0.1:" + port3 + "/metrics");
+        awaitHttp("node_exporter", ne, neUri, 60);
+        awaitHttp("caravan-node-exporter", cne, cUri, 60);
+        for (int i = 0; i < neWarm; i++) {
+            get(neUri);
+            get(cUri);
+        }
+        String load = loadAverage();
+        int blocks = quick ? 2 : 4;
+        int perBlock = neScrapes / blocks;
+        double[] cpu = new double[2];
+        double[] wall = new double[2];
+        double alloc = 0;
+        String[] body = new String[2];
+        List<String> perBlockRatios = new ArrayList<>();
+        for (int b = 0; b < blocks; b++) {
+            double[] blockCpu = new double[2];
+            for (int k = 0; k < 2; k++) {
+                int side = (b + k) % 2;   // 0 = Caravan, 1 = node_exporter; who goes first alternates
+                Process p = side == 0 ? cne : ne;
+                URI uri = side == 0 ? cUri : neUri;
+                double a0 = side == 0 ? jvmAlloc(port3) : 0;
+                ProcMeter.Reading r0 = ProcMeter.read(p.pid());
+                for (int i = 0; i < perBlock; i++) {
+                    body[side] = get(uri);
+                }
+                ProcMeter.Reading r1 = ProcMeter.read(p.pid());
+                if (side == 0) {
+                    alloc += jvmAlloc(port3) - a0;
+                }
+                blockCpu[side] = r1.cpuSecondsSince(r0);
+                cpu[side] += blockCpu[side];
+                wall[side] += r1.secondsSince(r0);
+            }
+            perBlockRatios.add(ratio(blockCpu[0], blockCpu[1]));
+        }
+        int n = perBlock * blocks;
+        NeRun caravan = new NeRun(cpu[0] * 1000 / n, wall[0] * 1000 / n, alloc / n, samples(body[0]), body[0].length(),
+                ProcMeter.read(cne.pid()).hwmKiB(), load);
+        NeRun peer = new NeRun(cpu[1] * 1000 / n, wall[1] * 1000 / n, 0, samples(body[1]), body[1].length(), ProcMeter.read(ne.pid()).hwmKiB(), load);
+        log("caravan-node-exporter: " + caravan + "; node_exporter: " + peer + "; CPU ratio per block " + perBlockRatios);
+        procs.stop(ne);
+        procs.stop(cne);
+        // allocation: a node_exporter with its Go metrics on, alone, go_memstats_alloc_bytes_total over the scrapes
+        int port2 = freePort();
+        List<String> cmd2 = new ArrayList<>(neBase);
+        cmd2.add("--web.listen-address=127.0.0.1:" + port2);
+        NeRun peerAlloc = measureNe("node_exporter-alloc", cmd2, port2, PeerBench::goAlloc);
+        heading("Node exporter: the eleven collectors, " + n + " back-to-back scrapes each, in " + blocks + " alternating blocks, after " + neWarm
+                + " warm-up, over HTTP, uncompressed", load);
         row("CPU ms per scrape", f3(caravan.cpuMsPerScrape), f3(peer.cpuMsPerScrape), ratio(caravan.cpuMsPerScrape, peer.cpuMsPerScrape));
+        row("… each block (ratio)", "", "", String.join(" / ", perBlockRatios));
         row("wall ms per scrape (client side)", f3(caravan.wallMsPerScrape), f3(peer.wallMsPerScrape), ratio(caravan.wallMsPerScrape, peer.wallMsPerScrape));
         row("allocated KiB per scrape", f1(caravan.allocPerScrape / 1024), f1(peerAlloc.allocPerScrape / 1024),
                 ratio(caravan.allocPerScrape, peerAlloc.allocPerScrape));
@@ -418,8 +464,13 @@ public final class PeerBench {
         row("body KiB per scrape", f1(caravan.bodyBytes / 1024.0), f1(peer.bodyBytes / 1024.0), ratio(caravan.bodyBytes, peer.bodyBytes));
         row("peak RSS (VmHWM), MiB", mib(caravan.hwmKiB), mib(peer.hwmKiB), ratio(caravan.hwmKiB, peer.hwmKiB));
         notes.add("Node exporter: Caravan's exporter is served by NodeExporterServer (the NodeExporter class in its own JVM with Caravan's flags, "
-                + "JDK HttpServer); allocation from com.sun.management.ThreadMXBean (all live threads) for Caravan, from "
-                + "go_memstats_alloc_bytes_total of a second node_exporter run with its Go metrics on for node_exporter.");
+                + "JDK HttpServer); both exporters run, scraped in alternating blocks (only the scraped one is measured); allocation from "
+                + "com.sun.management.ThreadMXBean (all live threads) for Caravan, from go_memstats_alloc_bytes_total of a further node_exporter "
+                + "run alone with its Go metrics on for node_exporter.");
+    }
+
+    private static long samples(String body) {
+        return body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
     }
 
     record NeRun(double cpuMsPerScrape, double wallMsPerScrape, double allocPerScrape, long samplesPerScrape, long bodyBytes, long hwmKiB, String load) {
@@ -982,15 +1033,5 @@ public final class PeerBench {
             return "—";
         }
         return String.format(Locale.ROOT, "%.2f", caravan / peer);
-    }
-
-    @SuppressWarnings("unused")
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 }

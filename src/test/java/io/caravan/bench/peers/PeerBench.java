@@ -984,7 +984,7 @@ public final class PeerBench {
                 .append(System.getProperty("java.vm.version")).append(", flags `").append(String.join(" ", javaOpts)).append("`\n");
         sb.append("- peers: ").append(firstLine(PROMETHEUS, "--version")).append(" (`--enable-feature=agent`); ")
                 .append(firstLine(NODE_EXPORTER, "--version")).append("\n");
-        sb.append("- each figure is one process measured alone (CPU = utime+stime from /proc/PID/stat, RSS from /proc/PID/status); "
+        sb.append("- one process measured at a time (CPU = utime+stime from /proc/PID/stat, RSS from /proc/PID/status); "
                 + "ratio = Caravan / peer, lower is better for Caravan except rates\n\n");
         sb.append("| measure | Caravan | peer | Caravan/peer |\n|---|---:|---:|---:|\n");
         for (String[] r : rows) {

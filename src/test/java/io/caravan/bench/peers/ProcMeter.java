@@ -1,0 +1,69 @@
+package io.caravan.bench.peers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What the kernel says a process has used: CPU time (utime + stime of every thread, plus cutime + cstime of
+ * children it waited for, from /proc/PID/stat, in clock ticks) and memory (VmHWM = peak resident set, VmRSS = resident set now, from /proc/PID/status).
+ */
+final class ProcMeter {
+
+    /** Clock ticks per second (getconf CLK_TCK); the script passes it, 100 on every Linux this runs on. */
+    static final double CLK_TCK = Double.parseDouble(System.getProperty("bench.clkTck", "100"));
+
+    record Reading(long nanoTime, long cpuTicks, long hwmKiB, long rssKiB) {
+        double cpuSeconds() {
+            return cpuTicks / CLK_TCK;
+        }
+
+        double cpuSecondsSince(Reading earlier) {
+            return (cpuTicks - earlier.cpuTicks) / CLK_TCK;
+        }
+
+        double secondsSince(Reading earlier) {
+            return (nanoTime - earlier.nanoTime) / 1e9;
+        }
+    }
+
+    private ProcMeter() {
+    }
+
+    static Reading read(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name (field 2) may hold spaces and parentheses: count fields after the last ')'
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            long utime = Long.parseLong(f[11]);   // field 14
+            long stime = Long.parseLong(f[12]);   // field 15
+            long children = Long.parseLong(f[13]) + Long.parseLong(f[14]);   // cutime, cstime: children waited for
+            long hwm = 0;
+            long rss = 0;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    hwm = kib(line);
+                } else if (line.startsWith("VmRSS:")) {
+                    rss = kib(line);
+                }
+            }
+            return new Reading(System.nanoTime(), utime + stime + children, hwm, rss);
+        } catch (IOException e) {
+            throw new IllegalStateException("process " + pid + " is gone (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Field 22 of /proc/PID/stat: start time in ticks after boot; with the pid it names one process for good. */
+    static String startTime(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[19];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static long kib(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+}

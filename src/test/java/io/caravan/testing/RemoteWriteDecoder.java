@@ -140,7 +140,10 @@ public final class RemoteWriteDecoder {
             switch (wire) {
                 case 0 -> varint();
                 case 1 -> pos += 8;
-                case 2 -> pos += (int) varint();
+                case 2 -> {
+                    int len = (int) varint(); // read first: `pos += varint()` would add to the pos from before the length
+                    pos += len;
+                }
                 case 5 -> pos += 4;
                 default -> throw new IllegalStateException("wire type " + wire);
             }

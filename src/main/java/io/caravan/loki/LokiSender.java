@@ -1,6 +1,7 @@
 package io.caravan.loki;
 
 import io.caravan.wal.SegmentLog;
+import io.caravan.http.RetryBackoff;
 import io.caravan.model.LogEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +34,7 @@ final class LokiSender implements Runnable {
     private final Settings settings;
     private final LokiMetrics metrics;
     private final CountDownLatch done = new CountDownLatch(1);
+    private final RetryBackoff backoff;
 
     private volatile boolean running = true;
     private volatile boolean draining;
@@ -49,6 +50,7 @@ final class LokiSender implements Runnable {
         this.encoder = encoder;
         this.settings = settings;
         this.metrics = metrics;
+        this.backoff = new RetryBackoff(settings.minBackoffMs(), settings.maxBackoffMs());
     }
 
     @Override
@@ -122,7 +124,7 @@ final class LokiSender implements Runnable {
             LOG.error("loki {}: cannot encode a batch of {} entries, dropped", name, batch.size(), e);
             return true;
         }
-        long backoff = settings.minBackoffMs();
+        backoff.reset();
         int attempt = 0;
         while (running) {
             long start = System.nanoTime();
@@ -155,28 +157,13 @@ final class LokiSender implements Runnable {
                         LOG.warn("loki {}: {}; retrying with backoff (entries wait on disk)", name, outcome.message());
                     }
                     attempt++;
-                    long wait = Math.max(backoff, outcome.retryAfterMs());
-                    wait += ThreadLocalRandom.current().nextLong(Math.max(1, wait / 10));
-                    if (!pause(wait)) {
+                    if (!backoff.pause(outcome.retryAfterMs())) {
                         return false;
                     }
-                    backoff = Math.min(backoff * 2, settings.maxBackoffMs());
                 }
             }
         }
         return false;
-    }
-
-    /** Sleeps, but wakes up at once when stopped. */
-    private boolean pause(long ms) throws InterruptedException {
-        long until = System.currentTimeMillis() + ms;
-        synchronized (this) {
-            long left;
-            while (running && (left = until - System.currentTimeMillis()) > 0) {
-                wait(left);
-            }
-        }
-        return running;
     }
 
     private void error(String message) {
@@ -196,9 +183,7 @@ final class LokiSender implements Runnable {
             Thread.sleep(20);
         }
         running = false; // no interrupt: it would close the spill files' channels under the reader
-        synchronized (this) {
-            notifyAll();
-        }
+        backoff.stop();
         log.wakeUp();
         if (!done.await(10, TimeUnit.SECONDS)) {
             LOG.warn("loki {}: the sender did not stop within 10s", name);

@@ -1,5 +1,6 @@
 package io.caravan.remotewrite;
 
+import io.caravan.http.RetryBackoff;
 import io.caravan.wal.SegmentLog;
 import io.caravan.wire.ProtoWriter;
 import org.slf4j.Logger;
@@ -14,7 +15,6 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -38,6 +38,7 @@ final class Shard implements Runnable {
     private final String sink;
     private final ProtoWriter body = new ProtoWriter(64 * 1024);
     private final CountDownLatch done = new CountDownLatch(1);
+    private final RetryBackoff backoff;
     private byte[] compressed;
 
     private volatile boolean running = true;
@@ -52,6 +53,7 @@ final class Shard implements Runnable {
         this.settings = settings;
         this.metrics = metrics;
         this.sink = sink;
+        this.backoff = new RetryBackoff(settings.minBackoffMs(), settings.maxBackoffMs());
     }
 
     int index() {
@@ -222,7 +224,7 @@ final class Shard implements Runnable {
                 return true;
             }
         }
-        long backoff = settings.minBackoffMs();
+        backoff.reset();
         int attempt = 0;
         while (running) {
             long start = System.nanoTime();
@@ -249,28 +251,13 @@ final class Shard implements Runnable {
                         LOG.warn("remote-write {}: {}; retrying with backoff (samples wait in the WAL)", sink, outcome.message());
                     }
                     attempt++;
-                    long wait = Math.max(backoff, outcome.retryAfterMs());
-                    wait += ThreadLocalRandom.current().nextLong(Math.max(1, wait / 10)); // de-synchronise shards
-                    if (!pause(wait)) {
+                    if (!backoff.pause(outcome.retryAfterMs())) {
                         return false;
                     }
-                    backoff = Math.min(backoff * 2, settings.maxBackoffMs());
                 }
             }
         }
         return false;
-    }
-
-    /** Sleeps, but wakes up at once when stopped. */
-    private boolean pause(long ms) throws InterruptedException {
-        long until = System.currentTimeMillis() + ms;
-        synchronized (this) {
-            long left;
-            while (running && (left = until - System.currentTimeMillis()) > 0) {
-                wait(left);
-            }
-        }
-        return running;
     }
 
     /** Stop waiting for batch deadlines: send what is there. */
@@ -282,9 +269,7 @@ final class Shard implements Runnable {
     /** No interrupt: it would close the WAL files' channels under the reader. */
     void stop() {
         running = false;
-        synchronized (this) {
-            notifyAll();
-        }
+        backoff.stop();
         log.wakeUp();
     }
 

@@ -1,6 +1,7 @@
 package io.caravan.logs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.wal.DirectorySync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,12 +143,7 @@ public final class PositionStore {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        // the rename itself is durable only once the directory is
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // some file systems refuse to open a directory; the rename is then as durable as they make it
-        }
+        DirectorySync.sync(dir); // the rename itself is durable only once the directory is
     }
 
     private void load() {

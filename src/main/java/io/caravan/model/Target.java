@@ -21,4 +21,13 @@ public record Target(Labels labels) {
     public String address() {
         return labels.get(ADDRESS);
     }
+
+    /** The body as a target list, or null when it is not one (what a target-consuming endpoint accepts). */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<Target> listOrNull(Object body) {
+        if (!(body instanceof java.util.List<?> list) || (!list.isEmpty() && !(list.get(0) instanceof Target))) {
+            return null;
+        }
+        return (java.util.List<Target>) list;
+    }
 }

@@ -31,12 +31,11 @@ public class ScrapeProducer extends DefaultProducer {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
-        Object body = exchange.getMessage().getBody();
-        if (!(body instanceof List<?> list) || (!list.isEmpty() && !(list.get(0) instanceof Target))) {
+        List<Target> targets = Target.listOrNull(exchange.getMessage().getBody());
+        if (targets == null) {
             throw new InvalidPayloadException(exchange, List.class);
         }
-        endpoint.scrapeJob().sync((List<Target>) list);
+        endpoint.scrapeJob().sync(targets);
     }
 }

@@ -204,7 +204,7 @@ public final class SegmentLog<T> implements Closeable {
         activeChannel = FileChannel.open(s.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         segments.put(seq, s);
         active = s;
-        syncDir();
+        DirectorySync.sync(dir); // the new segment's directory entry survives a power loss too
     }
 
     /**
@@ -513,14 +513,6 @@ public final class SegmentLog<T> implements Closeable {
             closeReader();
         }
         Files.deleteIfExists(s.path);
-    }
-
-    private void syncDir() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true); // the new file's directory entry survives a power loss too
-        } catch (IOException | UnsupportedOperationException notSupported) {
-            // some file systems cannot fsync a directory; the data itself is still synced
-        }
     }
 
     /** Waits until something is appended or the timeout passes. */

@@ -32,12 +32,11 @@ public class PodLogsProducer extends DefaultProducer {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
-        Object body = exchange.getMessage().getBody();
-        if (!(body instanceof List<?> list) || (!list.isEmpty() && !(list.get(0) instanceof Target))) {
+        List<Target> targets = Target.listOrNull(exchange.getMessage().getBody());
+        if (targets == null) {
             throw new InvalidPayloadException(exchange, List.class);
         }
-        endpoint.job().sync((List<Target>) list);
+        endpoint.job().sync(targets);
     }
 }

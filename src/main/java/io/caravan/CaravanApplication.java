@@ -80,9 +80,9 @@ public class CaravanApplication {
     }
 
     static void startAgent(String[] args) {
-        if (io.caravan.tracing.SelfTracing.install(System.getenv(), Map.of()) == null) { // before Camel takes its tracer
-            // no exporter: leave Camel's tracer out instead of tracing every exchange into a no-op
-            System.setProperty("camel.opentelemetry2.enabled", "false");
+        if (io.caravan.tracing.SelfTracing.install(System.getenv(), Map.of()) != null) { // before Camel takes its tracer
+            // only then Camel's tracer (CamelServices): without an exporter it would trace every exchange into a no-op
+            System.setProperty("camel.opentelemetry2.enabled", "true");
         }
         // A system property, so it wins over application.yaml's default (which tests and tools see)
         if (System.getProperty("camel.main.routes-include-pattern") == null) {

@@ -5,18 +5,13 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * node_exporter's time collector: node_time_seconds, node_time_zone_offset_seconds{time_zone} and the
  * clocksource info families from /sys/devices/system/clocksource/clocksourceN.
  */
 final class TimeCollector implements Collector {
-
-    private static final DateTimeFormatter ZONE_ABBREVIATION = DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
 
     private final Clock clock;
     private final String clocksourceDir;
@@ -38,10 +33,8 @@ final class TimeCollector implements Collector {
         double seconds = (now.getEpochSecond() * 1_000_000_000.0 + now.getNano()) / 1e9;
         out.family("node_time_seconds", "System time in seconds since epoch (1970).", MetricType.GAUGE).add(seconds);
         ZoneId zone = clock.getZone();
-        ZonedDateTime zdt = now.atZone(zone);
-        String abbreviation = ZONE_ABBREVIATION.format(zdt);
         out.family("node_time_zone_offset_seconds", "System time zone offset in seconds.", MetricType.GAUGE, "time_zone")
-            .add1(zdt.getOffset().getTotalSeconds(), abbreviation);
+            .add1(zone.getRules().getOffset(now).getTotalSeconds(), ZoneAbbreviation.of(zone, now));
 
         String[] entries = new File(clocksourceDir).list();
         if (entries == null) {

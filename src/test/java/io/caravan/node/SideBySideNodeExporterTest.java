@@ -151,7 +151,7 @@ class SideBySideNodeExporterTest {
             for (String labels : a.samples.keySet()) {
                 double x = a.samples.get(labels);
                 double y = b.samples.get(labels);
-                if (!close(name, x, y)) {
+                if (!close(name, x, y) && !(labels.contains("device=\"lo\"") && Math.abs(x - y) <= LOOPBACK_BYTES_BETWEEN_SCRAPES)) {
                     problems.add(name + labels + ": " + y + " vs node_exporter " + x);
                 }
             }
@@ -161,6 +161,12 @@ class SideBySideNodeExporterTest {
             assertThat(ours.get("node_scrape_collector_success").samples.get("{collector=\"" + c + "\"}")).as(c).isEqualTo(1.0);
         }
     }
+
+    /**
+     * The scrapes themselves travel over the loopback device between the two reads (a node_exporter body is ~100 KB):
+     * on a fresh machine, where lo has carried little yet, that is more than the 5% the other counters get.
+     */
+    static final double LOOPBACK_BYTES_BETWEEN_SCRAPES = 1 << 20;
 
     /** Tolerances for what moves between two scrapes a few milliseconds apart. */
     static boolean close(String name, double a, double b) {

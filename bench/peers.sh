@@ -19,6 +19,10 @@ done
 for p in /usr/bin/prometheus /usr/bin/prometheus-node-exporter; do
   [ -x "$p" ] || { echo "$p missing: apt-get install -y prometheus prometheus-node-exporter" >&2; exit 1; }
 done
+# Caravan runs on the production runtime, Java 25 (the harness starts it with its own JVM).
+JAVA_HOME="$(.ci/java25-home)"
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
 [ -f target/caravan.jar ] || mvn -B -q package -DskipTests
 mvn -B -q test-compile
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null

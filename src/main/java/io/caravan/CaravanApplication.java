@@ -2,7 +2,8 @@ package io.caravan;
 
 import io.caravan.relabel.RelabelCommand;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.context.annotation.ComponentScan;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -10,9 +11,12 @@ import java.util.Map;
 
 /**
  * The one jar: the agent ({@code run}, the default) and the operator's tools, which answer without
- * starting Spring so they are quick enough for a shell loop.
+ * starting Spring so they are quick enough for a shell loop. The agent imports the auto-configurations it uses
+ * ({@link AgentAutoConfiguration}), not every one on the class path.
  */
-@SpringBootApplication
+@SpringBootConfiguration
+@ComponentScan
+@AgentAutoConfiguration
 public class CaravanApplication {
 
     static final String USAGE = """

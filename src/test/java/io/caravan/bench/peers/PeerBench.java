@@ -1,6 +1,7 @@
 package io.caravan.bench.peers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.image.ImageLayout;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
@@ -57,8 +58,8 @@ public final class PeerBench {
     private static final List<String> COLLECTORS = List.of("cpu", "diskstats", "filesystem", "loadavg", "meminfo",
             "netdev", "netstat", "stat", "time", "uname", "vmstat");
 
-    /** Caravan's JVM flags: what a DaemonSet with a 1-CPU limit ends up with (SerialGC), with the heap set. */
-    static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError";
+    /** Caravan's JVM flags where it runs as a fat jar (metrics, logs): the image's collector and headers, the heap set. */
+    static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError";
 
     private final boolean quick;
     private final Path jar;
@@ -722,32 +723,28 @@ public final class PeerBench {
 
     private void startUp() throws Exception {
         Path dir = Files.createDirectories(runDir.resolve("startup"));
+        // As the image starts it: the Dockerfile's runtime stage replayed (layers, the AOT-cache training RUN, its ENV
+        // and ENTRYPOINT), in a container of the chart's memory limit (-XX:MaxRAM: the heap ergonomics see that limit).
+        log("startup: building the image layout (extract, AOT-cache training run)");
+        ImageLayout image = ImageLayout.build(jar, dir.resolve("image"), java);
+        String containerMemory = chartMemoryLimit();
         StartRun caravan;
         try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
             Map<String, String> env = caravanEnv(dir.resolve("caravan-data"));
+            env.putAll(image.environment());
+            env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=" + containerMemory);
             env.put("MIMIR_WRITE_URL", rw.url());
             int port = Integer.parseInt(env.get("CARAVAN_HTTP_PORT"));
-            caravan = measureStart("caravan-startup", caravanCommand(), env, rw,
+            caravan = measureStart("caravan-startup-image", image.command(), env, rw,
                     URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"), idleSeconds);
         }
-        // The image does not run the fat jar: it runs the extracted layout (Dockerfile: jarmode=tools extract), where
-        // classes load from plain jars. Same start, measured up to the first write only.
-        Path extracted = dir.resolve("extracted");
-        Process x = procs.start("extract", List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", extracted.toString()),
-                Map.of());
-        if (!x.waitFor(120, TimeUnit.SECONDS) || x.exitValue() != 0) {
-            throw new IllegalStateException("jarmode=tools extract failed: " + procs.tail("extract", 20));
-        }
-        StartRun layered;
+        // The fat jar without the cache (`java -jar target/caravan.jar`, the README's way), for the cache's effect.
+        StartRun fat;
         try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
-            Map<String, String> env = caravanEnv(dir.resolve("caravan-data-extracted"));
+            Map<String, String> env = caravanEnv(dir.resolve("caravan-data-fat"));
             env.put("MIMIR_WRITE_URL", rw.url());
             int port = Integer.parseInt(env.get("CARAVAN_HTTP_PORT"));
-            List<String> cmd = new ArrayList<>();
-            cmd.add(java);
-            cmd.addAll(javaOpts);
-            cmd.addAll(List.of("-jar", extracted.resolve(jar.getFileName()).toString()));
-            layered = measureStart("caravan-startup-extracted", cmd, env, rw,
+            fat = measureStart("caravan-startup-fat-jar", caravanCommand(), env, rw,
                     URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"), 0);
         }
         // the peer's equivalent of the embedded default: an agent scraping the node exporter (30s) and itself (15s)
@@ -785,19 +782,31 @@ public final class PeerBench {
         } finally {
             procs.stop(neProcess);
         }
-        heading("Start-up: embedded default (Caravan) vs agent scraping node_exporter every 30s and itself every 15s (Prometheus)"
+        heading("Start-up: embedded default (Caravan as the image starts it: Java " + Runtime.version().feature()
+                + ", extracted layers, AOT cache, the image's JAVA_TOOL_OPTIONS, -XX:MaxRAM=" + containerMemory
+                + ") vs agent scraping node_exporter every 30s and itself every 15s (Prometheus)"
                 + (quick ? "; QUICK: idle " + idleSeconds + "s, not 60s" : ""), caravan.load + " / " + prom.load);
         row("spawn to ready (s)", f2(caravan.ready), f2(prom.ready), ratio(caravan.ready, prom.ready));
         row("spawn to first remote write (s)", f2(caravan.firstWrite), f2(prom.firstWrite), ratio(caravan.firstWrite, prom.firstWrite));
         row("CPU s from spawn to ready", f2(caravan.startCpu), f2(prom.startCpu), ratio(caravan.startCpu, prom.startCpu));
-        row("… Caravan from the extracted layout (as the image runs it): spawn to ready (s)", f2(layered.ready), f2(prom.ready), ratio(layered.ready, prom.ready));
-        row("… extracted layout: spawn to first remote write (s)", f2(layered.firstWrite), f2(prom.firstWrite), ratio(layered.firstWrite, prom.firstWrite));
-        row("… extracted layout: CPU s from spawn to ready", f2(layered.startCpu), f2(prom.startCpu), ratio(layered.startCpu, prom.startCpu));
         row("RSS after " + idleSeconds + " s idle from ready (VmRSS), MiB", mib(caravan.idleRssKiB), mib(prom.idleRssKiB), ratio(caravan.idleRssKiB, prom.idleRssKiB));
         row("peak RSS by then (VmHWM), MiB", mib(caravan.hwmKiB), mib(prom.hwmKiB), ratio(caravan.hwmKiB, prom.hwmKiB));
         row("CPU % while idling (CPU s / wall s)", f1(caravan.idleCpuPercent), f1(prom.idleCpuPercent), ratio(caravan.idleCpuPercent, prom.idleCpuPercent));
+        row("… fat jar, no AOT cache (`java " + String.join(" ", javaOpts) + " -jar`): spawn to ready (s)", f2(fat.ready), f2(prom.ready), ratio(fat.ready, prom.ready));
+        row("… fat jar: CPU s from spawn to ready", f2(fat.startCpu), f2(prom.startCpu), ratio(fat.startCpu, prom.startCpu));
         notes.add("Start-up: the first remote write waits for the first scrape, which both place at a hash-derived offset inside the interval, "
                 + "then for the batch deadline (5 s in both): compare 'ready', and read 'first write' as what an operator sees.");
+    }
+
+    /** The chart's container memory limit as a JVM size (1Gi -> 1g): what the heap ergonomics would see. */
+    private static String chartMemoryLimit() throws IOException {
+        String limit = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(Path.of("helm/caravan/values.yaml").toFile()).at("/resources/limits/memory").asText();
+        Matcher m = Pattern.compile("(\\d+)(Mi|Gi)").matcher(limit);
+        if (!m.matches()) {
+            throw new IllegalStateException("helm/caravan/values.yaml resources.limits.memory '" + limit + "': expected NMi or NGi");
+        }
+        return m.group(1) + (m.group(2).equals("Gi") ? "g" : "m");
     }
 
     record StartRun(double ready, double firstWrite, double startCpu, long idleRssKiB, long hwmKiB, double idleCpuPercent, String load) {

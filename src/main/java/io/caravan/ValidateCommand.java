@@ -73,32 +73,39 @@ public final class ValidateCommand {
             errors.add("validate: cannot create a temporary directory: " + e.getMessage());
             return errors;
         }
-        try (io.caravan.node.NodeExporter nodeExporter = new io.caravan.node.NodeExporter(io.caravan.node.NodeExporterConfig.defaults())) {
+        try (io.caravan.node.NodeExporter nodeExporter = new io.caravan.node.NodeExporter(io.caravan.node.NodeExporterConfig.defaults());
+             CamelContext ctx = new DefaultCamelContext()) {
+            // One context, as the agent has, started empty with autoStartup off: each file's routes are then created
+            // as they load (endpoints resolved, options, rule files and placeholders checked) and their consumers
+            // never start, so nothing is scraped or sent. An error is the file's own; a route id two files share is
+            // one too, as it would be in the agent.
+            ctx.setAutoStartup(false);
+            ctx.setSourceLocationEnabled(true);
+            ctx.disableJMX(); // no MBeans for routes that never run
+            // The in-process exporter the agent registers as a bean, so routes that name it resolve here too.
+            ctx.getRegistry().bind("nodeExporter", (java.util.function.Supplier<byte[]>) nodeExporter::scrape);
+            // master: routes (once-per-cluster sources) need a cluster service, as the agent has one
+            org.apache.camel.component.file.cluster.FileLockClusterService cluster =
+                    new org.apache.camel.component.file.cluster.FileLockClusterService();
+            cluster.setRoot(clusterRoot.toString());
+            ctx.addService(cluster);
+            ctx.start();
+            ModelCamelContext model = (ModelCamelContext) ctx;
             for (String source : sources) {
-                // One context per file, built but never started: endpoints are created and their options,
-                // rule files and placeholders checked, yet no consumer runs, nothing is scraped or sent.
-                try (CamelContext ctx = new DefaultCamelContext()) {
-                    ctx.setAutoStartup(false);
-                    ctx.setSourceLocationEnabled(true);
-                    // The in-process exporter the agent registers as a bean, so routes that name it resolve here too.
-                    ctx.getRegistry().bind("nodeExporter", (java.util.function.Supplier<byte[]>) nodeExporter::scrape);
-                    // master: routes (once-per-cluster sources) need a cluster service, as the agent has one
-                    org.apache.camel.component.file.cluster.FileLockClusterService cluster =
-                            new org.apache.camel.component.file.cluster.FileLockClusterService();
-                    cluster.setRoot(clusterRoot.toString());
-                    ctx.addService(cluster);
-                    ModelCamelContext model = (ModelCamelContext) ctx;
+                int before = model.getRouteDefinitions().size();
+                try {
                     Resource r = PluginHelper.getResourceLoader(ctx).resolveResource(source);
                     PluginHelper.getRoutesLoader(ctx).loadRoutes(r);
-                    if (model.getRouteDefinitions().isEmpty() && !source.startsWith("file:")) {
+                    if (model.getRouteDefinitions().size() == before && !source.startsWith("file:")) {
                         errors.add(source + ": defines no route");
                     }
-                    all.addAll(model.getRouteDefinitions());
-                    ctx.start();
                 } catch (Exception e) {
                     errors.add(describe(source, e));
                 }
+                all.addAll(model.getRouteDefinitions().subList(before, model.getRouteDefinitions().size()));
             }
+        } catch (Exception e) {
+            errors.add("validate: " + e.getMessage());
         }
         deleteTree(clusterRoot);
         checkDirectTargets(all, errors);

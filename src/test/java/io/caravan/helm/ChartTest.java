@@ -438,15 +438,15 @@ class ChartTest {
         assertThat(kind(docs, "PriorityClass")).isEmpty();
 
         JsonNode res = c.path("resources");
-        assertThat(res.at("/requests/cpu").asText()).isEqualTo("200m");
-        assertThat(res.at("/requests/memory").asText()).isEqualTo("512Mi");
+        assertThat(res.at("/requests/cpu").asText()).isEqualTo("100m");
+        assertThat(res.at("/requests/memory").asText()).isEqualTo("384Mi");
         assertThat(res.at("/limits/cpu").asText()).isEqualTo("1000m");
-        assertThat(res.at("/limits/memory").asText()).isEqualTo("4Gi");
+        assertThat(res.at("/limits/memory").asText()).isEqualTo("1Gi");
 
         List<JsonNode> custom = render(List.of(), Map.of(
                 "resources.limits.memory", "2Gi", "priorityClass.create", true));
         assertThat(container(custom).at("/resources/limits/memory").asText()).isEqualTo("2Gi");
-        assertThat(container(custom).at("/resources/requests/cpu").asText()).isEqualTo("200m");
+        assertThat(container(custom).at("/resources/requests/cpu").asText()).isEqualTo("100m");
         JsonNode pc = one(custom, "PriorityClass");
         assertThat(pc.at("/metadata/name").asText()).isEqualTo("platform-critical");
         assertThat(pc.path("globalDefault").asBoolean()).isFalse();

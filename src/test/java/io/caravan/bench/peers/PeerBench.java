@@ -115,7 +115,7 @@ public final class PeerBench {
         Path jar = Path.of("target/caravan.jar");
         Path results = Path.of("bench/results");
         Path run = null;
-        List<String> only = List.of("metrics", "node-exporter", "logs", "startup");
+        List<String> only = List.of("metrics", "node-exporter", "logs", "startup", "seed");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -159,6 +159,7 @@ public final class PeerBench {
         section("node-exporter", this::nodeExporter);
         section("logs", this::logsPath);
         section("startup", this::startUp);
+        section("seed", this::seedLoad);
         String table = render(started, loadStart, loadAverage(), (System.nanoTime() - t0) / 1e9);
         Files.createDirectories(resultsDir);
         Path out = resultsDir.resolve("peers-" + started + ".md");
@@ -593,6 +594,25 @@ public final class PeerBench {
 
     private LogsRun podLogsRun() throws Exception {
         Path dir = Files.createDirectories(runDir.resolve("pods"));
+        Path routes = offRoutes(dir.resolve("routes"), "sinks.yaml");
+        List<Path> files = podLogsRoute(dir, routes);
+        Path base = dir.resolve("var-log-pods");
+        long[] warm = writePodLines(files, 0, podWarmLines);
+        try (CountingReceivers.Loki loki = new CountingReceivers.Loki()) {
+            Map<String, String> env = caravanEnv(dir.resolve("data"));
+            env.put("CARAVAN_ROUTES_DIR", routes.toString());
+            env.put("POD_LOGS_DIR", base.toString());
+            env.put("NODE_NAME", "bench-node");
+            env.put("LOKI_WRITE_URL_LOCAL", loki.url());
+            return measureLogs("caravan-pod-logs", env, loki, warm[0], podLines, () -> writePodLines(files, podWarmLines, podLines));
+        }
+    }
+
+    /**
+     * The shipped pod-logs.yaml in {@code routes}, reading podContainers containers' CRI files under dir/var-log-pods
+     * from a static target list (no API server here); returns the files, one per container.
+     */
+    private List<Path> podLogsRoute(Path dir, Path routes) throws IOException {
         Path base = Files.createDirectories(dir.resolve("var-log-pods"));
         List<Path> files = new ArrayList<>();
         StringBuilder targetsYaml = new StringBuilder();
@@ -615,22 +635,13 @@ public final class PeerBench {
         }
         Path targetsFile = dir.resolve("pods.yaml");
         Files.writeString(targetsFile, targetsYaml);
-        long[] warm = writePodLines(files, 0, podWarmLines);
-        Path routes = offRoutes(dir.resolve("routes"), "sinks.yaml");
         String shipped = resource("routes/pod-logs.yaml");
         String from = "k8s-discovery:pod?nodeName={{NODE_NAME:}}";
         if (!shipped.contains(from)) {
-            throw new IllegalStateException("routes/pod-logs.yaml no longer reads " + from + ": update PeerBench.podLogsRun");
+            throw new IllegalStateException("routes/pod-logs.yaml no longer reads " + from + ": update PeerBench.podLogsRoute");
         }
         Files.writeString(routes.resolve("pod-logs.yaml"), shipped.replace(from, "static-targets:pods?file=" + targetsFile));
-        try (CountingReceivers.Loki loki = new CountingReceivers.Loki()) {
-            Map<String, String> env = caravanEnv(dir.resolve("data"));
-            env.put("CARAVAN_ROUTES_DIR", routes.toString());
-            env.put("POD_LOGS_DIR", base.toString());
-            env.put("NODE_NAME", "bench-node");
-            env.put("LOKI_WRITE_URL_LOCAL", loki.url());
-            return measureLogs("caravan-pod-logs", env, loki, warm[0], podLines, () -> writePodLines(files, podWarmLines, podLines));
-        }
+        return files;
     }
 
     /** Appends n CRI lines spread over the containers' files (line i to file i % files), 1 in 100 blank; returns {kept, dropped}. */
@@ -725,8 +736,7 @@ public final class PeerBench {
         Path dir = Files.createDirectories(runDir.resolve("startup"));
         // As the image starts it: the Dockerfile's runtime stage replayed (layers, the AOT-cache training RUN, its ENV
         // and ENTRYPOINT), in a container of the chart's memory limit (-XX:MaxRAM: the heap ergonomics see that limit).
-        log("startup: building the image layout (extract, AOT-cache training run)");
-        ImageLayout image = ImageLayout.build(jar, dir.resolve("image"), java);
+        ImageLayout image = image();
         String containerMemory = chartMemoryLimit();
         StartRun caravan;
         try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
@@ -796,6 +806,136 @@ public final class PeerBench {
         row("… fat jar: CPU s from spawn to ready", f2(fat.startCpu), f2(prom.startCpu), ratio(fat.startCpu, prom.startCpu));
         notes.add("Start-up: the first remote write waits for the first scrape, which both place at a hash-derived offset inside the interval, "
                 + "then for the batch deadline (5 s in both): compare 'ready', and read 'first write' as what an operator sees.");
+    }
+
+    private ImageLayout image;
+
+    /** The Dockerfile's runtime stage, replayed once per run (extract, AOT-cache training). */
+    private ImageLayout image() throws Exception {
+        if (image == null) {
+            log("building the image layout (extract, AOT-cache training run)");
+            image = ImageLayout.build(jar, Files.createDirectories(runDir.resolve("image")), java);
+        }
+        return image;
+    }
+
+    // ------------------------------------------------------------------------------------------ seed-shaped load
+
+    /**
+     * One node of the seed's cluster, as the image runs it in the chart's container: ~20k active series (10 targets x
+     * 2,000 cAdvisor-shaped series every 30 s), 55 probe-sized targets every 60 s (the seed's blackbox list; ~10 series
+     * each, served here instead of by a blackbox exporter: Caravan's side of a probe is the same scrape), 200 CRI log
+     * lines/s over 20 containers through the shipped pod-logs pipeline, plus the embedded node exporter and
+     * self-scrape. Memory over a window after warm-up: what the chart's request has to cover.
+     */
+    private void seedLoad() throws Exception {
+        Path dir = Files.createDirectories(runDir.resolve("seed"));
+        int seriesTargets = 10;
+        int probes = 55;
+        int linesPerSecond = 200;
+        int warm = quick ? 60 : 120;
+        int window = quick ? 60 : 180;
+        try (TargetFarm farm = new TargetFarm(seriesTargets, seriesPerTarget);
+             TargetFarm probeFarm = new TargetFarm(probes, 10);
+             CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite();
+             CountingReceivers.Loki loki = new CountingReceivers.Loki()) {
+            Path routes = offRoutes(dir.resolve("routes"), "sinks.yaml", "node-metrics.yaml", "self-metrics.yaml");
+            StringBuilder seriesList = new StringBuilder();
+            for (int i = 0; i < seriesTargets; i++) {
+                seriesList.append("- {__address__: \"127.0.0.1:").append(farm.port()).append("\", __metrics_path__: /metrics/").append(i).append("}\n");
+            }
+            StringBuilder probeList = new StringBuilder();
+            for (int i = 0; i < probes; i++) {
+                probeList.append("- {__address__: \"127.0.0.1:").append(probeFarm.port()).append("\", __metrics_path__: /metrics/").append(i).append("}\n");
+            }
+            Files.writeString(dir.resolve("series.yaml"), seriesList);
+            Files.writeString(dir.resolve("probes.yaml"), probeList);
+            Files.writeString(routes.resolve("bench-seed.yaml"), """
+                    # bench/peers.sh seed: cAdvisor-sized targets every 30 s, probe-sized targets every 60 s, to the shipped mimir sink
+                    - route:
+                        id: bench-seed-series
+                        from:
+                          uri: "static-targets:series?file=%s"
+                          steps:
+                            - to: "scrape:series?interval=30s&timeout=10s"
+                    - route:
+                        id: bench-seed-probes
+                        from:
+                          uri: "static-targets:probes?file=%s"
+                          steps:
+                            - to: "scrape:probes?interval=60s&timeout=15s"
+                    - route:
+                        id: bench-seed-samples
+                        from:
+                          uri: scrape:series
+                          steps:
+                            - to: direct:mimir
+                    - route:
+                        id: bench-seed-probe-samples
+                        from:
+                          uri: scrape:probes
+                          steps:
+                            - to: direct:mimir
+                    """.formatted(dir.resolve("series.yaml"), dir.resolve("probes.yaml")));
+            List<Path> logFiles = podLogsRoute(dir, routes);
+            ImageLayout image = image();
+            Map<String, String> env = caravanEnv(dir.resolve("data"));
+            env.putAll(image.environment());
+            String containerMemory = chartMemoryLimit();
+            env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=" + containerMemory);
+            env.put("CARAVAN_ROUTES_DIR", routes.toString());
+            env.put("MIMIR_WRITE_URL", rw.url());
+            env.put("LOKI_WRITE_URL_LOCAL", loki.url());
+            env.put("POD_LOGS_DIR", dir.resolve("var-log-pods").toString());
+            env.put("NODE_NAME", "bench-node");
+            String load = loadAverage();
+            Process p = procs.start("caravan-seed", image.command(), env);
+            try {
+                long written = 0;
+                long t0 = System.nanoTime();
+                long windowStart = t0 + warm * 1_000_000_000L;
+                long end = windowStart + window * 1_000_000_000L;
+                ProcMeter.Reading r0 = null;
+                long samples0 = 0;
+                long entries0 = 0;
+                long maxRss = 0;
+                long tick = t0;
+                while (System.nanoTime() < end) {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException("caravan-seed exited: " + procs.tail("caravan-seed", 30));
+                    }
+                    writePodLines(logFiles, (int) written, linesPerSecond / 10);   // 200 lines/s in 10 bursts
+                    written += linesPerSecond / 10;
+                    tick += 100_000_000L;
+                    Thread.sleep(Math.max(0, (tick - System.nanoTime()) / 1_000_000));
+                    if (r0 == null && System.nanoTime() >= windowStart) {
+                        r0 = ProcMeter.read(p.pid());
+                        samples0 = rw.samples.get();
+                        entries0 = loki.entries.get();
+                    }
+                    if (r0 != null && (written % linesPerSecond) == 0) {
+                        maxRss = Math.max(maxRss, ProcMeter.read(p.pid()).rssKiB());
+                    }
+                }
+                ProcMeter.Reading r1 = ProcMeter.read(p.pid());
+                double seconds = r1.secondsSince(r0);
+                double samplesPerSecond = (rw.samples.get() - samples0) / seconds;
+                double expectedPerSecond = seriesTargets * (seriesPerTarget + 5) / 30.0 + probes * (probeFarm.seriesPerTarget() + 5) / 60.0;
+                heading("Seed-shaped load (Caravan as the image starts it, -XX:MaxRAM=" + containerMemory + "): " + seriesTargets + " x "
+                        + seriesPerTarget + " series every 30 s, " + probes + " probe-sized targets every 60 s, " + linesPerSecond
+                        + " pod log lines/s, node exporter and self-scrape; " + warm + " s warm-up, " + window + " s window"
+                        + (quick ? " (QUICK)" : ""), load + " / -");
+                row("RSS at the end of the window (VmRSS), MiB", mib(r1.rssKiB()), "", "");
+                row("highest RSS in the window (1 s samples), MiB", mib(maxRss), "", "");
+                row("peak RSS since start (VmHWM), MiB", mib(r1.hwmKiB()), "", "");
+                row("CPU % of a core in the window", f1(100 * r1.cpuSecondsSince(r0) / seconds), "", "");
+                row("samples/s delivered in the window (expected ~" + Math.round(expectedPerSecond) + ")", f1(samplesPerSecond), "", "");
+                row("log entries/s delivered in the window (written " + linesPerSecond + ", 1 in 100 blank and dropped)",
+                        f1((loki.entries.get() - entries0) / seconds), "", "");
+            } finally {
+                procs.stop(p);
+            }
+        }
     }
 
     /** The chart's container memory limit as a JVM size (1Gi -> 1g): what the heap ergonomics would see. */

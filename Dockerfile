@@ -25,11 +25,13 @@ COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
 # JVM options for a small, steady agent (BENCHMARKS.md measures each): the serial collector (one node's pipelines
 # need no parallel GC threads), compact object headers (8-byte headers: a smaller heap for the same objects), a heap
-# that follows the container's memory limit but is handed back when idle, smaller thread stacks. In
+# that follows the container's memory limit but is handed back when idle, a young generation of at least 32 MiB (the
+# 1/64 initial heap of a 1Gi container left it at 5 MiB: scrape bodies went straight to the old generation, which
+# grew to twice the live set under a seed-sized load), smaller thread stacks. In
 # JAVA_TOOL_OPTIONS rather than on the java command line because the command line wins over JAVA_TOOL_OPTIONS:
 # this way the chart or `docker run -e` can override them. Two malloc arenas instead of one per core and thread
 # burst: the JVM allocates little with malloc, and each arena keeps its own free memory resident.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:MaxRAMPercentage=75 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:MaxRAMPercentage=75 -XX:NewSize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2 \
     CARAVAN_DATA_DIR=/var/lib/caravan
 # The AOT cache (JEP 483/514/515): a training run of the embedded default, with the options above, records the

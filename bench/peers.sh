@@ -4,7 +4,8 @@
 # Writes bench/results/peers-<UTC>.md and prints it. See BENCHMARKS.md for the method.
 # usage: bench/peers.sh [--quick] [--only metrics,node-exporter,logs,startup]
 #        full run ~13 min, --quick ~5 min (smaller, not comparable with full runs)
-# env:   CARAVAN_JAVA_OPTS  Caravan's JVM flags (default in PeerBench.DEFAULT_JAVA_OPTS)
+# env:   CARAVAN_JAVA_OPTS  Caravan's JVM flags where it runs as a fat jar (default in PeerBench.DEFAULT_JAVA_OPTS)
+#        CARAVAN_IMAGE_EXTRA_OPTS  added to the image's JAVA_TOOL_OPTIONS where it starts as the image does (startup, seed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args=()

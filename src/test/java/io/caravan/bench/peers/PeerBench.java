@@ -59,6 +59,9 @@ public final class PeerBench {
             "netdev", "netstat", "stat", "time", "uname", "vmstat");
 
     /** Caravan's JVM flags where it runs as a fat jar (metrics, logs): the image's collector and headers, the heap set. */
+    /** Added to the image's JAVA_TOOL_OPTIONS where Caravan starts as the image does, e.g. to profile (bench/peers.sh). */
+    static final String IMAGE_EXTRA_OPTS = " " + System.getenv().getOrDefault("CARAVAN_IMAGE_EXTRA_OPTS", "");
+
     static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError";
 
     private final boolean quick;
@@ -742,7 +745,7 @@ public final class PeerBench {
         try (CountingReceivers.RemoteWrite rw = new CountingReceivers.RemoteWrite()) {
             Map<String, String> env = caravanEnv(dir.resolve("caravan-data"));
             env.putAll(image.environment());
-            env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=" + containerMemory);
+            env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=" + containerMemory + IMAGE_EXTRA_OPTS);
             env.put("MIMIR_WRITE_URL", rw.url());
             int port = Integer.parseInt(env.get("CARAVAN_HTTP_PORT"));
             caravan = measureStart("caravan-startup-image", image.command(), env, rw,
@@ -882,7 +885,7 @@ public final class PeerBench {
             Map<String, String> env = caravanEnv(dir.resolve("data"));
             env.putAll(image.environment());
             String containerMemory = chartMemoryLimit();
-            env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=" + containerMemory);
+            env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=" + containerMemory + IMAGE_EXTRA_OPTS);
             env.put("CARAVAN_ROUTES_DIR", routes.toString());
             env.put("MIMIR_WRITE_URL", rw.url());
             env.put("LOKI_WRITE_URL_LOCAL", loki.url());

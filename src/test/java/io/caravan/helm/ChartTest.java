@@ -516,7 +516,7 @@ class ChartTest {
         assertThat(grants(cr)).containsExactlyInAnyOrder(
                 "|pods|get", "|pods|list", "|pods|watch",
                 "|nodes|get", "|nodes|list", "|nodes|watch",
-                "|nodes/metrics|get", "|nodes/proxy|get",
+                "|nodes/metrics|get",
                 "/metrics|get");
         JsonNode role = one(docs, "Role");
         assertThat(role.at("/metadata/namespace").asText()).isEqualTo("observability");

@@ -24,9 +24,6 @@ final class LokiSender implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LokiSender.class);
 
-    /** Longest wait for an append with nothing to send (an append, drain or stop wakes it at once). */
-    private static final long IDLE_WAIT_MS = 1000;
-
     record Settings(long batchBytes, long batchWaitMs, long minBackoffMs, long maxBackoffMs) {
     }
 
@@ -91,15 +88,14 @@ final class LokiSender implements Runnable {
             LogEntry e = log.peek();
             if (e == null) {
                 if (batch.isEmpty()) {
-                    // woken by an append or stop; a shorter fixed poll woke every idle sink 10 times a second
-                    log.awaitAppend(log.idleWaitMillis(IDLE_WAIT_MS));
+                    log.awaitAppend(100);
                     continue;
                 }
                 long wait = draining ? 0 : firstAt + settings.batchWaitMs() - System.currentTimeMillis();
                 if (wait <= 0) {
                     return batch;
                 }
-                log.awaitAppend(log.idleWaitMillis(wait));
+                log.awaitAppend(Math.min(wait, 100));
                 continue;
             }
             long size = e.line().length() + 16L * (e.labels().size() + e.metadata().size());

@@ -29,9 +29,6 @@ final class Shard implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
-    /** Longest wait for an append with nothing to send (an append, drain or stop wakes it at once). */
-    private static final long IDLE_WAIT_MS = 1000;
-
     private final int index;
     private final SegmentLog<WalRecord.Series> log;
     private final Deque<SegmentLog<WalRecord.Series>> inherited = new ArrayDeque<>();
@@ -156,8 +153,7 @@ final class Shard implements Runnable {
                     break; // an inherited log is done, or skipped samples need acknowledging
                 }
                 if (batch.isEmpty()) {
-                    // woken by an append or stop; a shorter fixed poll woke every idle shard 10 times a second
-                    source.awaitAppend(source.idleWaitMillis(IDLE_WAIT_MS));
+                    source.awaitAppend(100);
                     oldest = System.currentTimeMillis() - settings.maxWalAgeMs();
                     continue;
                 }
@@ -168,7 +164,7 @@ final class Shard implements Runnable {
                 if (wait <= 0) {
                     break;
                 }
-                source.awaitAppend(source.idleWaitMillis(wait));
+                source.awaitAppend(Math.min(wait, 100));
                 continue;
             }
             if (batch.isEmpty() && tooOld == 0 && s.index() == 0 && s.appendedMs() >= oldest

@@ -516,19 +516,6 @@ public final class SegmentLog<T> implements Closeable {
     }
 
     /** Waits until something is appended or the timeout passes. */
-    /**
-     * How long a reader that found nothing (more) to read may wait for an append: while written data is not yet
-     * synced, only until its sync falls due (the reader's syncIfDue keeps the sync interval when appends stop);
-     * otherwise up to {@code max}. An append or {@link #wakeUp()} ends the wait early either way.
-     */
-    public synchronized long idleWaitMillis(long max) {
-        if (!dirty || syncIntervalNanos == 0) {
-            return max;
-        }
-        long dueInMillis = (syncIntervalNanos - (System.nanoTime() - lastSyncNanos)) / 1_000_000;
-        return Math.max(1, Math.min(max, dueInMillis));
-    }
-
     public synchronized void awaitAppend(long millis) throws InterruptedException {
         if (millis > 0) {
             wait(millis);

@@ -76,10 +76,16 @@ class MetricsPathEndToEndTest {
         String sel = "{job=\"steady\",instance=\"" + good1.address() + "\",cluster=\"conveyor-platform\",dc=\"e2e-dc\",env=\"e2e\"}";
         eventually(() -> value("test_scrape_number" + sel), v -> v >= 3);
         // The counter keeps its label value with escapes intact, and its value is what the target served.
-        // (A scrape's samples travel in several shards' requests, so each series is waited for, and the two
-        // values are compared at a moment when both come from the same scrape.)
+        // (A scrape's samples travel in several shards' requests, which may keep one series a scrape behind the
+        // other for as long as the shards' send times keep their phase: the two are compared at the older of
+        // their latest timestamps, where both hold the same scrape.)
         String requests = "test_requests_total{job=\"steady\",instance=\"" + good1.address() + "\",code=\"200\",path=\"/a \\\"quoted\\\"\"}";
-        eventually(() -> value(requests) - value("test_scrape_number" + sel) * 10, d -> d == 0);
+        String number = "test_scrape_number" + sel;
+        eventually(() -> {
+            String at = String.format(java.util.Locale.ROOT, " @ %.3f",
+                    Math.min(value("timestamp(" + requests + ")"), value("timestamp(" + number + ")")));
+            return value(requests + at) - value(number + at) * 10;
+        }, d -> d == 0);
         eventually(() -> value("up" + sel), v -> v == 1);
         eventually(() -> value("scrape_samples_scraped" + sel), v -> v == 2);
         eventually(() -> value("scrape_samples_post_metric_relabeling" + sel), v -> v == 2);

@@ -39,15 +39,22 @@ final class ZoneAbbreviation {
         return offset == 0 && zone.normalized().equals(ZoneOffset.UTC) ? "UTC" : JAVA_NAME.format(now.atZone(zone));
     }
 
-    /** The local time types of one TZif file (RFC 8536), in the order of their last use by a transition. */
-    private record TzFile(int[] offsets, boolean[] dst, String[] names) {
+    /** One TZif file (RFC 8536): its local time types and which type each transition switched to, oldest first. */
+    private record TzFile(int[] offsets, boolean[] dst, String[] names, int[] transitionTypes) {
 
-        static final TzFile NONE = new TzFile(new int[0], new boolean[0], new String[0]);
+        static final TzFile NONE = new TzFile(new int[0], new boolean[0], new String[0], new int[0]);
 
+        /** The type in force now matches offset and flag; the latest transition to such a type names it. */
         String abbreviation(int offset, boolean daylight) {
-            for (int i = offsets.length - 1; i >= 0; i--) {
-                if (offsets[i] == offset && dst[i] == daylight) {
-                    return names[i];
+            for (int i = transitionTypes.length - 1; i >= 0; i--) {
+                int t = transitionTypes[i];
+                if (offsets[t] == offset && dst[t] == daylight) {
+                    return names[t];
+                }
+            }
+            for (int t = 0; t < offsets.length; t++) { // a zone without transitions (UTC, fixed offsets)
+                if (offsets[t] == offset && dst[t] == daylight) {
+                    return names[t];
                 }
             }
             return null;
@@ -70,51 +77,34 @@ final class ZoneAbbreviation {
             if (b.getInt(0) != 0x545a6966) { // "TZif"
                 return NONE;
             }
-            b.position(20);
-            int isUtCount = b.getInt();
-            int isStdCount = b.getInt();
-            int leapCount = b.getInt();
+            b.position(32); // magic, version, 15 reserved bytes, then isutcnt, isstdcnt, leapcnt
             int timeCount = b.getInt();
             int typeCount = b.getInt();
             int charCount = b.getInt();
-            int transitions = b.position();
-            int typeIndices = transitions + 4 * timeCount;
+            int typeIndices = b.position() + 4 * timeCount;
             int types = typeIndices + timeCount;
             int chars = types + 6 * typeCount;
-            byte[] text = new byte[charCount];
-            b.get(chars, text);
-            // types ordered by their last use: the latest transition's type wins a tie of offset and flag
-            int[] order = new int[typeCount];
-            int n = 0;
-            boolean[] seen = new boolean[typeCount];
-            for (int i = timeCount - 1; i >= 0; i--) {
-                int t = b.get(typeIndices + i) & 0xff;
-                if (t < typeCount && !seen[t]) {
-                    seen[t] = true;
-                    order[n++] = t;
-                }
-            }
-            for (int t = typeCount - 1; t >= 0; t--) {
-                if (!seen[t]) {
-                    order[n++] = t;
-                }
+            int[] transitionTypes = new int[timeCount];
+            for (int i = 0; i < timeCount; i++) {
+                transitionTypes[i] = Math.min(b.get(typeIndices + i) & 0xff, typeCount - 1);
             }
             int[] offsets = new int[typeCount];
             boolean[] dst = new boolean[typeCount];
             String[] names = new String[typeCount];
-            for (int k = 0; k < typeCount; k++) {
-                int t = order[typeCount - 1 - k]; // abbreviation() scans from the end: most recent last
+            for (int t = 0; t < typeCount; t++) {
                 int at = types + 6 * t;
-                offsets[k] = b.getInt(at);
-                dst[k] = b.get(at + 4) != 0;
-                int start = b.get(at + 5) & 0xff;
+                offsets[t] = b.getInt(at);
+                dst[t] = b.get(at + 4) != 0;
+                int start = chars + (b.get(at + 5) & 0xff);
                 int end = start;
-                while (end < text.length && text[end] != 0) {
+                while (end < chars + charCount && b.get(end) != 0) {
                     end++;
                 }
-                names[k] = new String(text, start, end - start, java.nio.charset.StandardCharsets.US_ASCII);
+                byte[] name = new byte[end - start];
+                b.get(start, name);
+                names[t] = new String(name, java.nio.charset.StandardCharsets.US_ASCII);
             }
-            return new TzFile(offsets, dst, names);
+            return new TzFile(offsets, dst, names, transitionTypes);
         }
     }
 }

@@ -13,6 +13,7 @@ public final class RetryBackoff {
     private final long maxMs;
     private long nextMs;
     private boolean stopped;
+    private boolean waiting;
 
     public RetryBackoff(long minMs, long maxMs) {
         this.minMs = minMs;
@@ -32,10 +33,23 @@ public final class RetryBackoff {
         nextMs = Math.min(nextMs * 2, maxMs);
         long until = System.currentTimeMillis() + wait;
         long left;
-        while (!stopped && (left = until - System.currentTimeMillis()) > 0) {
-            wait(left);
+        waiting = true;
+        try {
+            while (!stopped && (left = until - System.currentTimeMillis()) > 0) {
+                wait(left);
+            }
+        } finally {
+            waiting = false;
         }
         return !stopped;
+    }
+
+    /**
+     * True while the sender waits out a failure: the receiver did not take its last attempt. A stop does not
+     * wait for a flush then; what is queued is on disk and goes first at the next start.
+     */
+    public synchronized boolean waiting() {
+        return waiting;
     }
 
     public synchronized void stop() {

@@ -172,14 +172,15 @@ final class LokiSender implements Runnable {
     }
 
     /**
-     * Sends what is queued without waiting for batchWait, for up to flushMs, then stops. Whatever is not
-     * acknowledged by then stays on disk and is sent first by the next start.
+     * Sends what is queued without waiting for batchWait, for up to flushMs (not at all while it waits out a
+     * failed attempt), then stops. Whatever is not acknowledged by then stays on disk and is sent first by the
+     * next start.
      */
     void stop(long flushMs) throws InterruptedException {
         draining = true;
         log.wakeUp();
         long deadline = System.currentTimeMillis() + flushMs;
-        while (System.currentTimeMillis() < deadline && log.pendingEntries() > 0 && done.getCount() > 0) {
+        while (System.currentTimeMillis() < deadline && log.pendingEntries() > 0 && done.getCount() > 0 && !backoff.waiting()) {
             Thread.sleep(20);
         }
         running = false; // no interrupt: it would close the spill files' channels under the reader

@@ -102,15 +102,16 @@ final class RemoteWriteQueue {
     }
 
     /**
-     * Sends what is in the WAL without waiting for batch deadlines for up to flushTimeoutMs, then stops the
-     * shards and closes the logs. Whatever is not acknowledged stays in the WAL for the next start.
+     * Sends what is in the WAL without waiting for batch deadlines for up to flushTimeoutMs (not at all once every
+     * shard waits out a failed attempt), then stops the shards and closes the logs. Whatever is not acknowledged
+     * stays in the WAL for the next start.
      */
     void stop(long flushTimeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + flushTimeoutMs;
         for (Shard s : shards) {
             s.drain();
         }
-        while (System.currentTimeMillis() < deadline && pending() > 0 && anyRunning()) {
+        while (System.currentTimeMillis() < deadline && pending() > 0 && anyRunning() && !allRetrying()) {
             Thread.sleep(20);
         }
         for (Shard s : shards) {
@@ -124,6 +125,16 @@ final class RemoteWriteQueue {
         if (left > 0) {
             LOG.info("remote-write {}: {} samples stay in the WAL and are sent first at the next start", sink, left);
         }
+    }
+
+    /** Every sender is waiting out a failed attempt: flushing would only wait for the timeout. */
+    private boolean allRetrying() {
+        for (Shard s : shards) {
+            if (!s.retrying()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean anyRunning() {

@@ -283,6 +283,11 @@ final class Shard implements Runnable {
         return done.getCount() == 0;
     }
 
+    /** Waiting to retry a batch the receiver did not take. */
+    boolean retrying() {
+        return backoff.waiting();
+    }
+
     synchronized long pending() {
         long n = log.pendingEntries(); // appended and not yet acknowledged, so in flight too
         for (SegmentLog<WalRecord.Series> l : inherited) {

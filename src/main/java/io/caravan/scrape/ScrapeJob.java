@@ -84,7 +84,7 @@ public final class ScrapeJob {
         lastTargets = targets;
         if (sink == null) {
             if (!loops.isEmpty()) {
-                stopAll();
+                haltAll();
             }
             LOG.info("scrape:{}: {} target(s) wait for a route reading from scrape:{} (they are scraped once one runs)",
                     name, targets.size(), name);
@@ -130,6 +130,18 @@ public final class ScrapeJob {
         loops.clear();
     }
 
+    /** Stops every loop without staleness markers, each after its last parsed scrape reached the route. */
+    private void haltAll() {
+        try {
+            for (ScrapeLoop loop : loops.values()) {
+                loop.halt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loops.clear();
+    }
+
     synchronized void attach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
         this.sink = sink;
         if (lastTargets != null && settings != null) {
@@ -139,8 +151,8 @@ public final class ScrapeJob {
 
     synchronized void detach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
         if (this.sink == sink) {
+            haltAll(); // scrapes start again, on the same targets and series, when a route reads the job again
             this.sink = null;
-            stopAll(); // scrapes start again, on the same targets, when a route reads the job again
         }
     }
 

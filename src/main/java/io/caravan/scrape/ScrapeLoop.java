@@ -37,6 +37,7 @@ import java.util.zip.GZIPInputStream;
 final class ScrapeLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScrapeLoop.class);
+    private static final long HALT_WAIT_MS = 10_000;
     static final String ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,"
             + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
@@ -52,6 +53,7 @@ final class ScrapeLoop {
     private ScheduledFuture<?> schedule;
     private boolean running; // guarded by this
     private boolean inFlight; // guarded by this
+    private boolean delivering; // guarded by this: a finished scrape's samples are on their way to the route
     private volatile TargetHealth health;
     private String lastReason; // guarded by this: a failure is logged when its reason changes, not every scrape
 
@@ -102,6 +104,28 @@ final class ScrapeLoop {
         }
         if (!stale.isEmpty()) {
             job.emit(target, stale);
+        }
+    }
+
+    /**
+     * Stops scraping because the route reading the job stops (the agent shuts down, a route restarts), not
+     * because the target went away: no staleness markers, since the next start goes on with the same series
+     * (Prometheus skips them too when its scrape manager stops). A scrape that already parsed its body is
+     * delivered before this returns; one still fetching is abandoned, as Prometheus cancels it.
+     */
+    synchronized void halt() throws InterruptedException {
+        if (running) {
+            running = false;
+            schedule.cancel(false);
+        }
+        long deadline = System.currentTimeMillis() + HALT_WAIT_MS;
+        long left;
+        while (delivering && (left = deadline - System.currentTimeMillis()) > 0) {
+            wait(left);
+        }
+        if (delivering) {
+            LOG.warn("scrape:{} {}: the route took more than {} ms to accept the last scrape; stopping without waiting for it",
+                    job.settings().jobName(), HttpClients.redact(target.url()), HALT_WAIT_MS);
         }
     }
 
@@ -267,11 +291,19 @@ final class ScrapeLoop {
                     lastReason = null;
                 }
                 job.metrics().dropped(job.settings().jobName(), ScrapeMetrics.DUPLICATE, duplicates);
+                delivering = true;
             } finally {
                 inFlight = false;
             }
         }
-        job.emit(target, out);
+        try {
+            job.emit(target, out);
+        } finally {
+            synchronized (this) {
+                delivering = false;
+                notifyAll();
+            }
+        }
     }
 
     /** The failure that says what happened: the HTTP client wraps a body's own exception (size, timeout) in others. */

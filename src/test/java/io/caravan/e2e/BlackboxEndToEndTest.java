@@ -6,6 +6,7 @@ import io.caravan.testing.PrometheusServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * probe through the exporter's /probe?target=&module=, and remote-writes probe_success with the seed's labels.
  * A recording proxy in front of the exporter shows the URLs the agent asked for.
  */
+// each agent stops with its class, while the suite goes on: not all together at the JVM's exit, against peers closed long before
+@DirtiesContext
 @SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 class BlackboxEndToEndTest {
 

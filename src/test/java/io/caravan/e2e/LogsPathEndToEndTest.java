@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and pushed to Loki; the pod logs of this node's running containers discovered through a mock API server,
  * read from kubelet-style CRI files, processed and dual-written to two Loki receivers.
  */
+// each agent stops with its class, while the suite goes on: not all together at the JVM's exit, against peers closed long before
+@DirtiesContext
 @SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 class LogsPathEndToEndTest {
 

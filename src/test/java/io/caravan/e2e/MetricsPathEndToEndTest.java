@@ -7,6 +7,7 @@ import io.caravan.testing.PrometheusServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -16,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The metrics path end to end, into the real Prometheus from Debian's package: scrape local targets,
  * remote-write them, and read them back through Prometheus' query API.
  */
+// each agent stops with its class, while the suite goes on: not all together at the JVM's exit, against peers closed long before
+@DirtiesContext
 @SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 class MetricsPathEndToEndTest {
 

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * CoreDNS (:9153), CNPG (:9187) and the annotated app; the real Prometheus receives. Each series arrives with
  * exactly the seed's labels.
  */
+// each agent stops with its class, while the suite goes on: not all together at the JVM's exit, against peers closed long before
+@DirtiesContext
 @SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 class SeedMetricsEndToEndTest {
 

@@ -15,7 +15,12 @@ final class LogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     LogCapture(Class<?> of) {
-        logger = (Logger) LoggerFactory.getLogger(of);
+        this(of.getName());
+    }
+
+    /** Everything under a logger name, e.g. "io.caravan" for the whole agent. */
+    LogCapture(String name) {
+        logger = (Logger) LoggerFactory.getLogger(name);
         appender.start();
         logger.addAppender(appender);
     }

@@ -7,6 +7,7 @@ import io.caravan.testing.RealPeers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -28,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The UI on a running agent, in Debian's headless Chromium: the pipeline graph, the health and targets
  * pages render with the agent's real data, and screenshots land in target/ for a person to look at.
  */
+// each agent stops with its class, while the suite goes on: not all together at the JVM's exit, against peers closed long before
+@DirtiesContext
 @SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 class UiBrowserTest {
 

@@ -43,6 +43,7 @@ class GracefulStopTest {
 
     @Test
     void aStopAndStartInTheMiddleOfTheFlowLosesAndRepeatsNothing() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
         Path log = dir.resolve("app.log");
         Files.createFile(log);
         try (FakeTarget target = new FakeTarget("/metrics", n -> "stop_test_counter " + n + "\n");
@@ -55,7 +56,7 @@ class GracefulStopTest {
                         from:
                           uri: "static-targets:stop?addresses=%s"
                           steps:
-                            - to: "scrape:stop?interval=200ms&timeout=200ms"
+                            - to: "scrape:stop?interval=500ms&timeout=500ms"
                     - route:
                         id: stop-samples
                         from:
@@ -90,7 +91,7 @@ class GracefulStopTest {
             LogCapture firstLog;
             try (ConfigurableApplicationContext first = agent(include, mimir, loki)) {
                 firstLog = new LogCapture("io.caravan");
-                await().atMost(Duration.ofSeconds(30)).until(() -> loki.lines().size() > 200 && target.scrapes() > 10);
+                await().atMost(Duration.ofSeconds(30)).until(() -> loki.lines().size() > 200 && target.scrapes() > 6);
             } // the stop under way: the writer goes on, the scrapes stop
             firstLog.close();
             int servedAtStop = target.scrapes();
@@ -100,7 +101,7 @@ class GracefulStopTest {
             LogCapture secondLog;
             try (ConfigurableApplicationContext second = agent(include, mimir, loki)) {
                 secondLog = new LogCapture("io.caravan");
-                await().atMost(Duration.ofSeconds(30)).until(() -> target.scrapes() > servedAtStop + 10);
+                await().atMost(Duration.ofSeconds(30)).until(() -> target.scrapes() > servedAtStop + 6);
                 writing.set(false);
                 writer.join();
                 await().atMost(Duration.ofSeconds(30)).until(() -> loki.lines().size() >= written.get());
@@ -127,6 +128,14 @@ class GracefulStopTest {
             secondLog.close();
             assertThat(secondLog.warnings()).as("a start that resumes and a second stop warn about nothing").isEmpty();
         }
+        Thread.sleep(1000); // the test's own receivers' threads end a moment after they close
+        assertThat(lingering(before)).as("threads the agents started and did not stop; they keep a JVM from exiting").isEmpty();
+    }
+
+    private static List<String> lingering(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !t.isDaemon() && !before.contains(t))
+                .map(Thread::getName).sorted().toList();
     }
 
     private ConfigurableApplicationContext agent(String include, RecordingReceiver mimir, LokiReceiver loki) throws Exception {

@@ -70,7 +70,7 @@ class GracefulStopTest {
                           steps:
                             - to: direct:loki-local
                     """.formatted(target.address(), log, dir.resolve("data")));
-            String include = "classpath:routes/sinks.yaml,file:" + routes;
+            String include = "file:" + routes + ",classpath:routes/sinks.yaml";
 
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicInteger written = new AtomicInteger();

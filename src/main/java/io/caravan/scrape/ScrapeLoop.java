@@ -54,6 +54,7 @@ final class ScrapeLoop {
     private boolean running; // guarded by this
     private boolean inFlight; // guarded by this
     private boolean delivering; // guarded by this: a finished scrape's samples are on their way to the route
+    private boolean halting; // guarded by this: the route stops; the scrape under way is still delivered
     private volatile TargetHealth health;
     private String lastReason; // guarded by this: a failure is logged when its reason changes, not every scrape
 
@@ -110,22 +111,24 @@ final class ScrapeLoop {
     /**
      * Stops scraping because the route reading the job stops (the agent shuts down, a route restarts), not
      * because the target went away: no staleness markers, since the next start goes on with the same series
-     * (Prometheus skips them too when its scrape manager stops). A scrape that already parsed its body is
-     * delivered before this returns; one still fetching is abandoned, as Prometheus cancels it.
+     * (Prometheus skips them too when its scrape manager stops). A scrape under way finishes (within its
+     * timeout) and reaches the route before this returns: the target served it, so it is not lost.
      */
     synchronized void halt() throws InterruptedException {
         if (running) {
             running = false;
+            halting = true;
             schedule.cancel(false);
         }
-        long deadline = System.currentTimeMillis() + HALT_WAIT_MS;
+        long wait = target.timeoutMs() + HALT_WAIT_MS;
+        long deadline = System.currentTimeMillis() + wait;
         long left;
-        while (delivering && (left = deadline - System.currentTimeMillis()) > 0) {
+        while ((inFlight || delivering) && (left = deadline - System.currentTimeMillis()) > 0) {
             wait(left);
         }
-        if (delivering) {
-            LOG.warn("scrape:{} {}: the route took more than {} ms to accept the last scrape; stopping without waiting for it",
-                    job.settings().jobName(), HttpClients.redact(target.url()), HALT_WAIT_MS);
+        if (inFlight || delivering) {
+            LOG.warn("scrape:{} {}: the last scrape did not reach the route within {} ms of the stop; stopping without it",
+                    job.settings().jobName(), HttpClients.redact(target.url()), wait);
         }
     }
 
@@ -213,8 +216,8 @@ final class ScrapeLoop {
         int duplicates = 0;
         synchronized (this) {
             try {
-                if (!running) {
-                    return;
+                if (!running && !halting) {
+                    return; // the target went away while it was scraped
                 }
                 long iteration = cache.beginScrape();
                 try {
@@ -294,6 +297,7 @@ final class ScrapeLoop {
                 delivering = true;
             } finally {
                 inFlight = false;
+                notifyAll();
             }
         }
         try {

@@ -150,9 +150,9 @@ final class PodLogsJob {
             return new Running(ref, null, null, stream);
         }
         int maxChars = settings.follow().maxLineBytes();
+        // no filename label: each restart or incarnation of a container would open a new Loki stream
         FileFollower f = new FileFollower(source(), ref.key(), new ContainerLogDir(ref.dir(settings.baseDir())),
-                file -> new ContainerLogDecoder(settings.format(), labels.toBuilder().set("filename", file.toString()).build(),
-                        maxChars, metrics),
+                file -> new ContainerLogDecoder(settings.format(), labels, maxChars, metrics),
                 batchSink, positions, settings.follow(), metrics, false);
         return new Running(ref, f, pollers.repeat(f::poll, 0), null);
     }

@@ -91,7 +91,7 @@ class PodLogsFilesTest {
             LogEntry first = got.stream().filter(e -> e.line().equals("GET /")).findFirst().orElseThrow();
             assertThat(first.timestampNanos()).isEqualTo(nanos("2024-01-01T00:00:00.000000001Z"));
             assertThat(first.labels()).isEqualTo(Labels.of("namespace", "shop", "pod", "web-1", "container", "web",
-                    "node", "node-a", "app", "web", "stream", "stdout", "filename", web.toString()));
+                    "node", "node-a", "app", "web", "stream", "stdout")); // no filename: one stream across restarts
             LogEntry joined = got.stream().filter(e -> e.line().equals("a long stack trace")).findFirst().orElseThrow();
             assertThat(joined.labels().get("stream")).isEqualTo("stderr");
             assertThat(joined.timestampNanos()).isEqualTo(nanos("2024-01-01T00:00:01Z"));
@@ -162,7 +162,7 @@ class PodLogsFilesTest {
             append(dir0.resolve("1.log"), "2024-01-01T00:00:02Z stdout F second run");
             List<LogEntry> got = r.entries(2, WAIT);
             assertThat(got).extracting(LogEntry::line).containsExactly("dying words", "second run");
-            assertThat(got.get(1).labels().get("filename")).isEqualTo(dir0.resolve("1.log").toString());
+            assertThat(got.get(1).labels()).as("the restarted container stays in its stream").isEqualTo(got.get(0).labels());
 
             // kubelet rotation: 1.log -> 1.log.<timestamp>, a new 1.log
             append(dir0.resolve("1.log"), "2024-01-01T00:00:03Z stdout F before rotation");

@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Bad log input and hostile rotations through the real tail:, pod-logs: and loki-process: components on temporary
  * files: each bad line or file is counted with its reason, and the good lines beside it arrive, each exactly once;
- * copy-truncate under a writer that never stops, kube-apiserver's renamed and compressed audit logs and a reused
- * inode lose and duplicate nothing; what is really gone is counted.
+ * pods replaced while the agent is away, copy-truncate under a writer that never stops, kube-apiserver's renamed
+ * and compressed audit logs and a reused inode lose and duplicate nothing; what is really gone is counted.
  * Already covered elsewhere (not repeated here): a 5 MB line cut and invalid UTF-8 replaced in a tail: file
  * (TailConsumerTest.hugeLinesAreCutAndInvalidUtf8IsReplacedBothCounted), a tail: file replaced by a directory
  * (TailConsumerTest.aFileReplacedByADirectoryIsReportedOnceAndFollowedAgainWhenItIsBack) and a symlink loop as the
@@ -329,11 +329,83 @@ class LogFaultsTest {
     }
     // ---- issue 14: nothing lost, nothing duplicated on a real DaemonSet
 
+    private static Target podTarget(String pod, String uid) {
+        return Target.of("__address__", "10.0.0.1:80", "__meta_kubernetes_namespace", "shop", "__meta_kubernetes_pod_name", pod,
+                "__meta_kubernetes_pod_uid", uid, "__meta_kubernetes_pod_container_name", "app",
+                "namespace", "shop", "pod", pod, "container", "app", "app", "web", "node", "node-a");
+    }
+
+    private Path containerDir(String pod, String uid) throws IOException {
+        return Files.createDirectories(dir.resolve("pods").resolve("shop_" + pod + "_" + uid).resolve("app"));
+    }
+
+    private static byte[] cri(String... lines) {
+        StringBuilder sb = new StringBuilder();
+        for (String l : lines) {
+            sb.append("2024-01-01T00:00:00Z stdout F ").append(l).append('\n');
+        }
+        return utf8(sb.toString());
+    }
+
+    /**
+     * The three-node run's first finding: pods recreated while the agent was away. The old incarnation wrote on
+     * after the agent stopped and restarted its container once; another pod's directory was already removed by the
+     * kubelet; the new incarnation is the only one discovery lists. Every line of both incarnations arrives once,
+     * the old one's with the labels it had (stored with its position: "app" is in no path), the removed pod's loss
+     * is counted and named, and a second restart delivers nothing again.
+     */
+    @Test
+    void podsReplacedWhileTheAgentWasStoppedLoseNoLineOfEitherIncarnation() throws Exception {
+        Path old = containerDir("web-1", "uid-a");
+        Path removed = containerDir("db-0", "uid-d");
+        write(old.resolve("0.log"), cri("a1", "a2"));
+        write(removed.resolve("0.log"), cri("d1"));
+        try (LogRoute r = podLogs()) {
+            r.camel.createProducerTemplate().sendBody("direct:targets", List.of(podTarget("web-1", "uid-a"), podTarget("db-0", "uid-d")));
+            assertThat(r.lines(3, WAIT)).containsExactlyInAnyOrder("a1", "a2", "d1");
+            r.quietFor(Duration.ofMillis(100));
+        }
+        // while the agent is away: the old web-1 writes on, its container restarts, the pod is replaced
+        write(old.resolve("0.log"), cri("a3", "a4"));
+        write(old.resolve("1.log"), cri("a5"));
+        Path fresh = containerDir("web-1", "uid-b");
+        write(fresh.resolve("0.log"), cri("b1", "b2"));
+        write(removed.resolve("0.log"), cri("d2")); // ...and db-0 is deleted and its logs removed before the agent is back
+        deleteTree(removed.getParent());
+
+        try (LogCapture warnings = new LogCapture(FileFollower.class); LogRoute r = podLogs()) {
+            r.camel.createProducerTemplate().sendBody("direct:targets", List.of(podTarget("web-1", "uid-b")));
+            List<LogEntry> got = r.entries(5, WAIT);
+            r.quietFor(Duration.ofMillis(300));
+            assertThat(got).extracting(LogEntry::line).containsExactlyInAnyOrder("a3", "a4", "a5", "b1", "b2");
+            assertThat(got.stream().map(LogEntry::line).filter(l -> l.startsWith("a"))).containsExactly("a3", "a4", "a5");
+            assertThat(got).allSatisfy(e -> assertThat(e.labels().toMap()).containsOnlyKeys("namespace", "pod", "container", "app", "node", "stream")
+                    .containsEntry("pod", "web-1").containsEntry("app", "web").containsEntry("node", "node-a"));
+            assertThat(r.counter("caravan_logs_lost", "name", "pods", "reason", "deleted")).isEqualTo(1);
+            assertThat(warnings.warnings()).anySatisfy(w -> assertThat(w).contains(removed.resolve("0.log").toString())
+                    .contains("is gone").contains("Keep rotated logs"));
+            Path positions = dir.resolve("data/positions/pod-logs-pods.jsonl");
+            LogRoute.await(() -> read(positions).contains("uid-b") && !read(positions).contains("uid-a") && !read(positions).contains("uid-d"), WAIT);
+        }
+        try (LogRoute r = podLogs()) {
+            r.camel.createProducerTemplate().sendBody("direct:targets", List.of(podTarget("web-1", "uid-b")));
+            r.quietFor(Duration.ofMillis(300)); // all of it was delivered and retired: nothing comes twice
+            write(fresh.resolve("0.log"), cri("b3"));
+            assertThat(r.lines(1, WAIT)).containsExactly("b3");
+        }
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p);
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var paths = Files.walk(p)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
         }
     }
 

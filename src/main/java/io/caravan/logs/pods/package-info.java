@@ -22,8 +22,11 @@
  * <ul>
  *   <li>{@code mode=files} (default): {@code <baseDir>/<ns>_<pod>_<uid>/<container>/<restartCount>.log}, the highest
  *       restart count; CRI and docker JSON ({@code format=auto|cri|docker}), split lines joined per stream, the
- *       runtime's timestamp. Kubelet rotation and container restarts: the old file is read to its end first. A
- *       pod that goes away is read to its end, then its position is forgotten.</li>
+ *       runtime's timestamp. Kubelet rotation and container restarts: the old file is read to its end first
+ *       (a rotated log the agent had not finished is found among {@code N.log.*}, {@code .gz} too). A pod that
+ *       goes away is read to the end of its newest log, then its position is forgotten; so is a container whose
+ *       pod went away while the agent was stopped (the first target list lacks it), with the labels stored with
+ *       its position.</li>
  *   <li>{@code mode=api}: {@code pods/log?follow=true&amp;timestamps=true&amp;sinceTime=...} through the registry's
  *       KubernetesClient, reconnected whenever the API ends the stream; replays are dropped by timestamp and
  *       content ({@link io.caravan.logs.pods.SeenLines}).</li>

@@ -6,18 +6,16 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -29,8 +27,11 @@ import java.util.function.Function;
  * most the batch in flight. A last line without a newline is held until it is complete. At the end of the file
  * the path is looked at again ({@code stat}, never a WatchService, which misses events on overlay and hostPath
  * mounts): a different file behind the path (rename-and-create rotation, a file moved over it, a new container
- * log) means "read the open file to its end, then switch"; a file smaller than what was read means it was
- * truncated (copy-truncate), and it is read again from 0.
+ * log) means "read the open file to its end, then switch"; a file smaller than what was read was truncated
+ * (copy-truncate): its copy, found among its {@link RotatedNames} by its {@link Fingerprint}, is read on from
+ * where the reader was to its end, then the file again from 0. A follower told to {@link #finish()} reads what
+ * its path names to the end, then forgets its position. What went away unread is counted ({@code lost}) and
+ * logged once with what to do.
  */
 public final class FileFollower {
 
@@ -47,6 +48,7 @@ public final class FileFollower {
     private final FollowSettings settings;
     private final LogSourceMetrics metrics;
     private final boolean startAtEnd;
+    private final Map<String, String> labels;
 
     // one read buffer per worker thread, not per file: a node has hundreds of container logs, mostly idle
     private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(READ_BUFFER));
@@ -55,16 +57,18 @@ public final class FileFollower {
     private int partialLen;
     private boolean partialCut; // the held line passed maxLineBytes: the rest of it is skipped
 
-    private FileChannel channel;
+    private LogFile file;
     private Path openPath;
     private String openKey;
+    private Fingerprint.Builder print; // the open file's first bytes, taken in as they are read
     private LineDecoder decoder;
     private long readPos;   // next byte to read
     private long lineStart; // first byte of the line being assembled; every line before it was handed on
     private long committed; // the stored position in the open file
     private boolean started;
     private boolean statProblem;
-    private boolean draining;
+    private boolean draining; // the open file is complete (rotated away, a copy): read it to its end, then switch
+    private boolean damageCounted;
     private boolean counted;
     private int failures;
     private String errorReason;
@@ -83,10 +87,12 @@ public final class FileFollower {
      * @param key        the follower's identity in the positions store
      * @param startAtEnd with no stored position, start at the end of a file that exists now (a file that appears
      *                   later is new, and is always read from its beginning)
+     * @param labels     stored with every position, so that the source can rebuild this follower after it stopped
+     *                   listing it (pod-logs: the target's labels); null for none
      */
     public FileFollower(String source, String key, FollowedPath target, Function<Path, LineDecoder> decoders,
                         BatchSink sink, PositionStore positions, FollowSettings settings, LogSourceMetrics metrics,
-                        boolean startAtEnd) {
+                        boolean startAtEnd, Map<String, String> labels) {
         this.source = source;
         this.key = key;
         this.target = target;
@@ -96,13 +102,24 @@ public final class FileFollower {
         this.settings = settings;
         this.metrics = metrics;
         this.startAtEnd = startAtEnd;
+        this.labels = labels;
+    }
+
+    /** Without labels in its positions. */
+    public FileFollower(String source, String key, FollowedPath target, Function<Path, LineDecoder> decoders,
+                        BatchSink sink, PositionStore positions, FollowSettings settings, LogSourceMetrics metrics,
+                        boolean startAtEnd) {
+        this(source, key, target, decoders, sink, positions, settings, metrics, startAtEnd, null);
     }
 
     public String key() {
         return key;
     }
 
-    /** Read what is left, hand it on, then forget the position (the file or pod is gone for good). */
+    /**
+     * Read what is left (the open file, then a newer file its path names, such as a restarted container's log),
+     * hand it on, then forget the position: the file or pod is gone for good.
+     */
     public void finish() {
         finishing = true;
     }
@@ -136,7 +153,7 @@ public final class FileFollower {
         } catch (IOException e) {
             problem("unreadable", "cannot read " + (openPath != null ? openPath : key) + " (" + describe(e)
                     + "); it is opened again from the stored position after a pause");
-            closeChannel();
+            closeFile();
             started = false; // resume from the stored position, wherever that file is now
             draining = false;
             return retryDelay();
@@ -153,8 +170,8 @@ public final class FileFollower {
         if (!started && !start()) {
             return finishIfIdle(finishRequested);
         }
-        if (channel == null && !openCurrent()) {
-            return finishIfIdle(finishRequested);
+        if (file == null && (finishRequested && !target.finishesNewer() || !openCurrent())) {
+            return finishIfIdle(finishRequested); // a finishing fixed path opens no new file
         }
         List<LogEntry> out = new ArrayList<>();
         boolean atEof = read(out);
@@ -173,7 +190,11 @@ public final class FileFollower {
         return settings.pollMillis();
     }
 
-    /** Applies the stored position, or the start option when there is none. False while there is no file to read. */
+    /**
+     * Applies the stored position, or the start option when there is none. The stored content is looked for
+     * where it may be now (see {@link FileLocator}); when it is nowhere, that is counted as lost.
+     * False while there is no file to read.
+     */
     private boolean start() throws IOException {
         Path current = target.current();
         statProblem = false;
@@ -185,24 +206,35 @@ public final class FileFollower {
         started = true;
         if (stored != null && stored.file() != null) {
             Path storedFile = Path.of(stored.file());
-            Path found = locate(storedFile, stored.fileKey());
+            FileLocator.Found found = FileLocator.find(storedFile, stored.fileKey(), Fingerprint.decode(stored.fingerprint()),
+                    stored.offset(), settings.rotatedNames(), current);
+            // the stored inode holds other content now: truncated (or deleted and the inode reused)
+            boolean truncated = (found == null || !found.path().equals(storedFile)) && FileLocator.hasKey(storedFile, stored.fileKey());
+            if (truncated) {
+                metrics.truncation();
+            }
             if (found != null) {
-                long size = Files.size(found);
-                long offset = stored.offset();
-                if (offset > size) {
-                    metrics.truncation();
-                    LOG.info("{}: {} is smaller ({} bytes) than its stored position {}: it was truncated while stopped; "
-                            + "reading it from the start", source, found, size, offset);
-                    offset = 0;
-                }
-                open(found, offset);
+                open(found.path(), stored.offset());
                 // rotated while we were stopped: finish the old file first, then the current one from its start
-                draining = cur != null && (!found.equals(current) || !Objects.equals(openKey, fileKey(cur)));
+                draining = found.copy() || cur != null && (!found.path().equals(current) || !Objects.equals(openKey, fileKey(cur)));
+                if (found.copy()) {
+                    LOG.info("{}: {} was rotated while the agent was away; its rest is read from {}, from byte {}",
+                            source, storedFile, found.path(), stored.offset());
+                }
                 return true;
             }
-            LOG.info("{}: {} (stored position {}) is gone; {} is read from its beginning", source, storedFile,
-                    stored.offset(), current != null ? current : key);
-            return openCurrent();
+            lost(truncated ? "truncated" : "deleted", storedFile + " (stored position " + stored.offset() + ") "
+                    + (truncated ? "holds other content now (truncated, or deleted and its inode reused)" : "is gone")
+                    + ", and no rotated copy of it (" + settings.rotatedNames() + " in " + storedFile.getParent()
+                    + ") starts with the bytes read from it: what was written to it after that position is lost. "
+                    + "Keep rotated logs until the agent has read them (more rotations kept, delaycompress, shorter "
+                    + "agent outages), and let rotatedNames match the names rotation gives them");
+            // a finishing fixed path has nothing more of its own; a container's newer log is still its own
+            if ((!finishing || target.finishesNewer()) && openCurrent()) {
+                return true;
+            }
+            positions.remove(key); // counted once: the next start does not look for it again
+            return false;
         }
         if (cur == null) {
             state = "waiting for the file to appear";
@@ -210,35 +242,6 @@ public final class FileFollower {
         }
         open(current, startAtEnd ? cur.size() : 0);
         return true;
-    }
-
-    /** The stored file, or the file with its identity in the same directory (it was renamed by a rotation). */
-    private static Path locate(Path storedFile, String storedKey) throws IOException {
-        try {
-            BasicFileAttributes a = Files.readAttributes(storedFile, BasicFileAttributes.class);
-            if (a.isRegularFile() && (storedKey == null || storedKey.equals(fileKey(a)))) {
-                return storedFile;
-            }
-        } catch (NoSuchFileException e) {
-            // look for it under another name
-        }
-        Path dir = storedFile.getParent();
-        if (storedKey == null || dir == null || !Files.isDirectory(dir)) {
-            return null;
-        }
-        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(dir)) {
-            for (Path p : siblings) {
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                    if (a.isRegularFile() && storedKey.equals(fileKey(a))) {
-                        return p;
-                    }
-                } catch (IOException ignored) {
-                    // vanished or unreadable: not ours
-                }
-            }
-        }
-        return null;
     }
 
     private boolean openCurrent() throws IOException {
@@ -253,25 +256,30 @@ public final class FileFollower {
         return true;
     }
 
+    /** Opens {@code path} at {@code offset}: a new file, or the stored one (its first bytes read for its fingerprint). */
     private void open(Path path, long offset) throws IOException {
-        FileChannel ch;
+        LogFile f = openFile(path);
+        Fingerprint.Builder fp = new Fingerprint.Builder();
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ);
-        } catch (AccessDeniedException e) {
-            problem("unreadable", "no permission to read " + path + "; give the agent read access (runAsUser/group, hostPath mode)");
-            throw new SkipPoll();
+            fp.readFrom(f, offset);
+        } catch (IOException e) {
+            f.close();
+            throw e;
         }
-        closeChannel();
-        channel = ch;
+        closeFile();
+        file = f;
+        print = fp;
         openPath = path;
         openKey = fileKey(Files.readAttributes(path, BasicFileAttributes.class));
         decoder = decoders.apply(path);
+        draining = false;
+        damageCounted = false;
         readPos = offset;
         lineStart = offset;
         partialLen = 0;
         partialCut = false;
         statusFile = path.toString();
-        statusSize = Math.max(offset, ch.size());
+        statusSize = Math.max(offset, f.size());
         storePosition(offset); // also a start at the end, so a restart does not go back to the beginning
         if (!counted) {
             counted = true;
@@ -279,6 +287,15 @@ public final class FileFollower {
         }
         clearProblem();
         state = "following";
+    }
+
+    private LogFile openFile(Path path) throws IOException {
+        try {
+            return LogFile.open(path);
+        } catch (AccessDeniedException e) {
+            problem("unreadable", "no permission to read " + path + "; give the agent read access (runAsUser/group, hostPath mode)");
+            throw new SkipPoll();
+        }
     }
 
     /** Reads lines into {@code out} until the batch is full (false) or the file ends (true). */
@@ -289,11 +306,12 @@ public final class FileFollower {
         try {
             while (true) {
                 buffer.clear();
-                int n = channel.read(buffer, readPos);
+                int n = file.read(buffer, readPos);
                 if (n <= 0) {
                     return true;
                 }
                 byte[] a = buffer.array();
+                print.add(a, 0, n, readPos);
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (a[i] != '\n') {
@@ -408,67 +426,100 @@ public final class FileFollower {
     private void storePosition(long offset) {
         committed = offset;
         statusCommitted = offset;
-        positions.commit(Position.ofFile(key, openPath.toString(), openKey, offset));
+        positions.commit(Position.ofFile(key, openPath.toString(), openKey, print.value().encode(), offset, labels));
     }
 
-    /** At the end of the open file: wait, switch to a new file, or start over after a truncation. */
+    /** At the end of the open file: wait, switch to a newer file, go on in a truncated file's copy, or finish. */
     private long atEnd(boolean finishRequested) throws IOException {
-        if (draining || finishRequested) {
-            // the open file is complete: a last line without a newline is a line too
-            List<LogEntry> out = new ArrayList<>();
-            if (partialLen > 0 || partialCut) {
-                emitLine(NOTHING, 0, 0, out);
-                lineStart = readPos;
+        if (!draining) {
+            Path current = target.current();
+            BasicFileAttributes attrs = current == null ? null : statFile(current);
+            boolean other = attrs != null && (!current.equals(openPath) || !Objects.equals(fileKey(attrs), openKey));
+            if (other && (!finishRequested || target.finishesNewer())) {
+                metrics.rotation();
+                LOG.debug("{}: {} now names another file; reading {} to its end first", source, current, openPath);
+                draining = true;
+                return 0; // one more read: what a writer added before it reopened
             }
-            decoder.flush(out);
-            if (!out.isEmpty() && !deliver(out)) {
-                return retryDelay();
+            if (attrs != null && !other) {
+                statusSize = attrs.size();
+                if (attrs.size() < readPos) {
+                    return truncated(attrs.size());
+                }
+                if (errorReason != null && !"route_failed".equals(errorReason)) {
+                    clearProblem();
+                }
+                state = "following";
+            } else if (current == null) {
+                state = "file missing; the open file is still read";
             }
-            if (finishRequested) {
-                complete();
-                return -1;
+            if (!finishRequested) {
+                return settings.pollMillis(); // missing, or a problem statFile reported: the open file is still read
             }
-            commitSafe();
+        }
+        countDamage();
+        // the open file is complete: a last line without a newline is a line too
+        if (!flushHeld()) {
+            return retryDelay();
+        }
+        if (!draining || finishRequested && !target.finishesNewer()) {
+            complete();
+            return -1;
+        }
+        commitSafe();
+        Path old = openPath;
+        if (openCurrent()) {
+            LOG.debug("{}: {} done, now following {}", source, old, openPath);
+        } else {
+            closeFile();
             draining = false;
-            Path old = openPath;
-            if (openCurrent()) {
-                LOG.debug("{}: {} done, now following {}", source, old, openPath);
-            } else {
-                closeChannel();
-            }
-            return 0;
         }
-        Path current = target.current();
-        if (current == null) {
-            state = "file missing; the open file is still read";
-            return settings.pollMillis();
+        return 0;
+    }
+
+    /** Hands on a held last line and whatever the decoder holds; false when the route failed them. */
+    private boolean flushHeld() {
+        List<LogEntry> out = new ArrayList<>();
+        if (partialLen > 0 || partialCut) {
+            emitLine(NOTHING, 0, 0, out);
+            lineStart = readPos;
         }
-        BasicFileAttributes attrs = statFile(current);
-        if (attrs == null) {
-            return settings.pollMillis(); // missing, or a problem statFile reported; keep reading the open file
+        decoder.flush(out);
+        return out.isEmpty() || deliver(out);
+    }
+
+    /** A compressed copy that ends early: what follows the damage is lost. */
+    private void countDamage() {
+        String damage = file.damage();
+        if (damage != null && !damageCounted) {
+            damageCounted = true;
+            lost("damaged", openPath + " is damaged after byte " + readPos + " of its content (" + damage
+                    + "): the rest of it is lost; the reader goes on with the next file");
         }
-        if (!current.equals(openPath) || !Objects.equals(fileKey(attrs), openKey)) {
-            metrics.rotation();
-            LOG.debug("{}: {} now names another file; reading {} to its end first", source, current, openPath);
-            draining = true;
-            return 0;
-        }
-        statusSize = attrs.size();
-        if (attrs.size() < readPos) {
-            return truncated(attrs.size());
-        }
-        if (errorReason != null && !"route_failed".equals(errorReason)) {
-            clearProblem();
-        }
-        state = "following";
-        return settings.pollMillis();
     }
 
     /**
-     * The file shrank under us: copy-truncate, or rewritten in place. What was written between the copy and the
-     * truncate and not read yet is gone (inherent to copy-truncate; Promtail and Alloy lose it too).
+     * The file shrank under us: copy-truncate (or rewritten in place). Its copy holds the same bytes up to the
+     * truncation, so the reader goes on in the copy where it was, line halves and all, then reads the file from 0.
+     * Without a copy, what was not read yet is lost.
      */
-    private long truncated(long size) {
+    private long truncated(long size) throws IOException {
+        Path copy = FileLocator.findCopy(openPath, print.value(), settings.rotatedNames());
+        if (copy != null) {
+            metrics.truncation();
+            LOG.info("{}: {} shrank from {} to {} bytes (copy-truncate); reading on in its copy {}, then it from the start",
+                    source, openPath, readPos, size, copy);
+            LogFile f = openFile(copy);
+            closeFile();
+            file = f;
+            openPath = copy;
+            openKey = fileKey(Files.readAttributes(copy, BasicFileAttributes.class));
+            statusFile = copy.toString();
+            draining = true;
+            damageCounted = false;
+            storePosition(committed); // a restart now resumes in the copy: the file no longer has these bytes
+            return 0;
+        }
         List<LogEntry> out = new ArrayList<>();
         if (partialLen > 0 || partialCut) {
             emitLine(NOTHING, 0, 0, out);
@@ -478,15 +529,24 @@ public final class FileFollower {
             return retryDelay();
         }
         metrics.truncation();
-        LOG.info("{}: {} shrank from {} to {} bytes (copy-truncate, or rewritten in place); reading it again from the start",
-                source, openPath, readPos, size);
+        lost("truncated", openPath + " shrank from " + readPos + " to " + size + " bytes, and no rotated copy of it ("
+                + settings.rotatedNames() + " in " + openPath.getParent() + ") starts with the bytes read from it: what "
+                + "was written after byte " + readPos + " before the truncation is lost, if anything was. With "
+                + "logrotate's copytruncate, let rotatedNames match the copy's name; a file rewritten in place loses "
+                + "nothing more than this");
         readPos = 0;
         lineStart = 0;
         partialLen = 0;
         partialCut = false;
         decoder.reset();
+        print = new Fingerprint.Builder(); // new content
         storePosition(0);
         return 0;
+    }
+
+    private void lost(String reason, String message) {
+        metrics.lost(reason);
+        LOG.warn("{}: {}", source, message);
     }
 
     /** The file's attributes, or null when it is missing or not a regular file (reported once). */
@@ -512,7 +572,7 @@ public final class FileFollower {
     }
 
     private void complete() {
-        closeChannel();
+        closeFile();
         positions.remove(key);
         done = true;
         state = "finished";
@@ -524,7 +584,7 @@ public final class FileFollower {
 
     /** Stops reading; the position stays stored. */
     public synchronized void close() {
-        closeChannel();
+        closeFile();
         if (counted) {
             counted = false;
             metrics.followed(-1);
@@ -532,14 +592,14 @@ public final class FileFollower {
         state = "stopped";
     }
 
-    private void closeChannel() {
-        if (channel != null) {
+    private void closeFile() {
+        if (file != null) {
             try {
-                channel.close();
+                file.close();
             } catch (IOException ignored) {
-                // closing a read-only channel loses nothing
+                // closing a read-only file loses nothing
             }
-            channel = null;
+            file = null;
         }
     }
 

@@ -28,6 +28,7 @@ public final class LogSourceMetrics {
     private final Counter malformed;
     private final AtomicInteger followed = new AtomicInteger();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    private final Map<String, Counter> lost = new ConcurrentHashMap<>();
 
     public LogSourceMetrics(MeterRegistry registry, String source, String name) {
         this.registry = registry;
@@ -36,7 +37,7 @@ public final class LogSourceMetrics {
         lines = counter("caravan_logs_lines_read", "Lines read from files or log streams");
         bytes = counter("caravan_logs_bytes_read", "Bytes read from files or log streams");
         rotations = counter("caravan_logs_rotations", "Files rotated away (renamed, replaced, or a new container log)");
-        truncations = counter("caravan_logs_truncations", "Files that shrank under the reader (copy-truncate); read again from 0");
+        truncations = counter("caravan_logs_truncations", "Files that shrank under the reader (copy-truncate): their copy is read to its end, then the file from 0");
         linesTruncated = counter("caravan_logs_lines_truncated", "Lines cut to maxLineBytes");
         invalidUtf8 = counter("caravan_logs_invalid_utf8_lines", "Lines with invalid UTF-8, passed on with U+FFFD");
         malformed = counter("caravan_logs_malformed_lines", "Container log lines in neither CRI nor docker format, passed on raw");
@@ -81,6 +82,18 @@ public final class LogSourceMetrics {
 
     public void followed(int delta) {
         followed.addAndGet(delta);
+    }
+
+    /**
+     * Files, or their unread ends, that went away before they were read (each time, not bytes: what was never
+     * read cannot be measured), by reason: {@code deleted} (a file with a stored position is neither at its path,
+     * nor renamed, nor among its rotated names), {@code truncated} (it shrank, and no rotated copy holds what was
+     * not read yet), {@code damaged} (a compressed copy ends early).
+     */
+    public void lost(String reason) {
+        lost.computeIfAbsent(reason, r -> Counter.builder("caravan_logs_lost")
+                .description("Files or their unread ends that went away before they were read, by reason")
+                .tag("source", source).tag("name", name).tag("reason", r).register(registry)).increment();
     }
 
     /** Errors by reason: not_a_file, unreadable, route_failed, positions_corrupt, positions_write, api_stream, ... */

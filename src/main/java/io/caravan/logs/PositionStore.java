@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * costs only its own entry). Every commit is durable when it returns: the whole set is written to a temp file,
  * fsynced, renamed over the old one and the directory fsynced. Commits from several followers that arrive
  * while a write is in progress share the next write (group commit), so many files do not mean many fsyncs.
+ * Each entry is kept serialized, so a write costs one serialization (the changed entry), not one per entry.
  */
 public final class PositionStore {
 
@@ -35,6 +36,7 @@ public final class PositionStore {
     private final Path file;
     private final LogSourceMetrics metrics;
     private final Map<String, Position> entries = new TreeMap<>();
+    private final Map<String, byte[]> lines = new TreeMap<>();
     private long version;
     private final Object writeLock = new Object();
     private long writtenVersion;
@@ -66,9 +68,16 @@ public final class PositionStore {
 
     /** Stores the position and returns once it is on disk (or the write failed, which is logged and counted). */
     public boolean commit(Position p) {
+        byte[] line;
+        try {
+            line = JSON.writeValueAsBytes(p);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize " + p, e); // a record of strings and numbers: never
+        }
         long v;
         synchronized (this) {
             entries.put(p.key(), p);
+            lines.put(p.key(), line);
             v = ++version;
         }
         return flush(v);
@@ -81,6 +90,7 @@ public final class PositionStore {
             if (entries.remove(key) == null) {
                 return true;
             }
+            lines.remove(key);
             v = ++version;
         }
         return flush(v);
@@ -95,10 +105,10 @@ public final class PositionStore {
             if (writtenVersion >= wanted) {
                 return lastWriteError == null; // a write that started after our change already carried it
             }
-            List<Position> snapshot;
+            List<byte[]> snapshot;
             long v;
             synchronized (this) {
-                snapshot = new ArrayList<>(entries.values());
+                snapshot = new ArrayList<>(lines.values());
                 v = version;
             }
             try {
@@ -121,10 +131,14 @@ public final class PositionStore {
         }
     }
 
-    private void write(List<Position> snapshot) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + snapshot.size() * 128);
-        for (Position p : snapshot) {
-            out.write(JSON.writeValueAsBytes(p));
+    private void write(List<byte[]> snapshot) throws IOException {
+        int size = 0;
+        for (byte[] line : snapshot) {
+            size += line.length + 1;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        for (byte[] line : snapshot) {
+            out.write(line);
             out.write('\n');
         }
         Path dir = file.toAbsolutePath().getParent();
@@ -159,9 +173,9 @@ public final class PositionStore {
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         List<Integer> bad = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].trim();
+        String[] rows = text.split("\n", -1);
+        for (int i = 0; i < rows.length; i++) {
+            String line = rows[i].trim();
             if (line.isEmpty()) {
                 continue;
             }
@@ -174,6 +188,7 @@ public final class PositionStore {
                     throw new IOException("incomplete entry");
                 }
                 entries.put(p.key(), p);
+                lines.put(p.key(), JSON.writeValueAsBytes(p));
             } catch (IOException | RuntimeException e) {
                 bad.add(i + 1);
             }

@@ -25,13 +25,13 @@ class PositionStoreTest {
     void commitsAreOnDiskWhenTheyReturnAndReadBack() throws Exception {
         Path f = dir.resolve("p/tail-t.jsonl");
         PositionStore s = PositionStore.open(f, metrics);
-        s.commit(Position.ofFile("/a.log", "/a.log", "(dev=1,ino=2)", 42));
+        s.commit(Position.ofFile("/a.log", "/a.log", "(dev=1,ino=2)", "42:1f", 42, null));
         s.commit(Position.ofStream("ns_pod_uid/c", 1_700_000_000_123_456_789L, "ab:2"));
-        s.commit(Position.ofFile("/a.log", "/a.log.1", "(dev=1,ino=2)", 43));
+        s.commit(Position.ofFile("/a.log", "/a.log.1", "(dev=1,ino=2)", "43:2e", 43, null));
         assertThat(Files.readAllLines(f)).hasSize(2);
         assertThat(Files.list(f.getParent()).map(p -> p.getFileName().toString())).containsExactly("tail-t.jsonl"); // no temp left
         PositionStore again = PositionStore.open(f, metrics);
-        assertThat(again.get("/a.log")).isEqualTo(Position.ofFile("/a.log", "/a.log.1", "(dev=1,ino=2)", 43));
+        assertThat(again.get("/a.log")).isEqualTo(Position.ofFile("/a.log", "/a.log.1", "(dev=1,ino=2)", "43:2e", 43, null));
         assertThat(again.get("ns_pod_uid/c").timestampNanos()).isEqualTo(1_700_000_000_123_456_789L);
         assertThat(again.get("ns_pod_uid/c").seen()).isEqualTo("ab:2");
         again.remove("/a.log");
@@ -48,7 +48,7 @@ class PositionStoreTest {
             int id = t;
             done.add(pool.submit(() -> {
                 for (int i = 0; i <= 50; i++) {
-                    s.commit(Position.ofFile("/f" + id, "/f" + id, null, i));
+                    s.commit(Position.ofFile("/f" + id, "/f" + id, null, null, i, null));
                 }
             }));
         }
@@ -77,7 +77,7 @@ class PositionStoreTest {
         Path blocker = dir.resolve("file");
         Files.writeString(blocker, "x");
         PositionStore s = PositionStore.open(blocker.resolve("sub/p.jsonl"), metrics);
-        assertThat(s.commit(Position.ofFile("/a", "/a", null, 1))).isFalse();
+        assertThat(s.commit(Position.ofFile("/a", "/a", null, null, 1, null))).isFalse();
         assertThat(s.lastWriteError()).isNotNull();
         assertThat(s.get("/a").offset()).isEqualTo(1);
         assertThat(meters.get("caravan_logs_errors").tag("reason", "positions_write").counter().count()).isEqualTo(1);

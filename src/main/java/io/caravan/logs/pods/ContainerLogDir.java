@@ -12,7 +12,7 @@ import java.nio.file.Path;
 /**
  * The log a container writes now: the kubelet names it {@code <restartCount>.log}, so the highest number is the
  * current instance. Rotated logs ({@code 0.log.20240101-000000}, {@code .gz}) are not candidates: the follower
- * finds a rotated file it was reading through its identity.
+ * keeps reading a rotated file it has open, and finds one it had not finished among the default rotated names.
  */
 final class ContainerLogDir implements FollowedPath {
 
@@ -38,6 +38,11 @@ final class ContainerLogDir implements FollowedPath {
             return null; // not created yet, or gone with its pod
         }
         return bestPath;
+    }
+
+    @Override
+    public boolean finishesNewer() {
+        return true;
     }
 
     static long restartCount(String fileName) {

@@ -3,6 +3,7 @@ package io.caravan.logs.pods;
 import io.caravan.model.Labels;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * One container of one pod instance, from a target's discovery labels. Targets for several ports of a container
@@ -25,6 +26,20 @@ public record ContainerRef(String namespace, String pod, String uid, String cont
             return null;
         }
         return new ContainerRef(ns, pod, uid, c);
+    }
+
+    /**
+     * The container a position key names, or null when it is not one: the kubelet's names cannot hold '_'
+     * (namespaces and containers are DNS labels, pods DNS subdomains, uids UUIDs), so the key splits back.
+     */
+    public static ContainerRef ofKey(String key) {
+        int slash = key.indexOf('/');
+        String[] dir = slash < 0 ? new String[0] : key.substring(0, slash).split("_", -1);
+        String c = slash < 0 ? "" : key.substring(slash + 1);
+        if (dir.length != 3 || c.isEmpty() || c.indexOf('/') >= 0 || Arrays.stream(dir).anyMatch(String::isEmpty)) {
+            return null;
+        }
+        return new ContainerRef(dir[0], dir[1], dir[2], c);
     }
 
     /** The key of its position: the kubelet's directory names. */

@@ -5,6 +5,7 @@ import io.caravan.logs.FileFollower;
 import io.caravan.logs.FollowerStatus;
 import io.caravan.logs.LogSourceMetrics;
 import io.caravan.logs.Pollers;
+import io.caravan.logs.Position;
 import io.caravan.logs.PositionStore;
 import io.caravan.logs.SourceStatus;
 import io.caravan.model.Labels;
@@ -25,7 +26,9 @@ import java.util.function.Supplier;
 /**
  * One pod-logs source: the containers it follows now, one follower each, and the route that receives their
  * batches. The producer side of {@code pod-logs:NAME} replaces the target list; the consumer side attaches.
- * A container whose target goes away is read to the end of its file, then its position is forgotten.
+ * A container whose target goes away is read to the end of its files, then its position is forgotten. So is a
+ * container with a stored position that the first target list after a start no longer has (its pod was deleted
+ * or replaced while the agent was away): it is finished with the labels stored with its position.
  */
 final class PodLogsJob {
 
@@ -48,6 +51,7 @@ final class PodLogsJob {
     private final Map<String, String> invalidTargets = new LinkedHashMap<>();
     private volatile Sink sink;
     private boolean warnedNoRoute;
+    private boolean synced; // a target list came since the positions were loaded
 
     /** A followed container: a file follower and its poll loop, or an API stream. */
     private record Running(ContainerRef ref, FileFollower follower, Pollers.Handle handle, ApiLogStream stream) {
@@ -75,6 +79,7 @@ final class PodLogsJob {
         this.settings = settings;
         this.client = client;
         this.positions = PositionStore.open(settings.positionsFile(), metrics);
+        this.synced = false;
     }
 
     /** Makes the followed containers match the targets: new ones start, vanished ones finish, others go on. */
@@ -98,6 +103,10 @@ final class PodLogsJob {
                     invalidTargets.keySet().iterator().next(), invalidTargets.values().iterator().next());
         }
         finishing.removeIf(r -> r.follower() == null || r.follower().isDone());
+        if (!synced) {
+            synced = true;
+            finishUnlisted(wanted.keySet());
+        }
         Set<ContainerRef> gone = new HashSet<>(running.keySet());
         gone.removeAll(wanted.keySet());
         for (ContainerRef ref : gone) {
@@ -131,6 +140,33 @@ final class PodLogsJob {
         }
     }
 
+    /**
+     * Stored file positions of containers that are not wanted now: their pods went away while the agent was
+     * stopped. Each is read to its end with the labels it had, then forgotten (or counted lost, if it is gone).
+     */
+    private void finishUnlisted(Set<ContainerRef> wanted) {
+        if (settings.mode() != PodLogsSettings.Mode.FILES) {
+            return;
+        }
+        int n = 0;
+        for (Position p : positions.all().values()) {
+            ContainerRef ref = p.file() == null ? null : ContainerRef.ofKey(p.key());
+            if (ref == null || wanted.contains(ref) || running.containsKey(ref)) {
+                continue;
+            }
+            Labels labels = p.labels() != null ? Labels.fromMap(p.labels())
+                    : Labels.of("namespace", ref.namespace(), "pod", ref.pod(), "container", ref.container()); // stored before labels were
+            Running r = start(ref, labels);
+            r.follower().finish();
+            finishing.add(r);
+            n++;
+        }
+        if (n > 0) {
+            LOG.info("{}: {} container log(s) with a stored position belong to pods no longer listed (deleted or replaced "
+                    + "while the agent was away); each is read to its end, then forgotten", source(), n);
+        }
+    }
+
     /** The labels the relabel rules made: everything not starting with "__". */
     static Labels publicLabels(Labels all) {
         Labels.Builder b = Labels.builder();
@@ -150,10 +186,10 @@ final class PodLogsJob {
             return new Running(ref, null, null, stream);
         }
         int maxChars = settings.follow().maxLineBytes();
+        // no filename label: each restart or incarnation of a container would open a new Loki stream
         FileFollower f = new FileFollower(source(), ref.key(), new ContainerLogDir(ref.dir(settings.baseDir())),
-                file -> new ContainerLogDecoder(settings.format(), labels.toBuilder().set("filename", file.toString()).build(),
-                        maxChars, metrics),
-                batchSink, positions, settings.follow(), metrics, false);
+                file -> new ContainerLogDecoder(settings.format(), labels, maxChars, metrics),
+                batchSink, positions, settings.follow(), metrics, false, labels.toMap());
         return new Running(ref, f, pollers.repeat(f::poll, 0), null);
     }
 

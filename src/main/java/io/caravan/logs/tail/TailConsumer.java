@@ -8,6 +8,7 @@ import io.caravan.logs.FollowedPath;
 import io.caravan.logs.FollowerStatus;
 import io.caravan.logs.LogSourceMetrics;
 import io.caravan.logs.Pollers;
+import io.caravan.logs.Position;
 import io.caravan.logs.PositionStore;
 import io.caravan.logs.SourceStatus;
 import io.caravan.model.Labels;
@@ -31,6 +32,8 @@ import java.util.concurrent.ScheduledFuture;
  * Runs one {@link FileFollower} per file of the path (or glob), and emits each batch as an exchange whose body
  * is the {@code List<LogEntry>} and whose {@value #HEADER_FILE} header names the file. A glob is expanded again
  * every scanInterval: new files get a follower; a file no longer matched is read to its end and then forgotten.
+ * So is a file with a stored position that the path no longer names at start-up (the glob changed, or the file
+ * went away while the agent was stopped): its position is finished, not dropped.
  */
 public class TailConsumer extends DefaultConsumer {
 
@@ -82,6 +85,7 @@ public class TailConsumer extends DefaultConsumer {
                 follow(p, true);
             }
         }
+        finishStalePositions();
         component.register(this);
         LOG.info("{}: following {} (positions in {})", source(), endpoint.getPath(), positions.file());
     }
@@ -104,6 +108,25 @@ public class TailConsumer extends DefaultConsumer {
             r.follower().close(); // waits for a poll in progress
         }
         super.doStop();
+    }
+
+    /** Positions of files the path does not name now: each is read to its end (wherever it is), then forgotten. */
+    private void finishStalePositions() {
+        int n = 0;
+        synchronized (running) {
+            for (Position p : positions.all().values()) {
+                Path file = Path.of(p.key());
+                if (p.file() != null && !running.containsKey(file)) {
+                    follow(file, false);
+                    running.get(file).follower().finish();
+                    n++;
+                }
+            }
+        }
+        if (n > 0) {
+            LOG.info("{}: {} file(s) with a stored position are not matched by {} now; each is read to its end, then forgotten",
+                    source(), n, endpoint.getPath());
+        }
     }
 
     private void rescan() {
@@ -163,7 +186,9 @@ public class TailConsumer extends DefaultConsumer {
         List<FollowerStatus> list = new ArrayList<>();
         synchronized (running) {
             for (Running r : running.values()) {
-                list.add(r.follower().status());
+                if (!r.follower().isDone()) { // a finished one waits for the next scan to be removed, or stays (one path)
+                    list.add(r.follower().status());
+                }
             }
         }
         return new SourceStatus(endpoint.getEndpointUri(), positions == null ? null : positions.file().toString(), list,

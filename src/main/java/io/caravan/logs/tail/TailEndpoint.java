@@ -3,6 +3,7 @@ package io.caravan.logs.tail;
 import io.caravan.logs.DataDir;
 import io.caravan.logs.FollowSettings;
 import io.caravan.logs.LabelOption;
+import io.caravan.logs.RotatedNames;
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
 import org.apache.camel.Category;
@@ -43,6 +44,11 @@ public class TailEndpoint extends DefaultEndpoint {
     private String labels = "";
     @UriParam(description = "Directory for the positions file; default the component's, else CARAVAN_DATA_DIR, else ./data")
     private String dataDir;
+    @UriParam(defaultValue = RotatedNames.DEFAULT, description = "Where rotation puts a file's older content, as globs in "
+            + "its directory: <name> is the file's name, <base> the name without its extension, <ext> the extension "
+            + "(.log). A file renamed or truncated (copytruncate) before it was read to its end is finished from the "
+            + "candidate whose first bytes are the ones read; a .gz is read decompressed")
+    private String rotatedNames = RotatedNames.DEFAULT;
 
     public TailEndpoint(String uri, TailComponent component, String name) {
         super(uri, component);
@@ -83,9 +89,15 @@ public class TailEndpoint extends DefaultEndpoint {
     }
 
     FollowSettings settings() {
+        RotatedNames rotated;
+        try {
+            rotated = RotatedNames.parse(rotatedNames);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tail:" + name + ": " + e.getMessage(), e);
+        }
         return new FollowSettings(maxLineBytes, batchLines, batchBytes,
                 Durations.parseMillis("tail:" + name + " pollInterval", pollInterval),
-                Durations.parseMillis("tail:" + name + " retryInterval", retryInterval));
+                Durations.parseMillis("tail:" + name + " retryInterval", retryInterval), rotated);
     }
 
     Labels labelSet() {
@@ -178,6 +190,14 @@ public class TailEndpoint extends DefaultEndpoint {
 
     public void setLabels(String labels) {
         this.labels = labels == null ? "" : labels;
+    }
+
+    public String getRotatedNames() {
+        return rotatedNames;
+    }
+
+    public void setRotatedNames(String rotatedNames) {
+        this.rotatedNames = rotatedNames;
     }
 
     public String getDataDir() {

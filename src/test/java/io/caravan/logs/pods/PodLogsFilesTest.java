@@ -91,7 +91,7 @@ class PodLogsFilesTest {
             LogEntry first = got.stream().filter(e -> e.line().equals("GET /")).findFirst().orElseThrow();
             assertThat(first.timestampNanos()).isEqualTo(nanos("2024-01-01T00:00:00.000000001Z"));
             assertThat(first.labels()).isEqualTo(Labels.of("namespace", "shop", "pod", "web-1", "container", "web",
-                    "node", "node-a", "app", "web", "stream", "stdout", "filename", web.toString()));
+                    "node", "node-a", "app", "web", "stream", "stdout")); // no filename: one stream across restarts
             LogEntry joined = got.stream().filter(e -> e.line().equals("a long stack trace")).findFirst().orElseThrow();
             assertThat(joined.labels().get("stream")).isEqualTo("stderr");
             assertThat(joined.timestampNanos()).isEqualTo(nanos("2024-01-01T00:00:01Z"));
@@ -151,6 +151,38 @@ class PodLogsFilesTest {
         }
     }
 
+    /**
+     * A pod deleted after its container restarted, before the reader saw the restart: the old log's rest and the
+     * new log are both read before the follower is retired (the kubelet keeps the directory a while).
+     */
+    @Test
+    void aRemovedPodIsReadToTheEndOfItsNewestLogBeforeItIsForgotten() throws Exception {
+        Path dir0 = logDir("shop", "web-1", "u-1", "web");
+        append(dir0.resolve("0.log"), "2024-01-01T00:00:00Z stdout F first run");
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (LogRoute r = route()) {
+            r.hook = batch -> {
+                if (batch.get(0).line().equals("first run")) {
+                    held.countDown();
+                    release.await(); // the reader is busy while the container restarts and the pod goes
+                }
+            };
+            send(r, List.of(target("shop", "web-1", "u-1", "web", "80")));
+            held.await();
+            append(dir0.resolve("0.log"), "2024-01-01T00:00:01Z stdout F dying words");
+            append(dir0.resolve("1.log"), "2024-01-01T00:00:02Z stdout F second run", "2024-01-01T00:00:03Z stdout F last words");
+            send(r, List.of());
+            release.countDown();
+            assertThat(r.lines(4, WAIT)).containsExactly("first run", "dying words", "second run", "last words");
+            PodLogsComponent c = r.camel.getComponent("pod-logs", PodLogsComponent.class);
+            LogRoute.await(() -> c.getStatuses().get(0).followers().isEmpty(), WAIT);
+            assertThat(Files.readString(dir.resolve("data/positions/pod-logs-pods.jsonl"))).doesNotContain("web-1");
+            append(dir0.resolve("1.log"), "2024-01-01T00:00:04Z stdout F nobody listens");
+            r.quietFor(Duration.ofMillis(150));
+        }
+    }
+
     @Test
     void containerRestartSwitchesToTheNewFileAfterTheOldOne() throws Exception {
         Path dir0 = logDir("shop", "web-1", "u-1", "web");
@@ -162,7 +194,7 @@ class PodLogsFilesTest {
             append(dir0.resolve("1.log"), "2024-01-01T00:00:02Z stdout F second run");
             List<LogEntry> got = r.entries(2, WAIT);
             assertThat(got).extracting(LogEntry::line).containsExactly("dying words", "second run");
-            assertThat(got.get(1).labels().get("filename")).isEqualTo(dir0.resolve("1.log").toString());
+            assertThat(got.get(1).labels()).as("the restarted container stays in its stream").isEqualTo(got.get(0).labels());
 
             // kubelet rotation: 1.log -> 1.log.<timestamp>, a new 1.log
             append(dir0.resolve("1.log"), "2024-01-01T00:00:03Z stdout F before rotation");

@@ -261,6 +261,36 @@ class TailConsumerTest {
         }
     }
 
+    /**
+     * Stored positions of files the path no longer names at start-up (a narrower glob; a file renamed out of the
+     * glob while the agent was away) are finished: each file's rest arrives once, then its position is forgotten.
+     */
+    @Test
+    void filesWithAStoredPositionThatThePathNoLongerNamesAreReadToTheirEndThenForgotten() throws Exception {
+        Path g = Files.createDirectories(dir.resolve("g"));
+        for (String n : List.of("a", "b", "c")) {
+            append(g.resolve(n + ".log"), n + " 0\n");
+        }
+        try (LogRoute r = new LogRoute(uri("g", g.resolve("*.log"), "")).start()) {
+            assertThat(r.lines(3, WAIT)).containsExactlyInAnyOrder("a 0", "b 0", "c 0");
+            r.quietFor(Duration.ofMillis(100));
+        }
+        append(g.resolve("a.log"), "a 1\n");
+        append(g.resolve("b.log"), "b 1\n");
+        Files.move(g.resolve("b.log"), g.resolve("b.log.old"));
+        append(g.resolve("c.log"), "c 1\nc 2\n");
+        try (LogRoute r = new LogRoute(uri("g", g.resolve("a*.log"), "")).start()) {
+            assertThat(r.lines(4, WAIT)).containsExactlyInAnyOrder("a 1", "b 1", "c 1", "c 2");
+            LogRoute.await(() -> !read(positions("g")).contains("b.log") && !read(positions("g")).contains("c.log"), WAIT);
+            assertThat(read(positions("g"))).contains(g.resolve("a.log").toString());
+            append(g.resolve("c.log"), "c 3\n"); // no longer followed
+            append(g.resolve("a.log"), "a 2\n");
+            assertThat(r.lines(1, WAIT)).containsExactly("a 2");
+            r.quietFor(Duration.ofMillis(150));
+            assertThat(r.camel.getComponent("tail", TailComponent.class).getStatuses().get(0).followers()).hasSize(1);
+        }
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         try (var s = Files.walk(from)) {
             for (Path p : s.toList()) {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * series, so each series stays in order; each shard appends to its own {@link SegmentLog} under
  * {@code walDir/shard-N} and one thread per shard reads it back in batches (by count and deadline), sends
  * one request at a time, retries recoverable failures with exponential backoff, splits a batch the
- * receiver refuses for one of its samples until only the refused ones are dropped, and only then
+ * receiver refuses for one of its samples until only the refused series' samples are dropped, and only then
  * acknowledges the batch in the log.
  * <p>
  * What that buys: {@link #offer} returns once the samples are in the log, so a slow or dead receiver never

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * One shard's sender: reads its WAL (logs inherited from a run with more shards first), cuts batches of up
  * to maxSamplesPerSend (a partial batch at most once per batchSendDeadline), sends one request at a time, retries 5xx,
  * 429 and connection failures with exponential backoff (honouring Retry-After) until they succeed, splits
- * a batch the receiver refuses for its content until the refused samples are alone (see {@link #send}),
+ * a batch the receiver refuses for its content until the refused series are alone (see {@link #send}),
  * drops what it refuses with another 4xx (counted by status), and acknowledges the batch only once each of
  * its samples is sent or counted as dropped. Samples older than maxWalAge are skipped, counted as too_old.
  */
@@ -208,14 +208,10 @@ final class Shard implements Runnable {
 
     /**
      * Sends the batch: how many of its samples are neither delivered nor counted as dropped because the shard
-     * stopped first, so 0 when the batch is done with (and may be acknowledged).
-     * <p>
-     * A receiver refuses a whole request for one sample it won't take (Prometheus: out of bounds, out of order,
-     * a duplicate), so a refused batch is sent again in halves, in order, and a refused half in halves again,
-     * until the refused samples are alone: only they are dropped (reason rejected). Each further request spends
-     * one of {@link #splitBudget}; once it is spent, a refused part is dropped whole, so a batch full of refused
-     * samples can't hold the shard for long. A receiver that took part of the refused request (Mimir does) gets
-     * those samples again, which it accepts as the duplicates they are.
+     * stopped first, so 0 when the batch is done with (and may be acknowledged). A batch the receiver refuses
+     * for what it holds is sent again in parts ({@link RefusedBatch}) until only the refused samples are
+     * dropped. A receiver that took part of a refused request (Mimir does) gets those samples again, which it
+     * accepts as the duplicates they are.
      */
     private int send(Batch batch) throws InterruptedException {
         RemoteWriteClient.Outcome outcome;
@@ -231,58 +227,45 @@ final class Shard implements Runnable {
         if (outcome == null) {
             return batch.size();
         }
-        Deque<List<WalRecord.Series>> parts = new ArrayDeque<>();
-        int unsettled = batch.size() - settle(batch.all(), outcome, parts, true);
-        int budget = splitBudget(batch.size());
-        while (!parts.isEmpty()) {
-            List<WalRecord.Series> part = parts.pop();
-            int length = encode(part);
-            if (length < 0) {
-                unsettled -= part.size();
-                continue;
+        if (outcome.kind() != RemoteWriteClient.Outcome.Kind.REFUSED) {
+            settle(batch.size(), outcome);
+            return 0;
+        }
+        RefusedBatch refused = new RefusedBatch(batch.all());
+        if (!refused.split(refused.whole())) { // one series: the refused one
+            refusals.rejected(outcome, batch.all());
+            return 0;
+        }
+        int unsettled = batch.size();
+        for (RefusedBatch.Part part; (part = refused.next()) != null; ) {
+            List<WalRecord.Series> samples = part.samples();
+            int length = encode(samples);
+            if (length >= 0) {
+                outcome = deliver(compressed, 0, length, samples.size());
+                if (outcome == null) {
+                    return unsettled;
+                }
+                if (outcome.kind() != RemoteWriteClient.Outcome.Kind.REFUSED) {
+                    settle(samples.size(), outcome);
+                } else if (refused.split(part)) {
+                    continue; // its parts settle it
+                } else {
+                    refusals.rejected(outcome, samples);
+                }
             }
-            outcome = deliver(compressed, 0, length, part.size());
-            if (outcome == null) {
-                return unsettled;
-            }
-            unsettled -= settle(part, outcome, parts, --budget > 0);
+            unsettled -= samples.size();
         }
         return unsettled;
     }
 
-    /**
-     * Counts what the receiver's final answer did to these samples and returns how many it settled; a part
-     * refused for its content goes back on the stack in two halves instead, while maySplit.
-     */
-    private int settle(List<WalRecord.Series> part, RemoteWriteClient.Outcome outcome, Deque<List<WalRecord.Series>> parts,
-                       boolean maySplit) {
-        switch (outcome.kind()) {
-            case SENT -> metrics.sent(part.size());
-            case DROP -> {
-                metrics.dropped("http_" + outcome.status(), part.size());
-                LOG.error("remote-write {}: receiver refused {} samples, dropped (not retryable): {}",
-                        sink, part.size(), outcome.message());
-            }
-            default -> { // REFUSED; deliver() never returns RETRY
-                if (part.size() > 1 && maySplit) {
-                    int half = part.size() / 2;
-                    parts.push(part.subList(half, part.size())); // a stack: the first half goes first, order is kept
-                    parts.push(part.subList(0, half));
-                    return 0;
-                }
-                refusals.rejected(outcome, part);
-            }
+    /** Counts what a final answer other than REFUSED did to n samples. */
+    private void settle(int n, RemoteWriteClient.Outcome outcome) {
+        if (outcome.kind() == RemoteWriteClient.Outcome.Kind.SENT) {
+            metrics.sent(n);
+            return;
         }
-        return part.size();
-    }
-
-    /**
-     * Requests a split may add to a refused batch of n samples: isolating one refused sample takes two per
-     * halving, so this isolates four; at most log2(n) parts can be pending when it runs out.
-     */
-    static int splitBudget(int n) {
-        int halvings = 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1)); // ceil(log2 n)
-        return 4 * 2 * halvings;
+        metrics.dropped("http_" + outcome.status(), n);
+        LOG.error("remote-write {}: receiver refused {} samples, dropped (not retryable): {}", sink, n, outcome.message());
     }
 
     /** The samples as one compressed WriteRequest in {@link #compressed}: its length, or -1 when unreadable (counted). */

@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A receiver that refuses every request holding a marked sample, as Prometheus refuses a whole request for one
- * sample out of order or out of bounds: the batch is split until the marked samples are alone, only they are
- * dropped (counted as rejected), every other sample arrives once and in order, and the WAL is acknowledged.
+ * sample out of order or out of bounds: the batch is split (by job, then by series) until the marked series are
+ * alone, only their samples are dropped (counted as rejected), every other sample arrives once and in order,
+ * and the WAL is acknowledged.
  */
 class RefusedBatchTest {
 
@@ -172,10 +173,52 @@ class RefusedBatchTest {
         q.stop(5_000);
         assertThat(rx.accepted).hasSize(unmarked).noneMatch(RefusedBatchTest::marked);
         assertInOrderOnce(rx.accepted);
-        assertThat(rx.refused.get()).as("the marked samples were refused, in batches with others").isGreaterThanOrEqualTo(marked);
+        assertThat(rx.refused.get()).as("requests refused: those with marked samples").isPositive();
         assertThat(counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "rejected")).isEqualTo(marked);
         assertThat(counter("caravan_remote_write_samples_sent", "sink", "test")).isEqualTo(unmarked);
         assertThat(q.pending()).as("every batch acknowledged in the WAL").isZero();
+    }
+
+    @Test
+    void aRefusedSeriesAmongOthersOfItsJobIsSingledOutByHalvingAndOnlyItsSamplesAreDropped() throws Exception {
+        StubReceiver rx = receiver(RefusedBatchTest::refuseMarked);
+        RemoteWriteQueue q = queue(rx, 1);
+        int offered = 0;
+        for (int round = 0; round < 3; round++) {
+            List<Sample> samples = new ArrayList<>();
+            for (int k = 0; k < 30; k++) {
+                samples.add(new Sample(Labels.of("__name__", "cpu", "job", "cadvisor", "k", Integer.toString(k), "bad", k == 17 ? "yes" : "no"),
+                        1_000 + round, k));
+            }
+            offered += samples.size();
+            q.offer(samples); // 30 a record, over maxSamplesPerSend/8: each record is a request of its own
+        }
+        await(() -> q.pending() == 0);
+        q.stop(5_000);
+        assertThat(rx.accepted).hasSize(offered - 3).noneMatch(RefusedBatchTest::marked);
+        assertInOrderOnce(rx.accepted);
+        assertThat(counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "rejected")).isEqualTo(3);
+        assertThat(rx.requests.get()).as("three records, each refused once and halved down to the series: 2 * ceil(log2 30) more")
+                .isLessThanOrEqualTo(3 * (1 + 2 * 5));
+    }
+
+    @Test
+    void aJobWhoseEverySeriesIsRefusedCostsItsOwnSamplesOnlyAndABoundedNumberOfRequests() throws Exception {
+        StubReceiver rx = receiver(RefusedBatchTest::refuseMarked);
+        RemoteWriteQueue q = queue(rx, 1);
+        List<Sample> batch = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            batch.add(new Sample(Labels.of("__name__", "probe_success", "job", "blackbox", "bad", "yes", "k", Integer.toString(i)), 1_000, 1));
+            if (i % 2 == 0) {
+                batch.add(new Sample(Labels.of("__name__", "up", "job", "kubelet", "k", Integer.toString(i)), 1_000, 1));
+            }
+        }
+        q.offer(batch); // one record of 90 <= maxSamplesPerSend: one batch
+        await(() -> q.pending() == 0);
+        q.stop(5_000);
+        assertThat(rx.accepted).as("the other job's samples, all of them").hasSize(30).allMatch(s -> s.labels().get("job").equals("kubelet"));
+        assertThat(counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "rejected")).isEqualTo(60);
+        assertThat(rx.requests.get()).as("the batch, one request per job, and the halvings").isLessThanOrEqualTo(1 + 2 + 2 * RefusedBatch.halvings(90));
     }
 
     @Test
@@ -193,14 +236,13 @@ class RefusedBatchTest {
         await(() -> rx.accepted.size() >= 10);
         q.stop(5_000);
         assertThat(counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "rejected")).isEqualTo(100);
-        int log2 = 7; // ceil(log2 100): parts left on the stack when the budget runs out
-        assertThat(spent).as("the first request, the split budget and what was pending").isLessThanOrEqualTo(1 + Shard.splitBudget(100) + log2);
+        assertThat(spent).as("one job: the batch and its halvings").isLessThanOrEqualTo(1 + 2 * RefusedBatch.halvings(100));
         assertThat(rx.accepted).hasSize(10).noneMatch(RefusedBatchTest::marked);
         assertThat(q.pending()).isZero();
     }
 
     @Test
-    void withEveryOtherSampleRefusedWhatTheBudgetCannotIsolateIsDroppedCountedAndNothingElse() throws Exception {
+    void withEveryOtherSeriesRefusedWhatTheHalvingsCannotSingleOutIsDroppedCountedAndNothingElse() throws Exception {
         StubReceiver rx = receiver(RefusedBatchTest::refuseMarked);
         RemoteWriteQueue q = queue(rx, 1);
         List<Sample> mixed = new ArrayList<>();
@@ -213,8 +255,8 @@ class RefusedBatchTest {
         double rejected = counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "rejected");
         assertThat(rx.accepted).noneMatch(RefusedBatchTest::marked);
         assertThat(rx.accepted.size() + rejected).as("each sample sent or counted as dropped").isEqualTo(100);
-        assertThat(rejected).as("50 refused, and the unrefused ones of the parts the budget left whole").isBetween(50.0, 99.0);
-        assertThat(rx.requests.get()).isLessThanOrEqualTo(1 + Shard.splitBudget(100) + 7);
+        assertThat(rejected).as("50 refused, and the unrefused ones of the parts the halvings left whole").isBetween(50.0, 99.0);
+        assertThat(rx.requests.get()).isLessThanOrEqualTo(1 + 2 * RefusedBatch.halvings(100));
     }
 
     @Test

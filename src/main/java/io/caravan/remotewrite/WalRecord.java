@@ -142,12 +142,13 @@ final class WalRecord {
             }
             int[] s = new int[count];
             int pos = 0;
+            int[] at = new int[1];
             for (int n = 0; n < count; n++) {
                 if (pos >= rawLen || r[pos] != 0x0A) { // field 1, length-delimited: a TimeSeries
                     throw new IllegalStateException("no TimeSeries field at byte " + pos + " for series " + n + " of " + count);
                 }
                 s[n] = pos++;
-                int[] at = {pos};
+                at[0] = pos;
                 long len = varint(r, at, rawLen);
                 if (len > rawLen - at[0]) {
                     throw new IllegalStateException("series " + n + " runs past the record's end");

@@ -1,5 +1,7 @@
 package io.caravan.remotewrite;
 
+import io.caravan.model.Labels;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -47,24 +49,26 @@ final class RefusedBatch {
 
     /** The refused batch, grouped by job and series (read back from the WAL records, which is only done here). */
     RefusedBatch(List<WalRecord.Series> refused) {
-        Map<Object, List<WalRecord.Series>> bySeries = new LinkedHashMap<>();
-        Map<Object, String> jobOf = new LinkedHashMap<>();
+        Map<String, Map<Object, List<WalRecord.Series>>> byJob = new LinkedHashMap<>();
         for (WalRecord.Series s : refused) {
-            Object key;
+            Object series;
             String job;
             try {
-                var labels = s.chunk().sample(s.index()).labels();
-                key = labels;
+                Labels labels = s.chunk().sample(s.index()).labels();
+                series = labels;
                 job = labels.getOrEmpty("job");
             } catch (RuntimeException unreadable) {
-                key = s; // on its own: sending it will find it unreadable and count it
+                series = s; // on its own: sending it finds it unreadable and counts it
                 job = "";
             }
-            bySeries.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
-            jobOf.putIfAbsent(key, job);
+            byJob.computeIfAbsent(job, j -> new LinkedHashMap<>()).computeIfAbsent(series, k -> new ArrayList<>()).add(s);
         }
-        bySeries.forEach((key, samples) -> jobs.computeIfAbsent(jobOf.get(key), j -> new ArrayList<>()).add(samples));
-        this.halvings = halvings(bySeries.size());
+        int series = 0;
+        for (Map.Entry<String, Map<Object, List<WalRecord.Series>>> e : byJob.entrySet()) {
+            jobs.put(e.getKey(), new ArrayList<>(e.getValue().values()));
+            series += e.getValue().size();
+        }
+        this.halvings = halvings(series);
     }
 
     /** The whole batch as one part (what the receiver refused). */
@@ -76,7 +80,7 @@ final class RefusedBatch {
 
     /**
      * Queues the parts of a refused part: one per job, or two halves of a job's series while halvings last.
-     * False when it can't be split (one series, or no halvings left): then its samples are the refused ones.
+     * False when it can't be split (one series, or no halvings left): then it is dropped as refused.
      */
     boolean split(Part refused) {
         if (!refused.oneJob()) {

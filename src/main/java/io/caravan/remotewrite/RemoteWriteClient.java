@@ -20,9 +20,14 @@ final class RemoteWriteClient {
 
     static final String USER_AGENT = "Caravan/" + version();
 
-    /** What the receiver said, reduced to what the queue acts on. */
-    record Outcome(Kind kind, int status, long retryAfterMs, String message) {
-        enum Kind { SENT, RETRY, DROP }
+    /**
+     * What the receiver said, reduced to what the queue acts on: SENT; RETRY (5xx, 429, no answer); REFUSED,
+     * a 4xx about what the request holds (Prometheus fails a whole request for one sample out of bounds, out
+     * of order or duplicate), so parts of it may pass; DROP, another 4xx (401, 403, 404, ...) that no part
+     * of it would pass. {@code answer} is the start of the receiver's body, e.g. "out of order sample".
+     */
+    record Outcome(Kind kind, int status, long retryAfterMs, String message, String answer) {
+        enum Kind { SENT, RETRY, REFUSED, DROP }
     }
 
     private final HttpClient http;
@@ -54,18 +59,22 @@ final class RemoteWriteClient {
         try {
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + HttpClients.redact(url) + ": " + e);
+            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + HttpClients.redact(url) + ": " + e, "");
         }
         int status = resp.statusCode();
         if (status / 100 == 2) {
-            return new Outcome(Outcome.Kind.SENT, status, 0, "");
+            return new Outcome(Outcome.Kind.SENT, status, 0, "", "");
         }
-        String message = "HTTP " + status + " from " + HttpClients.redact(url) + ": " + excerpt(resp.body());
+        String answer = excerpt(resp.body());
+        String message = "HTTP " + status + " from " + HttpClients.redact(url) + ": " + answer;
         if (status / 100 == 5 || status == 429) {
             long retryAfter = RetryAfter.millis(resp.headers().firstValue("Retry-After").orElse(null));
-            return new Outcome(Outcome.Kind.RETRY, status, retryAfter, message);
+            return new Outcome(Outcome.Kind.RETRY, status, retryAfter, message, answer);
         }
-        return new Outcome(Outcome.Kind.DROP, status, 0, message);
+        // 400: Prometheus, Mimir; 409: Thanos Receive (out of order, duplicate, out of bounds); 422: unprocessable
+        // content; 413: too large as a whole, its halves are not
+        boolean aboutContent = status == 400 || status == 409 || status == 413 || status == 422;
+        return new Outcome(aboutContent ? Outcome.Kind.REFUSED : Outcome.Kind.DROP, status, 0, message, answer);
     }
 
     private static String excerpt(String body) {

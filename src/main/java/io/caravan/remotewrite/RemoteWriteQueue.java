@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * Prometheus' queue manager on a write-ahead log: samples are spread over a fixed number of shards by
  * series, so each series stays in order; each shard appends to its own {@link SegmentLog} under
  * {@code walDir/shard-N} and one thread per shard reads it back in batches (by count and deadline), sends
- * one request at a time, retries recoverable failures with exponential backoff, and only then acknowledges
- * the batch in the log.
+ * one request at a time, retries recoverable failures with exponential backoff, splits a batch the
+ * receiver refuses for one of its samples until only the refused series' samples are dropped, and only then
+ * acknowledges the batch in the log.
  * <p>
  * What that buys: {@link #offer} returns once the samples are in the log, so a slow or dead receiver never
  * holds up a scrape and memory stays flat; a restart or a {@code kill -9} resends what the receiver had not
@@ -50,10 +51,11 @@ final class RemoteWriteQueue {
         this.metrics = metrics;
         this.appenders = ThreadLocal.withInitial(() -> new WalAppender(externalLabels));
         this.shards = new Shard[settings.shards()];
+        Refusals refusals = new Refusals(sink, metrics);
         TreeMap<Integer, Path> existing = existingShardDirs(walDir);
         try {
             for (int i = 0; i < shards.length; i++) {
-                shards[i] = new Shard(i, open(walDir.resolve("shard-" + i), "shard " + i), clients.get(), settings, metrics, sink);
+                shards[i] = new Shard(i, open(walDir.resolve("shard-" + i), "shard " + i), clients.get(), settings, metrics, refusals, sink);
             }
             for (var e : existing.entrySet()) {
                 if (e.getKey() >= shards.length) {

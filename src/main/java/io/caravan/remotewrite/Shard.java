@@ -21,9 +21,10 @@ import java.util.stream.Stream;
 /**
  * One shard's sender: reads its WAL (logs inherited from a run with more shards first), cuts batches of up
  * to maxSamplesPerSend (a partial batch at most once per batchSendDeadline), sends one request at a time, retries 5xx,
- * 429 and connection failures with exponential backoff (honouring Retry-After) until they succeed, drops
- * what the receiver refuses with another 4xx (counted by status), and acknowledges only then. Samples
- * older than maxWalAge are skipped, counted as too_old.
+ * 429 and connection failures with exponential backoff (honouring Retry-After) until they succeed, splits
+ * a batch the receiver refuses for its content until the refused series are alone (see {@link #send}),
+ * drops what it refuses with another 4xx (counted by status), and acknowledges the batch only once each of
+ * its samples is sent or counted as dropped. Samples older than maxWalAge are skipped, counted as too_old.
  */
 final class Shard implements Runnable {
 
@@ -35,6 +36,7 @@ final class Shard implements Runnable {
     private final RemoteWriteClient client;
     private final RemoteWriteSettings settings;
     private final RemoteWriteMetrics metrics;
+    private final Refusals refusals;
     private final String sink;
     private final ProtoWriter body = new ProtoWriter(64 * 1024);
     private final CountDownLatch done = new CountDownLatch(1);
@@ -46,12 +48,13 @@ final class Shard implements Runnable {
     private long lastSendMs;
 
     Shard(int index, SegmentLog<WalRecord.Series> log, RemoteWriteClient client, RemoteWriteSettings settings,
-          RemoteWriteMetrics metrics, String sink) {
+          RemoteWriteMetrics metrics, Refusals refusals, String sink) {
         this.index = index;
         this.log = log;
         this.client = client;
         this.settings = settings;
         this.metrics = metrics;
+        this.refusals = refusals;
         this.sink = sink;
         this.backoff = new RetryBackoff(settings.minBackoffMs(), settings.maxBackoffMs());
     }
@@ -82,13 +85,14 @@ final class Shard implements Runnable {
                     retireIfDrained(source);
                     continue;
                 }
-                if (send(batch)) {
+                int unsettled = send(batch);
+                if (unsettled == 0) {
                     source.ack(batch.end, batch.size() + batch.tooOld);
                 } else if (!source.retains(batch.end.segment())) {
                     // stopped while the receiver failed, and the WAL bound already deleted this batch's segment
-                    metrics.dropped("wal_full", batch.size());
+                    metrics.dropped("wal_full", unsettled);
                     LOG.warn("remote-write {} shard {}: {} unsent samples were in a WAL segment deleted for maxWalBytes; dropped",
-                            sink, index, batch.size());
+                            sink, index, unsettled);
                 }
             }
         } catch (InterruptedException e) {
@@ -127,6 +131,10 @@ final class Shard implements Runnable {
     private record Batch(WalRecord.Chunk whole, List<WalRecord.Series> series, int tooOld, SegmentLog.Position end) {
         int size() {
             return whole != null ? whole.count() : series.size();
+        }
+
+        List<WalRecord.Series> all() {
+            return whole != null ? whole.series() : series;
         }
     }
 
@@ -198,32 +206,90 @@ final class Shard implements Runnable {
         return new Batch(null, batch, tooOld, source.position());
     }
 
-    /** True when the batch is done with (delivered or refused for good); false when stopped first. */
-    private boolean send(Batch batch) throws InterruptedException {
-        byte[] payload;
-        int offset;
-        int length;
+    /**
+     * Sends the batch: how many of its samples are neither delivered nor counted as dropped because the shard
+     * stopped first, so 0 when the batch is done with (and may be acknowledged). A batch the receiver refuses
+     * for what it holds is sent again in parts ({@link RefusedBatch}) until only the refused samples are
+     * dropped. A receiver that took part of a refused request (Mimir does) gets those samples again, which it
+     * accepts as the duplicates they are.
+     */
+    private int send(Batch batch) throws InterruptedException {
+        RemoteWriteClient.Outcome outcome;
         if (batch.whole != null) {
-            payload = batch.whole.block();
-            offset = batch.whole.blockOff();
-            length = batch.whole.blockLen();
+            outcome = deliver(batch.whole.block(), batch.whole.blockOff(), batch.whole.blockLen(), batch.size());
         } else {
-            try {
-                body.reset();
-                for (WalRecord.Series s : batch.series) {
-                    s.chunk().writeSeries(s.index(), body);
-                }
-                compressed = WalRecord.compressBuffer(compressed, body.size());
-                length = WalRecord.compress(body.array(), body.size(), compressed);
-                payload = compressed;
-                offset = 0;
-            } catch (IOException | RuntimeException e) {
-                metrics.dropped("wal_corrupt", batch.size());
-                LOG.error("remote-write {} shard {}: a WAL record of this batch of {} samples cannot be read back ({}); dropped",
-                        sink, index, batch.size(), e.getMessage());
-                return true;
+            int length = encode(batch.series);
+            if (length < 0) {
+                return 0;
             }
+            outcome = deliver(compressed, 0, length, batch.size());
         }
+        if (outcome == null) {
+            return batch.size();
+        }
+        if (outcome.kind() != RemoteWriteClient.Outcome.Kind.REFUSED) {
+            settle(batch.size(), outcome);
+            return 0;
+        }
+        RefusedBatch refused = new RefusedBatch(batch.all());
+        if (!refused.split(refused.whole())) { // one series: the refused one
+            refusals.rejected(outcome, batch.all());
+            return 0;
+        }
+        int unsettled = batch.size();
+        for (RefusedBatch.Part part; (part = refused.next()) != null; ) {
+            List<WalRecord.Series> samples = part.samples();
+            int length = encode(samples);
+            if (length >= 0) {
+                outcome = deliver(compressed, 0, length, samples.size());
+                if (outcome == null) {
+                    return unsettled;
+                }
+                if (outcome.kind() != RemoteWriteClient.Outcome.Kind.REFUSED) {
+                    settle(samples.size(), outcome);
+                } else if (refused.split(part)) {
+                    continue; // its parts settle it
+                } else {
+                    refusals.rejected(outcome, samples);
+                }
+            }
+            unsettled -= samples.size();
+        }
+        return unsettled;
+    }
+
+    /** Counts what a final answer other than REFUSED did to n samples. */
+    private void settle(int n, RemoteWriteClient.Outcome outcome) {
+        if (outcome.kind() == RemoteWriteClient.Outcome.Kind.SENT) {
+            metrics.sent(n);
+            return;
+        }
+        metrics.dropped("http_" + outcome.status(), n);
+        LOG.error("remote-write {}: receiver refused {} samples, dropped (not retryable): {}", sink, n, outcome.message());
+    }
+
+    /** The samples as one compressed WriteRequest in {@link #compressed}: its length, or -1 when unreadable (counted). */
+    private int encode(List<WalRecord.Series> series) {
+        try {
+            body.reset();
+            for (WalRecord.Series s : series) {
+                s.chunk().writeSeries(s.index(), body);
+            }
+            compressed = WalRecord.compressBuffer(compressed, body.size());
+            return WalRecord.compress(body.array(), body.size(), compressed);
+        } catch (IOException | RuntimeException e) {
+            metrics.dropped("wal_corrupt", series.size());
+            LOG.error("remote-write {} shard {}: a WAL record of these {} samples cannot be read back ({}); dropped",
+                    sink, index, series.size(), e.getMessage());
+            return -1;
+        }
+    }
+
+    /**
+     * Sends one request, retrying 5xx, 429 and connection failures with backoff: the receiver's final answer
+     * (SENT, REFUSED or DROP), or null when stopped first.
+     */
+    private RemoteWriteClient.Outcome deliver(byte[] payload, int offset, int length, int samples) throws InterruptedException {
         backoff.reset();
         int attempt = 0;
         while (running) {
@@ -231,33 +297,22 @@ final class Shard implements Runnable {
             RemoteWriteClient.Outcome outcome = client.send(payload, offset, length);
             lastSendMs = System.currentTimeMillis();
             metrics.request(outcome, System.nanoTime() - start, length);
-            switch (outcome.kind()) {
-                case SENT -> {
-                    metrics.sent(batch.size());
-                    if (attempt > 0) {
-                        LOG.info("remote-write {} shard {}: receiver took the batch after {} retries", sink, index, attempt);
-                    }
-                    return true;
+            if (outcome.kind() != RemoteWriteClient.Outcome.Kind.RETRY) {
+                if (attempt > 0) {
+                    LOG.info("remote-write {} shard {}: receiver answered after {} retries", sink, index, attempt);
                 }
-                case DROP -> {
-                    metrics.dropped("http_" + outcome.status(), batch.size());
-                    LOG.error("remote-write {}: receiver refused {} samples, dropped (not retryable): {}",
-                            sink, batch.size(), outcome.message());
-                    return true;
-                }
-                case RETRY -> {
-                    metrics.retried(batch.size());
-                    if (attempt == 0 || attempt % 20 == 0) {
-                        LOG.warn("remote-write {}: {}; retrying with backoff (samples wait in the WAL)", sink, outcome.message());
-                    }
-                    attempt++;
-                    if (!backoff.pause(outcome.retryAfterMs())) {
-                        return false;
-                    }
-                }
+                return outcome;
+            }
+            metrics.retried(samples);
+            if (attempt == 0 || attempt % 20 == 0) {
+                LOG.warn("remote-write {}: {}; retrying with backoff (samples wait in the WAL)", sink, outcome.message());
+            }
+            attempt++;
+            if (!backoff.pause(outcome.retryAfterMs())) {
+                return null;
             }
         }
-        return false;
+        return null;
     }
 
     /** Stop waiting for batch deadlines: send what is there. */

@@ -1,5 +1,7 @@
 package io.caravan.remotewrite;
 
+import io.caravan.model.Labels;
+import io.caravan.model.Sample;
 import io.caravan.wal.SegmentLog;
 import io.caravan.wire.ProtoWriter;
 import org.xerial.snappy.Snappy;
@@ -70,6 +72,61 @@ final class WalRecord {
             out.raw(raw, starts[i], end - starts[i]);
         }
 
+        /** Every series of the record, one by one (a whole record a receiver refused is split). */
+        List<Series> series() {
+            return new AbstractList<>() {
+                @Override
+                public Series get(int i) {
+                    return new Series(Chunk.this, i);
+                }
+
+                @Override
+                public int size() {
+                    return count;
+                }
+            };
+        }
+
+        /**
+         * Series i read back as a sample, for a log line about it (a TimeSeries of labels and one sample);
+         * IllegalStateException when the block is bad.
+         */
+        Sample sample(int i) {
+            index();
+            int end = i + 1 < count ? starts[i + 1] : rawLen;
+            int[] pos = {starts[i] + 1};
+            varint(raw, pos, end); // the TimeSeries' length
+            Labels.Builder labels = new Labels.Builder();
+            long timestamp = 0;
+            double value = Double.NaN;
+            while (pos[0] < end) {
+                int tag = (int) varint(raw, pos, end);
+                int fieldEnd = Math.toIntExact(varint(raw, pos, end) + pos[0]);
+                if (tag == (1 << 3 | 2)) { // Label { name = 1; value = 2; }
+                    String[] nameValue = {"", ""};
+                    while (pos[0] < fieldEnd) {
+                        int t = (int) varint(raw, pos, fieldEnd);
+                        int len = (int) varint(raw, pos, fieldEnd);
+                        nameValue[(t >>> 3) == 1 ? 0 : 1] = new String(raw, pos[0], len, java.nio.charset.StandardCharsets.UTF_8);
+                        pos[0] += len;
+                    }
+                    labels.set(nameValue[0], nameValue[1]);
+                } else if (tag == (2 << 3 | 2)) { // Sample { double value = 1; int64 timestamp = 2; }
+                    while (pos[0] < fieldEnd) {
+                        int t = (int) varint(raw, pos, fieldEnd);
+                        if (t == (1 << 3 | 1)) {
+                            value = Double.longBitsToDouble(fixed64(raw, pos[0]));
+                            pos[0] += 8;
+                        } else {
+                            timestamp = varint(raw, pos, fieldEnd);
+                        }
+                    }
+                }
+                pos[0] = fieldEnd;
+            }
+            return new Sample(labels.build(), timestamp, value);
+        }
+
         private void index() {
             if (starts != null) {
                 return;
@@ -85,23 +142,18 @@ final class WalRecord {
             }
             int[] s = new int[count];
             int pos = 0;
+            int[] at = new int[1];
             for (int n = 0; n < count; n++) {
                 if (pos >= rawLen || r[pos] != 0x0A) { // field 1, length-delimited: a TimeSeries
                     throw new IllegalStateException("no TimeSeries field at byte " + pos + " for series " + n + " of " + count);
                 }
                 s[n] = pos++;
-                long len = 0;
-                for (int shift = 0; ; shift += 7) {
-                    if (pos >= rawLen || shift > 28) {
-                        throw new IllegalStateException("bad length at byte " + pos);
-                    }
-                    byte x = r[pos++];
-                    len |= (long) (x & 0x7F) << shift;
-                    if (x >= 0) {
-                        break;
-                    }
+                at[0] = pos;
+                long len = varint(r, at, rawLen);
+                if (len > rawLen - at[0]) {
+                    throw new IllegalStateException("series " + n + " runs past the record's end");
                 }
-                pos += (int) len;
+                pos = at[0] + (int) len;
             }
             if (pos != rawLen) {
                 throw new IllegalStateException("the record holds more than its " + count + " series");
@@ -109,6 +161,30 @@ final class WalRecord {
             raw = r;
             starts = s;
         }
+    }
+
+    /** The varint at b[pos[0]], which moves past it; IllegalStateException when it runs to end or is over 64 bits. */
+    private static long varint(byte[] b, int[] pos, int end) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos[0] >= end) {
+                break;
+            }
+            byte x = b[pos[0]++];
+            v |= (long) (x & 0x7F) << shift;
+            if (x >= 0) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("bad varint before byte " + pos[0]);
+    }
+
+    private static long fixed64(byte[] b, int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v |= (b[at + i] & 0xFFL) << (8 * i);
+        }
+        return v;
     }
 
     /** Series i of a chunk: what the log hands out one by one. */
@@ -142,36 +218,18 @@ final class WalRecord {
         if (len < 10) {
             throw new IllegalArgumentException("record too short");
         }
-        long appendedMs = 0;
-        for (int i = 0; i < 8; i++) {
-            appendedMs |= (b[off + i] & 0xFFL) << (8 * i);
+        long appendedMs = fixed64(b, off);
+        int[] at = {off + 8};
+        long rawLen;
+        try {
+            rawLen = varint(b, at, off + len);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("bad raw length");
         }
-        int pos = off + 8;
-        long rawLen = 0;
-        for (int shift = 0; ; shift += 7) {
-            if (pos >= off + len || shift > 28) {
-                throw new IllegalArgumentException("bad raw length");
-            }
-            byte x = b[pos++];
-            rawLen |= (long) (x & 0x7F) << shift;
-            if (x >= 0) {
-                break;
-            }
-        }
+        int pos = at[0];
         if (rawLen < count * 2L || rawLen > 256L << 20) {
             throw new IllegalArgumentException("implausible raw length " + rawLen + " for " + count + " series");
         }
-        Chunk chunk = new Chunk(b, pos, off + len - pos, (int) rawLen, count, appendedMs);
-        return new AbstractList<>() {
-            @Override
-            public Series get(int i) {
-                return new Series(chunk, i);
-            }
-
-            @Override
-            public int size() {
-                return count;
-            }
-        };
+        return new Chunk(b, pos, off + len - pos, (int) rawLen, count, appendedMs).series();
     }
 }

@@ -49,6 +49,9 @@ public class ScrapeEndpoint extends DefaultEndpoint {
     private int sampleLimit;
     @UriParam(defaultValue = "67108864", description = "Fail a scrape whose body is larger (bytes, uncompressed wire size); 0 = no limit")
     private long bodySizeLimit = 64L << 20;
+    @UriParam(defaultValue = "2h", description = "Drop samples whose own timestamp is older than this (a receiver refuses them, "
+            + "and one refused sample fails its whole request); 0 = no limit. The default is remote-write's maxWalAge")
+    private String maxSampleAge = "2h";
     @UriParam(defaultValue = "true")
     private boolean enableCompression = true;
     @UriParam(description = "File holding a bearer token, re-read when it changes (projected tokens rotate)")
@@ -100,7 +103,8 @@ public class ScrapeEndpoint extends DefaultEndpoint {
         return new ScrapeSettings(jobName == null || jobName.isBlank() ? job : jobName,
                 Durations.parseMillis("scrape:" + job + " interval", interval),
                 Durations.parseMillis("scrape:" + job + " timeout", timeout),
-                scheme, metricsPath, honorLabels, honorTimestamps, sampleLimit, bodySizeLimit, enableCompression,
+                scheme, metricsPath, honorLabels, honorTimestamps, sampleLimit, bodySizeLimit,
+                Durations.parseMillis("scrape:" + job + " maxSampleAge", maxSampleAge), enableCompression,
                 parseParams(), metricRelabelRules());
     }
 
@@ -210,6 +214,14 @@ public class ScrapeEndpoint extends DefaultEndpoint {
 
     public void setBodySizeLimit(long bodySizeLimit) {
         this.bodySizeLimit = bodySizeLimit;
+    }
+
+    public String getMaxSampleAge() {
+        return maxSampleAge;
+    }
+
+    public void setMaxSampleAge(String maxSampleAge) {
+        this.maxSampleAge = maxSampleAge;
     }
 
     public boolean isEnableCompression() {

@@ -32,12 +32,20 @@ import java.util.zip.GZIPInputStream;
  * is asynchronous and cut at the timeout, so a slow or hung target costs only itself: other loops never
  * wait on it. Each scrape yields its samples, staleness markers for series that went away, and the
  * report series {@code up}, {@code scrape_duration_seconds}, {@code scrape_samples_scraped},
- * {@code scrape_samples_post_metric_relabeling} and {@code scrape_series_added}.
+ * {@code scrape_samples_post_metric_relabeling} and {@code scrape_series_added}. A sample whose own
+ * timestamp a receiver would refuse is dropped here, counted, as Prometheus' scrape drops it as out of
+ * bounds: passed on, it would fail the whole remote-write request it travels in.
  */
 final class ScrapeLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScrapeLoop.class);
     private static final long HALT_WAIT_MS = 10_000;
+    /**
+     * How far ahead of the scrape a sample's own timestamp may be: Prometheus' scrape refuses later ones
+     * (its maxAheadTime), and so does Mimir (its creation grace period, 10m by default). A Prometheus
+     * receiver would take one, and its head would then refuse every current sample as out of bounds.
+     */
+    static final long MAX_AHEAD_MS = 10 * 60_000;
     static final String ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,"
             + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
@@ -57,6 +65,7 @@ final class ScrapeLoop {
     private boolean halting; // guarded by this: the route stops; the scrape under way is still delivered
     private volatile TargetHealth health;
     private String lastReason; // guarded by this: a failure is logged when its reason changes, not every scrape
+    private boolean droppingOutOfBounds; // guarded by this: logged when it starts, not every scrape
 
     ScrapeLoop(ScrapeJob job, ScrapeTarget target) {
         this.job = job;
@@ -214,6 +223,9 @@ final class ScrapeLoop {
         int kept = 0;
         int added = 0;
         int duplicates = 0;
+        int tooOld = 0;
+        int tooNew = 0;
+        Sample outOfBounds = null; // the first one, for the log
         synchronized (this) {
             try {
                 if (!running && !halting) {
@@ -230,6 +242,10 @@ final class ScrapeLoop {
                     }
                     ExpositionParser parser = ExpositionParser.forContentType(fetched.contentType());
                     parser.reset(payload, 0, payload.length);
+                    ScrapeSettings settings = job.settings();
+                    boolean honorTimestamps = settings.honorTimestamps();
+                    long oldest = settings.maxSampleAgeMs() > 0 ? startMs - settings.maxSampleAgeMs() : Long.MIN_VALUE;
+                    long span = startMs + MAX_AHEAD_MS - oldest; // unsigned: may exceed Long.MAX_VALUE
                     ExpositionParser.Entry entry;
                     while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
                         if (entry != ExpositionParser.Entry.SERIES) {
@@ -254,7 +270,25 @@ final class ScrapeLoop {
                             continue;
                         }
                         e.explicitTimestamp = parser.hasTimestamp();
-                        long ts = job.settings().honorTimestamps() && parser.hasTimestamp() ? parser.timestampMs() : startMs;
+                        long ts = startMs;
+                        if (honorTimestamps && e.explicitTimestamp) {
+                            ts = parser.timestampMs();
+                            if (Long.compareUnsigned(ts - oldest, span) > 0) { // one test for both bounds
+                                if (ts < oldest) {
+                                    tooOld++;
+                                } else {
+                                    tooNew++;
+                                }
+                                if (outOfBounds == null) {
+                                    outOfBounds = new Sample(e.labels, ts, parser.value());
+                                }
+                                if (e.created == iteration) {
+                                    added--; // Prometheus counts a series as added with its first appended sample
+                                }
+                                kept++; // still a sample after relabeling, also for sample_limit, as in Prometheus
+                                continue;
+                            }
+                        }
                         out.add(new Sample(e.labels, ts, parser.value()));
                         kept++;
                     }
@@ -275,6 +309,8 @@ final class ScrapeLoop {
                     }
                     lastReason = reason;
                     duplicates = 0;
+                    tooOld = 0;
+                    tooNew = 0;
                     out.clear();
                     scraped = 0;
                     kept = 0;
@@ -294,6 +330,14 @@ final class ScrapeLoop {
                     lastReason = null;
                 }
                 job.metrics().dropped(job.settings().jobName(), ScrapeMetrics.DUPLICATE, duplicates);
+                job.metrics().dropped(job.settings().jobName(), ScrapeMetrics.TOO_OLD, tooOld);
+                job.metrics().dropped(job.settings().jobName(), ScrapeMetrics.TOO_FAR_IN_FUTURE, tooNew);
+                if (error == null && (outOfBounds != null) != droppingOutOfBounds) {
+                    droppingOutOfBounds = outOfBounds != null;
+                    if (droppingOutOfBounds) {
+                        logOutOfBounds(tooOld, tooNew, outOfBounds);
+                    }
+                }
                 delivering = true;
             } finally {
                 inFlight = false;
@@ -308,6 +352,16 @@ final class ScrapeLoop {
                 notifyAll();
             }
         }
+    }
+
+    private void logOutOfBounds(int tooOld, int tooNew, Sample example) {
+        long maxAge = job.settings().maxSampleAgeMs();
+        LOG.warn("scrape:{} {}: {} samples have timestamps a receiver refuses, {} older than maxSampleAge ({}) and {} more than {} "
+                        + "ahead of the scrape, e.g. {} at {}; they are dropped (caravan_scrape_samples_dropped_total reason too_old, "
+                        + "too_far_in_future): check the exporter's clock and the timestamps it exposes, or set honorTimestamps=false",
+                job.settings().jobName(), HttpClients.redact(target.url()), tooOld + tooNew, tooOld,
+                maxAge > 0 ? Durations.format(maxAge) : "no limit", tooNew, Durations.format(MAX_AHEAD_MS),
+                example.labels(), java.time.Instant.ofEpochMilli(example.timestampMs()));
     }
 
     /** The failure that says what happened: the HTTP client wraps a body's own exception (size, timeout) in others. */

@@ -8,7 +8,8 @@ import org.apache.camel.CamelContext;
 /**
  * The scrape component's own counters, tagged by job and reason (never by target: a job may have thousands).
  * {@code caravan_scrape_failures_total}: scrapes that failed (up=0); {@code caravan_scrape_samples_dropped_total}:
- * samples lost from scrapes that were read, e.g. a series exposed twice, or a whole body over sample_limit.
+ * samples lost from scrapes that were read, e.g. a series exposed twice, a whole body over sample_limit, or a
+ * sample whose own timestamp a receiver would refuse (Prometheus' prometheus_target_scrapes_sample_out_of_bounds_total).
  */
 final class ScrapeMetrics {
 
@@ -22,6 +23,9 @@ final class ScrapeMetrics {
     static final String CONNECTION = "connection";
     /** A drop reason: the same series twice in one body; Prometheus keeps the first. */
     static final String DUPLICATE = "duplicate";
+    /** Drop reasons: the sample's own timestamp is older than maxSampleAge, or too far ahead of the scrape. */
+    static final String TOO_OLD = "too_old";
+    static final String TOO_FAR_IN_FUTURE = "too_far_in_future";
 
     private final MeterRegistry registry;
 

@@ -8,11 +8,12 @@ import java.util.function.UnaryOperator;
  * One job's scrape_config, with Prometheus' defaults: interval 30s here (the seed's), timeout 10s,
  * scheme http, metrics path /metrics, honor_timestamps true, honor_labels false.
  *
+ * @param maxSampleAgeMs a sample whose own timestamp is older than this is dropped at scrape time; 0 = no limit
  * @param metricRelabel metric_relabel_configs as a function; returns null for a dropped series
  */
 public record ScrapeSettings(String jobName, long intervalMs, long timeoutMs, String scheme, String metricsPath,
                              boolean honorLabels, boolean honorTimestamps, int sampleLimit, long bodySizeLimit,
-                             boolean enableCompression, Labels params, UnaryOperator<Labels> metricRelabel) {
+                             long maxSampleAgeMs, boolean enableCompression, Labels params, UnaryOperator<Labels> metricRelabel) {
 
     public ScrapeSettings {
         if (intervalMs <= 0) {
@@ -21,6 +22,9 @@ public record ScrapeSettings(String jobName, long intervalMs, long timeoutMs, St
         if (timeoutMs <= 0 || timeoutMs > intervalMs) {
             throw new IllegalArgumentException("scrape:" + jobName + " timeout (" + timeoutMs + "ms) must be positive and no longer than the interval ("
                     + intervalMs + "ms), as in Prometheus");
+        }
+        if (maxSampleAgeMs < 0) {
+            throw new IllegalArgumentException("scrape:" + jobName + " maxSampleAge must not be negative");
         }
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("scrape:" + jobName + " scheme must be http or https, got '" + scheme + "'");

@@ -1,5 +1,6 @@
 package io.caravan.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.CaravanApplication;
 import io.caravan.testing.FailingProxy;
 import io.caravan.testing.FakeTarget;
@@ -28,6 +29,11 @@ class MetricsPathEndToEndTest {
     static FakeTarget good2;
     static FakeTarget hung;
     static FakeTarget flakyTarget;
+    static FakeTarget cadvisorLike;
+    static FakeTarget beside;
+    static FakeTarget conflicting;
+    /** The conflicting target's own timestamp: within bounds, so only the receiver can refuse what carries it. */
+    static final long CONFLICT_AT = System.currentTimeMillis();
 
     /** A body whose gauge carries the scrape number, so gaps (lost scrapes) are visible in Prometheus. */
     static String body(int n) {
@@ -35,6 +41,33 @@ class MetricsPathEndToEndTest {
                 + "test_scrape_number " + n + "\n"
                 + "# TYPE test_requests_total counter\n"
                 + "test_requests_total{code=\"200\",path=\"/a \\\"quoted\\\"\"} " + (n * 10) + "\n";
+    }
+
+    /** A cAdvisor-like page: the root cgroup's series carry a 2014 timestamp (a host clock once wrong), the rest is current. */
+    static String cadvisorLike(int n) {
+        String root = "{container=\"\",id=\"/\",image=\"\",name=\"\",namespace=\"\",pod=\"\"}";
+        String app = "{container=\"app\",id=\"/kubepods/pod1/c1\",image=\"shop:1\",name=\"c1\",namespace=\"shop\",pod=\"checkout-1\"}";
+        return body(n)
+                + "# TYPE container_cpu_usage_seconds_total counter\n"
+                + "container_cpu_usage_seconds_total" + root + " " + (1000 + n) + " 1400000000000\n"
+                + "container_cpu_usage_seconds_total" + app + " " + n + "\n"
+                + "# TYPE container_last_seen gauge\n"
+                + "container_last_seen" + root + " 1.4e+09 1400000000000\n";
+    }
+
+    /**
+     * 200 ordinary series beside two that Prometheus refuses from the second scrape on: one at the same timestamp
+     * with another value ("duplicate sample for timestamp"), one a second earlier each time ("out of order sample").
+     * Each scrape's refused samples travel with a share of the ordinary ones (and of other jobs') in one request.
+     */
+    static String conflicting(int n) {
+        StringBuilder b = new StringBuilder(body(n));
+        for (int k = 0; k < 200; k++) {
+            b.append("test_batchmate{k=\"").append(k).append("\"} ").append(n).append('\n');
+        }
+        b.append("test_conflict_duplicate ").append(n).append(' ').append(CONFLICT_AT).append('\n');
+        b.append("test_conflict_backwards ").append(n).append(' ').append(CONFLICT_AT - n * 1000L).append('\n');
+        return b.toString();
     }
 
     @DynamicPropertySource
@@ -45,6 +78,9 @@ class MetricsPathEndToEndTest {
         good2 = new FakeTarget("/metrics", MetricsPathEndToEndTest::body);
         hung = new FakeTarget("/metrics", MetricsPathEndToEndTest::body).delay(5_000);
         flakyTarget = new FakeTarget("/metrics", MetricsPathEndToEndTest::body);
+        cadvisorLike = new FakeTarget("/metrics", MetricsPathEndToEndTest::cadvisorLike);
+        beside = new FakeTarget("/metrics", MetricsPathEndToEndTest::body);
+        conflicting = new FakeTarget("/metrics", MetricsPathEndToEndTest::conflicting);
         int agentPort = PrometheusServer.freePort();
         System.setProperty("caravan.e2e.port", Integer.toString(agentPort));
         registry.add("CARAVAN_HTTP_PORT", () -> agentPort);
@@ -63,11 +99,13 @@ class MetricsPathEndToEndTest {
         registry.add("test.steady.targets", () -> good1.address() + "," + good2.address() + "," + hung.address());
         registry.add("test.flaky.targets", flakyTarget::address);
         registry.add("test.flaky.url", flakyReceiver::url);
+        registry.add("test.stamped.targets", () -> cadvisorLike.address() + "," + beside.address());
+        registry.add("test.conflicting.targets", conflicting::address);
     }
 
     @AfterAll
     static void stopPeers() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{good1, good2, hung, flakyTarget, flakyReceiver, prometheus}) {
+        for (AutoCloseable c : new AutoCloseable[]{good1, good2, hung, flakyTarget, cadvisorLike, beside, conflicting, flakyReceiver, prometheus}) {
             if (c != null) {
                 c.close();
             }
@@ -159,6 +197,88 @@ class MetricsPathEndToEndTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("caravan_remote_write_samples_sent_total{").contains("caravan_remote_write_queue_samples{")
                 .contains("camel_exchanges_total{");
+    }
+
+    @Test
+    void samplesWith2014TimestampsAreDroppedAtScrapeTimeAndEveryOtherSampleArrives() throws Exception {
+        for (FakeTarget t : new FakeTarget[]{cadvisorLike, beside}) {
+            String s = "test_scrape_number{job=\"stamped\",instance=\"" + t.address() + "\"}";
+            eventually(() -> prometheus.scalar("count_over_time(" + s + "[5m])"), v -> v >= 5);
+            assertEveryScrapeArrived(s);
+        }
+        eventually(() -> prometheus.query("container_cpu_usage_seconds_total{job=\"stamped\",pod=\"checkout-1\"}").size(), n -> n == 1);
+        double scrapes = prometheus.scalar("count_over_time(up{job=\"stamped\",instance=\"" + cadvisorLike.address() + "\"}[5m])");
+        assertThat(agentCounter("caravan_scrape_samples_dropped_total", "job=\"stamped\"", "reason=\"too_old\""))
+                .as("two a scrape, counted before the scrape's samples go on").isGreaterThanOrEqualTo(2 * scrapes);
+        // never sent: Prometheus neither stored them in 2014 nor refused them as out of bounds
+        assertThat(prometheus.query("count_over_time({job=\"stamped\",id=\"/\"}[1d] @ 1400000000)")).isEmpty();
+        assertThat(prometheusCounter("prometheus_tsdb_out_of_bound_samples_total{type=\"float\"}")).isZero();
+    }
+
+    @Test
+    void aSampleThePrometheusRefusesIsDroppedAloneAndEverySampleSentWithItArrives() throws Exception {
+        String sel = "{job=\"conflicting\",instance=\"" + conflicting.address() + "\"}";
+        eventually(() -> agentCounter("caravan_remote_write_samples_dropped_total", "sink=\"mimir\"", "reason=\"rejected\""), v -> v >= 4);
+        eventually(() -> prometheus.scalar("count_over_time(test_scrape_number" + sel + "[5m])"), v -> v >= 5);
+        assertEveryScrapeArrived("test_scrape_number" + sel);
+        String batchmates = "test_batchmate" + sel + "[5m]";
+        // every batchmate reaches the scrape the target had answered: were the requests with refused samples dropped whole,
+        // the batchmates that share a shard with those would stay behind
+        int answered = conflicting.scrapes();
+        eventually(() -> prometheus.scalar("count(max_over_time(" + batchmates + ") >= " + answered + ")"), n -> n == 200);
+        // one query, so the counts and the latest scrape numbers are read from one snapshot
+        JsonNode missing = prometheus.query("max_over_time(" + batchmates + ") - count_over_time(" + batchmates + ")");
+        assertThat(byLabel(missing, "k")).as("every batchmate, every scrape from its first to its latest, none lost").hasSize(200)
+                .allSatisfy((k, n) -> assertThat(n).as("scrapes of batchmate %s missing", k).isZero());
+        assertThat(byLabel(prometheus.query("min_over_time(" + batchmates + ")"), "k").values()).as("from the first scrape on")
+                .containsOnly(1.0);
+        assertThat(prometheus.scalar("last_over_time(test_conflict_duplicate" + sel + "[1h])")).as("only the first was taken").isEqualTo(1);
+        assertThat(prometheus.scalar("count_over_time(test_conflict_backwards" + sel + "[1h])")).isEqualTo(1);
+        assertThat(prometheusCounter("prometheus_tsdb_out_of_order_samples_total{type=\"float\"}")).as("Prometheus met them out of order").isPositive();
+        double rejected = agentCounter("caravan_remote_write_samples_dropped_total", "sink=\"mimir\"", "reason=\"rejected\"");
+        assertThat(rejected).as("the refused samples alone: two a scrape from the second on").isLessThanOrEqualTo(2 * (conflicting.scrapes() - 1));
+    }
+
+    /** The series has a sample for every scrape number from the first to its latest: none lost, none twice. */
+    private static void assertEveryScrapeArrived(String series) throws Exception {
+        assertThat(prometheus.scalar("min_over_time(" + series + "[5m])")).as("%s from the first scrape", series).isEqualTo(1);
+        // one query, so the count and the latest scrape number are read from one snapshot
+        assertThat(prometheus.scalar("max_over_time(" + series + "[5m]) - count_over_time(" + series + "[5m])"))
+                .as("scrapes of %s missing", series).isZero();
+    }
+
+    private static java.util.Map<String, Double> byLabel(JsonNode vector, String label) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        for (JsonNode r : vector) {
+            out.put(r.path("metric").path(label).asText(), Double.parseDouble(r.path("value").get(1).asText()));
+        }
+        return out;
+    }
+
+    /** The sum of the agent's own series of that name holding all those label pairs (0 when none). */
+    private static double agentCounter(String name, String... labels) throws Exception {
+        return sumOf(get("http://127.0.0.1:" + System.getProperty("caravan.e2e.port") + "/actuator/prometheus"), name, labels);
+    }
+
+    /** A series of the receiving Prometheus' own metrics, e.g. {@code prometheus_tsdb_out_of_order_samples_total{type="float"}}. */
+    private static double prometheusCounter(String series) throws Exception {
+        int brace = series.indexOf('{');
+        return sumOf(get(prometheus.baseUrl() + "/metrics"), series.substring(0, brace), series.substring(brace + 1, series.length() - 1));
+    }
+
+    private static double sumOf(String exposition, String name, String... labels) {
+        double sum = 0;
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static String get(String url) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static double value(String promql) throws Exception {

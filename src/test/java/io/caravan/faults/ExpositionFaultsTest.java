@@ -316,6 +316,44 @@ class ExpositionFaultsTest {
         assertThat(health(big.address()).lastError()).contains("5 samples after relabeling, limit 3").contains("raise sampleLimit");
     }
 
+    /** A cAdvisor-like page: the root cgroup's series carry a 2014 timestamp (a host clock once wrong), the others are current. */
+    static String cadvisorLike(long nowMs) {
+        String root = "{container=\"\",id=\"/\",image=\"\",name=\"\",namespace=\"\",pod=\"\"}";
+        String app = "{container=\"app\",id=\"/kubepods/pod1/c1\",image=\"shop:1\",name=\"c1\",namespace=\"shop\",pod=\"checkout-1\"}";
+        return "# TYPE container_cpu_usage_seconds_total counter\n"
+                + "container_cpu_usage_seconds_total" + root + " 1234.5 1400000000000\n"
+                + "container_cpu_usage_seconds_total" + app + " 12.5 " + (nowMs - 5_000) + "\n"
+                + "# TYPE container_last_seen gauge\n"
+                + "container_last_seen" + root + " 1.4e+09 1400000000000\n"
+                + "container_last_seen" + app + " " + nowMs / 1000 + " " + (nowMs - 5_000) + "\n"
+                + "# TYPE machine_cpu_cores gauge\n"
+                + "machine_cpu_cores 4\n";
+    }
+
+    @Test
+    void samplesWithTimestampsAReceiverRefusesAreDroppedAtScrapeTimeCountedAndTheNeighbourFlows() throws Exception {
+        // Every case of the bounds (future, no age limit, honorTimestamps=false): ScrapeJobTest. Here: the job's counters and the log.
+        FakeTarget cadvisor = new FakeTarget("/metrics", n -> cadvisorLike(System.currentTimeMillis()));
+        closing.add(cadvisor);
+        FakeTarget good = good();
+        try (LogCapture log = new LogCapture(Class.forName("io.caravan.scrape.ScrapeLoop"))) {
+            start("interval=1s&timeout=900ms", cadvisor.address(), good.address());
+            for (int i = 1; i <= 2; i++) {
+                Scrape s = next(cadvisor.address());
+                assertThat(s.value("up")).isEqualTo(1);
+                assertThat(s.exposed()).extracting(x -> x.metricName() + "/" + x.labels().getOrEmpty("pod")).containsExactlyInAnyOrder(
+                        "container_cpu_usage_seconds_total/checkout-1", "container_last_seen/checkout-1", "machine_cpu_cores/");
+                assertThat(s.value("scrape_samples_scraped")).isEqualTo(5);
+                assertThat(s.counters()).containsEntry("dropped:too_old", 2.0 * i).doesNotContainKey("dropped:too_far_in_future");
+            }
+            assertGood(next(good.address()));
+            List<String> lines = log.warnings().stream().filter(l -> l.contains(cadvisor.address())).toList();
+            assertThat(lines).as("logged when it starts, not every scrape").hasSize(1);
+            assertThat(lines.get(0)).startsWith("scrape:faults http://" + cadvisor.address() + "/metrics: 2 samples have timestamps")
+                    .contains("older than maxSampleAge (2h)").contains("2014-05-13T16:53:20Z").contains("too_old");
+        }
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {

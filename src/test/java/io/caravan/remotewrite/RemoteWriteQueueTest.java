@@ -140,15 +140,17 @@ class RemoteWriteQueueTest {
     }
 
     @Test
-    void drops4xxBatchesWithACountedReasonAndGoesOn() throws Exception {
-        try (RecordingReceiver rx = new RecordingReceiver(n -> n == 1 ? new Answer(400, Map.of()) : Answer.OK)) {
+    void aBatchRefusedWithA4xxNoPartCouldPassIsDroppedWholeWithACountedReasonAndTheQueueGoesOn() throws Exception {
+        // A 4xx about the content (400, 409, 413, 422) is split instead: RefusedBatchTest
+        try (RecordingReceiver rx = new RecordingReceiver(n -> n == 1 ? new Answer(401, Map.of()) : Answer.OK)) {
             RemoteWriteQueue q = queue(rx.url(), Labels.EMPTY, settings(1));
-            q.offer(series("bad", 10, 0));
+            q.offer(series("unauthorized", 10, 0));
             Thread.sleep(300);
             q.offer(series("good", 10, 100));
             q.stop(5_000);
             assertThat(rx.accepted()).hasSize(10).allSatisfy(s -> assertThat(s.metricName()).isEqualTo("good"));
-            assertThat(counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "http_400")).isEqualTo(10);
+            assertThat(rx.requestTimes()).as("not split: no part of it would pass").hasSize(2);
+            assertThat(counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "http_401")).isEqualTo(10);
         }
     }
 

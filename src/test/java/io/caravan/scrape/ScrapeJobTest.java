@@ -6,6 +6,7 @@ import io.caravan.http.BearerTokenFile;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
 import io.caravan.model.Target;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +84,7 @@ class ScrapeJobTest {
 
     private ScrapeJob job(boolean honorLabels, int sampleLimit, long timeoutMs, UnaryOperator<Labels> metricRelabel, BearerTokenFile token) {
         ScrapeSettings s = new ScrapeSettings("test", 1000, timeoutMs, "http", "/metrics", honorLabels, true, sampleLimit,
-                1 << 20, true, Labels.EMPTY, metricRelabel);
+                1 << 20, 7_200_000, true, Labels.EMPTY, metricRelabel);
         ScrapeJob job = new ScrapeJob("test", scheduler, workers, 0, "Caravan/test");
         job.configure(s, HttpClient::newHttpClient, token, "scrape:test");
         job.attach((t, samples) -> emitted.add(samples));
@@ -92,6 +93,21 @@ class ScrapeJobTest {
 
     private ScrapeJob job() {
         return job(false, 0, 800, null, null);
+    }
+
+    /** A job reading its own timestamps (or not), with a sample age limit, counting into meters. */
+    private ScrapeJob job(boolean honorTimestamps, long maxSampleAgeMs, SimpleMeterRegistry meters) {
+        ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, honorTimestamps, 0,
+                1 << 20, maxSampleAgeMs, true, Labels.EMPTY, null);
+        ScrapeJob job = new ScrapeJob("test", scheduler, workers, 0, "Caravan/test", new ScrapeMetrics(meters));
+        job.configure(s, HttpClient::newHttpClient, null, "scrape:test");
+        job.attach((t, samples) -> emitted.add(samples));
+        return job;
+    }
+
+    private static double dropped(SimpleMeterRegistry meters, String reason) {
+        var c = meters.find("caravan_scrape_samples_dropped").tags("job", "test", "reason", reason).counter();
+        return c == null ? 0 : c.count();
     }
 
     private List<Sample> next() throws InterruptedException {
@@ -151,11 +167,12 @@ class ScrapeJobTest {
 
     @Test
     void aSeriesThatDisappearsAndATargetThatGoesAwayGetStalenessMarkers() throws Exception {
-        String addr = serve("a 1\nb 2\nc 3 1700000000000\n", "a 1\n");
+        long exposedAt = System.currentTimeMillis() - 60_000;
+        String addr = serve("a 1\nb 2\nc 3 " + exposedAt + "\n", "a 1\n");
         ScrapeJob job = job();
         job.sync(List.of(Target.of("__address__", addr)));
         List<Sample> first = next();
-        assertThat(find(first, "c").orElseThrow().timestampMs()).as("honor_timestamps").isEqualTo(1700000000000L);
+        assertThat(find(first, "c").orElseThrow().timestampMs()).as("honor_timestamps").isEqualTo(exposedAt);
         List<Sample> second = next();
         assertThat(Sample.isStaleMarker(value(second, "b"))).isTrue();
         assertThat(find(second, "c")).as("series with explicit timestamps are never marked stale").isEmpty();
@@ -167,6 +184,54 @@ class ScrapeJobTest {
         } while (!Sample.isStaleMarker(value(last, "up")));
         assertThat(Sample.isStaleMarker(value(last, "a"))).isTrue();
         assertThat(last).allSatisfy(s -> assertThat(Sample.isStaleMarker(s.value())).isTrue());
+    }
+
+    @Test
+    void samplesWhoseOwnTimestampsAReceiverRefusesAreDroppedAndCountedByReason() throws Exception {
+        long now = System.currentTimeMillis();
+        String addr = serve("in_bounds 1 " + (now - 60_000) + "\nfrom_2014 2 1400000000000\nan_hour_ahead 3 " + (now + 3_600_000)
+                + "\nwithout_timestamp 4\nsoon 5 " + (now + 60_000) + "\n");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ScrapeJob job = job(true, 7_200_000, meters);
+        job.sync(List.of(Target.of("__address__", addr)));
+        for (int scrape = 1; scrape <= 2; scrape++) {
+            List<Sample> s = next();
+            assertThat(s).extracting(Sample::metricName).as("scrape %d", scrape)
+                    .containsExactly("in_bounds", "without_timestamp", "soon", "up", "scrape_duration_seconds", "scrape_samples_scraped",
+                            "scrape_samples_post_metric_relabeling", "scrape_series_added");
+            assertThat(value(s, "up")).isEqualTo(1);
+            assertThat(value(s, "scrape_samples_scraped")).isEqualTo(5);
+            assertThat(value(s, "scrape_samples_post_metric_relabeling")).as("as in Prometheus: dropped by the appender, not by relabeling")
+                    .isEqualTo(5);
+            assertThat(value(s, "scrape_series_added")).as("a series is added with its first sample passed on")
+                    .isEqualTo(scrape == 1 ? 3 : 0);
+            assertThat(dropped(meters, "too_old")).isEqualTo(scrape);
+            assertThat(dropped(meters, "too_far_in_future")).isEqualTo(scrape);
+        }
+        job.stopAll();
+    }
+
+    @Test
+    void withoutHonorTimestampsOrAnAgeLimitThoseSamplesAreKept() throws Exception {
+        long now = System.currentTimeMillis();
+        String addr = serve("from_2014 2 1400000000000\nan_hour_ahead 3 " + (now + 3_600_000) + "\n");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ScrapeJob ignoring = job(false, 7_200_000, meters);
+        ignoring.sync(List.of(Target.of("__address__", addr)));
+        List<Sample> s = next();
+        assertThat(find(s, "from_2014").orElseThrow().timestampMs()).as("the scrape's time").isBetween(now - 1_000, now + 5_000);
+        assertThat(find(s, "an_hour_ahead").orElseThrow().timestampMs()).isBetween(now - 1_000, now + 5_000);
+        ignoring.stopAll();
+        emitted.clear();
+
+        ScrapeJob noAgeLimit = job(true, 0, meters);
+        noAgeLimit.sync(List.of(Target.of("__address__", addr)));
+        s = next();
+        assertThat(find(s, "from_2014").orElseThrow().timestampMs()).isEqualTo(1_400_000_000_000L);
+        assertThat(find(s, "an_hour_ahead")).as("the future bound is Prometheus' and always on").isEmpty();
+        assertThat(dropped(meters, "too_old")).isZero();
+        assertThat(dropped(meters, "too_far_in_future")).isEqualTo(1);
+        noAgeLimit.stopAll();
     }
 
     @Test
@@ -243,7 +308,8 @@ class ScrapeJobTest {
     @Test
     void aMissingCaFileFailsEachScrapeWithItsNameNotTheAgent() throws Exception {
         String addr = serve("a 1\n");
-        ScrapeSettings s = new ScrapeSettings("kubelet", 1000, 800, "https", "/metrics", false, true, 0, 1 << 20, true, Labels.EMPTY, null);
+        ScrapeSettings s = new ScrapeSettings("kubelet", 1000, 800, "https", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
+                Labels.EMPTY, null);
         ScrapeJob job = new ScrapeJob("kubelet", scheduler, workers, 0, "Caravan/test");
         job.configure(s, () -> io.caravan.http.HttpClients.create(java.time.Duration.ofSeconds(1),
                 "/nonexistent/serviceaccount/ca.crt", false, null), null, "scrape:kubelet");

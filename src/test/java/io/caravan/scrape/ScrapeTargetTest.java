@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ScrapeTargetTest {
 
     private static final ScrapeSettings JOB = new ScrapeSettings("kubelet", 30_000, 10_000, "https", "/metrics", false, true, 0,
-            0, true, Labels.of("format", "prometheus"), null);
+            0, 7_200_000, true, Labels.of("format", "prometheus"), null);
 
     @Test
     void fillsDefaultsBuildsTheUrlAndKeepsOnlyPublicLabels() throws Exception {

@@ -41,7 +41,9 @@
 #   counting Loki push receiver (io.caravan.loki.testing.LokiPushDecoder; a line's marker, seq= or podline=, says
 #   which log source's ledger it goes to), each able to answer 503 or to close its listening socket (connection
 #   refused) and come back on the same port.
-#   Phases, as fractions of the length (10 min shown; a phase after a restart waits for the new agent's readiness):
+#   Phases, as fractions of the length (10 min shown). Each lasts at least half its length, and none ends while the
+#   agent is down or before the restarted one has been ready 15 s, so on a loaded machine (start-ups of 30 s and more)
+#   the later phases start late and the run stretches:
 #     warm-up 0:00-0:30, steady -2:00;
 #     outage 2:00-5:00 (first half: remote-write 503, Loki closed; second half the other way round), recovery -6:00;
 #     kill -9 at 6:00: the agent stays down 10 s (--down-seconds); at once half the pods are deleted and recreated,

@@ -23,7 +23,15 @@ import java.util.function.IntSupplier;
  */
 final class LogWriter implements Runnable {
 
-    enum Rotation { RENAME, RENAME_GZIP, COPYTRUNCATE }
+    enum Rotation {
+        RENAME("rename"), RENAME_GZIP("rename + gzip"), COPYTRUNCATE("copytruncate");
+
+        final String label;
+
+        Rotation(String label) {
+            this.label = label;
+        }
+    }
 
     private static final Rotation[] STORM_CYCLE = {Rotation.RENAME, Rotation.RENAME_GZIP, Rotation.RENAME, Rotation.COPYTRUNCATE};
     /** logrotate compresses right after the rename (no delaycompress); the pause leaves a reader a moment, as in life. */

@@ -3,7 +3,8 @@ package io.caravan.bench.soak;
 /**
  * The soak's phases, as fractions of the run's length (10 minutes: warm-up 0:00-0:30, steady to 2:00, outage
  * 2:00-5:00, recovery to 6:00, kill -9 at 6:00 (down, then started again), graceful restart at 7:00, rotation
- * storm 7:45-9:00, drain from 9:00). A phase after a restart waits for the restarted agent to be ready.
+ * storm 7:45-9:00, drain from 9:00). Soak holds a phase while the agent is down, until the restarted one has settled,
+ * and for at least half its length.
  */
 enum Phase {
     WARMUP("warm-up", 0.00),

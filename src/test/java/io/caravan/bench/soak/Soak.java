@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  */
 public final class Soak {
 
+    private static final long SETTLE_MILLIS = 15_000;
+
     // load and agent settings (command line)
     double minutes = 10;
     int targets = 25;
@@ -144,8 +146,9 @@ public final class Soak {
         }
         long drainGrace = 180_000; // the drain may run past the nominal end until delivery stops growing
         int maxScrapes = (int) ((totalMillis + drainGrace) / 1000 * 2 + 100);
-        int lineCapacity = (int) Math.min(Integer.MAX_VALUE - 1L, (long) linesPerSecond * (totalMillis / 1000 + 120));
-        int podLineCapacity = (int) Math.min(Integer.MAX_VALUE - 1L, (long) podLinesPerSecond * (totalMillis / 1000 + 120));
+        // phases may stretch past their nominal times (see mayLeavePhase): room for 5 minutes more
+        int lineCapacity = (int) Math.min(Integer.MAX_VALUE - 1L, (long) linesPerSecond * (totalMillis / 1000 + 300));
+        int podLineCapacity = (int) Math.min(Integer.MAX_VALUE - 1L, (long) podLinesPerSecond * (totalMillis / 1000 + 300));
 
         work = Files.createTempDirectory("caravan-soak-");
         dataDir = Files.createDirectories(work.resolve("data"));
@@ -219,9 +222,7 @@ public final class Soak {
         while (true) {
             long now = System.currentTimeMillis();
             long el = now - t0;
-            // one phase at a time, and none while the agent is down: each phase's script runs, even when a short
-            // run's restarts take longer than their phase
-            if (Phase.at(el, totalMillis).ordinal() > phase.ordinal() && !down()) {
+            if (Phase.at(el, totalMillis).ordinal() > phase.ordinal() && mayLeavePhase(now)) {
                 enter(Phase.values()[phase.ordinal() + 1]);
                 if (phase == Phase.DRAIN) {
                     drainStart = el;
@@ -298,6 +299,18 @@ public final class Soak {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * One phase at a time, and each for at least half its length: every phase's script runs and the storm is not
+     * skipped when a loaded machine's start-ups (30 s and more) outlast a short run's phases. Not while the agent is
+     * down, nor until the new one has run {@value #SETTLE_MILLIS} ms: discovery lists the pods some seconds after
+     * readiness, and a stop right after a start would measure the start-up, not the stop.
+     */
+    private boolean mayLeavePhase(long now) {
+        long[] w = window(phase);
+        long nominal = phase.endMillis(totalMillis) - phase.startMillis(totalMillis);
+        return !down() && (restart == null || now >= restart.readyAt + SETTLE_MILLIS) && now - w[0] >= nominal / 2;
     }
 
     /** Between a stop of the agent and the readiness of the new one. */
@@ -405,7 +418,7 @@ public final class Soak {
             LogWriter.Rotation kind = rotations[i];
             script.at(from + downMillis * (i + 1) / (rotations.length + 2), () -> {
                 writer.rotate(kind);
-                event("tail file rotated while the agent is down: %s", kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+                event("tail file rotated while the agent is down: %s", kind.label);
             });
         }
         script.at(from + downMillis, () -> {

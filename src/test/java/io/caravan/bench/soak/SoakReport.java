@@ -194,7 +194,7 @@ final class SoakReport {
         row("lost, counted as dropped by the agent (remote-write; the log source)", Math.round(rwDropped), Math.round(tailDropped), Math.round(podDropped));
         r.append(String.format(Locale.ROOT, "| lost, counted as dropped by the Loki sink or a stage (one sink for both log sources) | | %,d (both) | |%n",
                 Math.round(sharedDropped)));
-        row("lost, not counted by the agent (the log sources' share of the sink's count not told apart)",
+        row("lost, not counted by the agent (for the logs, less their source's own count only)",
                 Math.max(0, mProduced - mDelivered - Math.round(rwDropped)),
                 Math.max(0, tail.total.lost - Math.round(tailDropped)), Math.max(0, pods.total.lost - Math.round(podDropped)));
         r.append(String.format(Locale.ROOT, "| peak RSS (VmHWM, max of the incarnations) | %s | (same process) | |%n", mib(s.peakRss)));

@@ -116,15 +116,26 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, then SIGKILL after {@code grace}. */
-    synchronized void stop(Duration grace) throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
+    /** How a graceful stop went: how long SIGTERM took to end the process, its exit code, whether SIGKILL was needed. */
+    record Stopped(long millis, Integer exitCode, boolean forced) {
+    }
+
+    /**
+     * SIGTERM (Process.destroy on Linux), waiting for the process to exit: the agent's graceful stop (Spring's
+     * shutdown hook: routes stopped, queues flushed, positions committed); SIGKILL after {@code grace}.
+     */
+    synchronized Stopped stop(Duration grace) throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return new Stopped(0, exitCode(), false);
         }
+        long start = System.nanoTime();
+        process.destroy();
+        boolean forced = !process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        if (forced) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        return new Stopped((System.nanoTime() - start) / 1_000_000, process.isAlive() ? null : process.exitValue(), forced);
     }
 
     /** {VmRSS, VmHWM} in bytes from /proc/PID/status, or null. */

@@ -2,11 +2,9 @@ package io.caravan.bench.soak;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,39 +12,51 @@ import java.util.Random;
 import java.util.function.IntSupplier;
 
 /**
- * The log load: {@code rate} lines a second spread round-robin over {@code files} files in CRI format
- * ({@code <RFC3339Nano> stdout F seq=<id> f=<file> <padding>}), each line with a unique sequence id 0, 1, 2, ...
- * Lines are written whole, in 10 ms ticks, with O_APPEND. In the rotation storm, every 1-2 s one file (in turn) is
- * rotated: three times in four by rename + create (logrotate's default, the kubelet's way), once in four by
- * copytruncate (copy to a side file, truncate to 0 while the writer keeps its descriptor). Rotated files are kept.
+ * The tail load: {@code rate} lines a second spread round-robin over {@code files} files {@code app-N.log} in CRI
+ * format ({@code <RFC3339Nano> stdout F seq=<id> f=<file> <padding>}), each line with a unique sequence id 0, 1, 2,
+ * ... Lines are written whole, in 10 ms ticks, with O_APPEND. In the rotation storm, every 1-2 s one file (in
+ * turn) is rotated the ways {@link Logrotate} does, in a cycle of four: rename, rename + gzip, rename, copytruncate.
+ * The harness also rotates one file on demand while the agent is down. What a rotation keeps stays on disk.
  *
- * <p>For every id it remembers the phase it was written in and its file generation; a generation ends "renamed",
- * "copytruncated" or stays "live", so a lost line can be put down to the event that lost it.
+ * <p>Every id goes into a {@link LineBook} with its phase, time and file generation; a generation's fate is set at
+ * its rotation (renamed, renamed + gzipped, copytruncated), so a lost line can be put down to the event that lost it.
  */
 final class LogWriter implements Runnable {
 
-    static final byte GEN_LIVE = 0;
-    static final byte GEN_RENAMED = 1;
-    static final byte GEN_COPYTRUNCATED = 2;
+    enum Rotation {
+        RENAME("rename"), RENAME_GZIP("rename + gzip"), COPYTRUNCATE("copytruncate");
+
+        final String label;
+
+        Rotation(String label) {
+            this.label = label;
+        }
+    }
+
+    private static final Rotation[] STORM_CYCLE = {Rotation.RENAME, Rotation.RENAME_GZIP, Rotation.RENAME, Rotation.COPYTRUNCATE};
+    /** logrotate compresses right after the rename (no delaycompress); the pause leaves a reader a moment, as in life. */
+    private static final long GZIP_AFTER_MILLIS = 500;
     private static final String PADDING = "x".repeat(48);
+
+    private record PendingGzip(Path file, long due) {
+    }
 
     private final Path dir;
     private final int files;
     private final int rate;
     private final IntSupplier phase;
-    private final byte[] phaseOf;
-    private final int[] generationOf;
-    private final List<Byte> generationEnd = new ArrayList<>();
-    private final List<Long> generationEndAt = new ArrayList<>();
+    private final LineBook book;
     private final int[] currentGeneration;
     private final FileOutputStream[] out;
+    private final List<PendingGzip> pendingGzip = new ArrayList<>();
+    private final long[] rotationsByKind = new long[Rotation.values().length];
     private final Random random = new Random(8);
     private volatile boolean running = true;
     private volatile boolean storm;
     private volatile long produced;
     private long rotations;
-    private long renames;
-    private long copytruncates;
+    private long stormRotations;
+    private int nextFile;
     private volatile String failure;
 
     LogWriter(Path dir, int files, int rate, int capacity, IntSupplier phase) throws IOException {
@@ -54,14 +64,13 @@ final class LogWriter implements Runnable {
         this.files = files;
         this.rate = rate;
         this.phase = phase;
-        this.phaseOf = new byte[capacity];
-        this.generationOf = new int[capacity];
+        this.book = new LineBook(capacity);
         this.currentGeneration = new int[files];
         this.out = new FileOutputStream[files];
         Files.createDirectories(dir);
         for (int f = 0; f < files; f++) {
             out[f] = new FileOutputStream(file(f).toFile(), true);
-            currentGeneration[f] = newGeneration();
+            currentGeneration[f] = book.newGroup(Fate.LIVE);
         }
     }
 
@@ -69,10 +78,8 @@ final class LogWriter implements Runnable {
         return dir.resolve("app-" + f + ".log");
     }
 
-    private int newGeneration() {
-        generationEnd.add(GEN_LIVE);
-        generationEndAt.add(0L);
-        return generationEnd.size() - 1;
+    LineBook book() {
+        return book;
     }
 
     void storm(boolean on) {
@@ -91,33 +98,12 @@ final class LogWriter implements Runnable {
         return rotations;
     }
 
-    synchronized long renames() {
-        return renames;
-    }
-
-    synchronized long copytruncates() {
-        return copytruncates;
+    synchronized long rotations(Rotation kind) {
+        return rotationsByKind[kind.ordinal()];
     }
 
     String failure() {
         return failure;
-    }
-
-    byte phaseOf(long id) {
-        return phaseOf[(int) id];
-    }
-
-    synchronized byte generationEndOf(long id) {
-        return generationEnd.get(generationOf[(int) id]);
-    }
-
-    int generationOf(long id) {
-        return generationOf[(int) id];
-    }
-
-    /** When the line's file was rotated away (epoch ms), 0 if never. */
-    synchronized long generationEndAtOf(long id) {
-        return generationEndAt.get(generationOf[(int) id]);
     }
 
     @Override
@@ -132,16 +118,16 @@ final class LogWriter implements Runnable {
         try {
             while (running) {
                 long elapsedNanos = System.nanoTime() - start;
-                long due = Math.min(elapsedNanos / 1_000_000L * rate / 1000L, phaseOf.length);
+                long due = Math.min(elapsedNanos / 1_000_000L * rate / 1000L, book.capacity());
                 if (due > produced) {
-                    String now = Instant.now().toString();
+                    long nowMs = System.currentTimeMillis();
+                    String now = Instant.ofEpochMilli(nowMs).toString();
                     byte ph = (byte) phase.getAsInt();
                     synchronized (this) {
                         for (long id = produced; id < due; id++) {
                             int f = next;
                             next = (next + 1) % files;
-                            phaseOf[(int) id] = ph;
-                            generationOf[(int) id] = currentGeneration[f];
+                            book.record(id, ph, nowMs, currentGeneration[f]);
                             buf[f].append(now).append(" stdout F seq=").append(id).append(" f=").append(f).append(' ').append(PADDING).append('\n');
                         }
                         for (int f = 0; f < files; f++) {
@@ -150,23 +136,30 @@ final class LogWriter implements Runnable {
                                 buf[f].setLength(0);
                             }
                         }
+                        book.published(due);
                         produced = due;
                     }
                 }
                 long nowMs = System.currentTimeMillis();
                 if (storm && nowMs >= nextRotation) {
                     if (nextRotation != 0) {
-                        rotate();
+                        rotate(STORM_CYCLE[(int) (stormRotations++ % STORM_CYCLE.length)]);
                     }
                     nextRotation = nowMs + 1000 + random.nextInt(1000);
                 } else if (!storm) {
                     nextRotation = 0;
                 }
+                gzipDue(nowMs);
                 Thread.sleep(10);
             }
         } catch (Exception e) {
             failure = e.toString();
         } finally {
+            try {
+                gzipDue(Long.MAX_VALUE); // what was renamed to be gzipped is gzipped
+            } catch (IOException e) {
+                failure = e.toString();
+            }
             for (FileOutputStream o : out) {
                 try {
                     o.close();
@@ -177,37 +170,50 @@ final class LogWriter implements Runnable {
         }
     }
 
-    private synchronized void rotate() throws IOException {
-        int f = (int) (rotations % files);
+    /** Rotates the next file (in turn) now; a rename + gzip compresses {@value #GZIP_AFTER_MILLIS} ms later. */
+    synchronized void rotate(Rotation kind) throws IOException {
+        int f = nextFile;
+        nextFile = (nextFile + 1) % files;
         rotations++;
+        rotationsByKind[kind.ordinal()]++;
         Path p = file(f);
-        if (rotations % 4 == 0) {
-            Files.copy(p, dir.resolve("app-" + f + ".log." + rotations + ".copy"));
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                ch.truncate(0);
+        long now = System.currentTimeMillis();
+        switch (kind) {
+            case COPYTRUNCATE -> {
+                Logrotate.copytruncate(p); // the writer keeps its O_APPEND descriptor
+                book.end(currentGeneration[f], Fate.COPYTRUNCATED, now);
             }
-            generationEnd.set(currentGeneration[f], GEN_COPYTRUNCATED);
-            generationEndAt.set(currentGeneration[f], System.currentTimeMillis());
-            copytruncates++;
-        } else {
-            out[f].close();
-            Files.move(p, dir.resolve("app-" + f + ".log." + rotations));
-            out[f] = new FileOutputStream(p.toFile(), true);
-            generationEnd.set(currentGeneration[f], GEN_RENAMED);
-            generationEndAt.set(currentGeneration[f], System.currentTimeMillis());
-            renames++;
+            case RENAME, RENAME_GZIP -> {
+                out[f].close();
+                Path rotated = Logrotate.renameDated(p, now);
+                out[f] = new FileOutputStream(p.toFile(), true);
+                if (kind == Rotation.RENAME_GZIP) {
+                    pendingGzip.add(new PendingGzip(rotated, now + GZIP_AFTER_MILLIS));
+                }
+                book.end(currentGeneration[f], kind == Rotation.RENAME ? Fate.RENAMED : Fate.RENAMED_GZIPPED, now);
+            }
         }
-        currentGeneration[f] = newGeneration();
+        currentGeneration[f] = book.newGroup(Fate.LIVE);
     }
 
-    /** The sequence id in a delivered line, or -1. */
-    static long idOf(String line) {
-        int i = line.indexOf("seq=");
+    private synchronized void gzipDue(long nowMs) throws IOException {
+        for (var it = pendingGzip.iterator(); it.hasNext(); ) {
+            PendingGzip g = it.next();
+            if (g.due() <= nowMs) {
+                it.remove();
+                Logrotate.gzip(g.file());
+            }
+        }
+    }
+
+    /** The sequence id after {@code marker} in a delivered line, or -1. */
+    static long idOf(String line, String marker) {
+        int i = line.indexOf(marker);
         if (i < 0) {
             return -1;
         }
         long v = 0;
-        int j = i + 4;
+        int j = i + marker.length();
         int digits = 0;
         for (; j < line.length(); j++) {
             char c = line.charAt(j);

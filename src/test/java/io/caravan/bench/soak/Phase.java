@@ -2,15 +2,18 @@ package io.caravan.bench.soak;
 
 /**
  * The soak's phases, as fractions of the run's length (10 minutes: warm-up 0:00-0:30, steady to 2:00, outage
- * 2:00-5:00, recovery to 6:00, kill -9 at 6:00 and restart, rotation storm 7:30-9:00, drain from 9:00).
+ * 2:00-5:00, recovery to 6:00, kill -9 at 6:00 (down, then started again), graceful restart at 7:00, rotation
+ * storm 7:45-9:00, drain from 9:00). Soak holds a phase while the agent is down, until the restarted one has settled,
+ * and for at least half its length.
  */
 enum Phase {
     WARMUP("warm-up", 0.00),
     STEADY("steady", 0.05),
     OUTAGE("outage", 0.20),
     RECOVERY("recovery", 0.50),
-    RESTART("kill+restart", 0.60),
-    STORM("rotation storm", 0.75),
+    KILL("kill -9", 0.60),
+    GRACEFUL("graceful restart", 0.70),
+    STORM("rotation storm", 0.775),
     DRAIN("drain", 0.90);
 
     final String label;

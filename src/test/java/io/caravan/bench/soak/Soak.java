@@ -6,71 +6,81 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The soak harness (issue 8): the real agent as a child process between a target farm and a log writer on one side
- * and counting receivers on the other, all on loopback, through warm-up, steady load, a receiver outage, recovery,
- * a kill -9 and restart, a rotation storm and a drain; then a markdown report of produced, delivered, lost,
- * duplicated, counted-as-dropped, peak RSS, heap and disk. Run it through bench/soak.sh, whose header has the method.
+ * The soak harness (issues 8 and 14): the real agent as a child process between a target farm, a tail log writer and
+ * a node's pods (a mock API server and kubelet-style log files) on one side and counting receivers on the other, all
+ * on loopback, through warm-up, steady load, a receiver outage, recovery, a kill -9 with pods recreated and a file
+ * rotated while it is down, a graceful restart likewise, a rotation storm and a drain; then a markdown report
+ * ({@link SoakReport}). Run it through bench/soak.sh, whose header has the method.
  */
 public final class Soak {
 
+    private static final long SETTLE_MILLIS = 15_000;
+
     // load and agent settings (command line)
-    private double minutes = 10;
-    private int targets = 25;
-    private int series = 2000;
-    private int linesPerSecond = 5000;
-    private int logFiles = 4;
-    private Path jar = Path.of("target/caravan.jar");
+    double minutes = 10;
+    int targets = 25;
+    int series = 2000;
+    int linesPerSecond = 5000;
+    int logFiles = 4;
+    int pods = 6;
+    int podLinesPerSecond = 1000;
+    long churnMillis = 5_000;
+    long downMillis = -1; // default: a 60th of the run, 5-30 s
+    long removeDelayMillis = 10_000;
+    Path jar = Path.of("target/caravan.jar");
     private Path out;
     private boolean keep;
-    private final List<String> agentJvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
-    private final Map<String, String> remoteWriteOpts = new LinkedHashMap<>();
-    private final Map<String, String> lokiOpts = new LinkedHashMap<>();
+    final List<String> agentJvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
+    final Map<String, String> remoteWriteOpts = new LinkedHashMap<>();
+    final Map<String, String> lokiOpts = new LinkedHashMap<>();
 
-    // run state
-    private long totalMillis;
-    private long t0;
+    // run state, read by the report
+    long totalMillis;
+    long t0;
+    long endAt;
     private volatile Phase phase = Phase.WARMUP;
-    private long killAt = -1;
-    private long endAt;
-    private long killDoneAt = -1;
-    private long restartReadyMillis = -1;
-    private final List<String> events = new ArrayList<>();
-    private final List<String> timeline = new ArrayList<>();
-    private final Map<Integer, Map<String, Double>> countersByIncarnation = new TreeMap<>();
-    private final Map<Integer, Long> hwmByIncarnation = new TreeMap<>();
-    private long peakRss;
-    private long peakHeap;
-    private long peakLive;
-    private long peakDisk;
-    private long peakSpill;
-    private final Map<Phase, long[]> peaksByPhase = new EnumMap<>(Phase.class); // rss, heap, live, disk
+    final List<long[]> transitions = new ArrayList<>(); // {epoch ms, phase ordinal}
+    final List<Restart> restarts = new ArrayList<>();
+    final List<String> events = new ArrayList<>();
+    final List<String> timeline = new ArrayList<>();
+    final Map<Integer, Map<String, Double>> countersByIncarnation = new TreeMap<>();
+    final Map<Integer, Long> hwmByIncarnation = new TreeMap<>();
+    final Map<Phase, long[]> peaksByPhase = new EnumMap<>(Phase.class); // rss, heap, live, disk
+    long peakRss;
+    long peakHeap;
+    long peakLive;
+    long peakDisk;
+    long peakSpill;
     private volatile long lastRss;
     private volatile long lastHeap;
     private volatile long lastLive;
     private volatile long lastDisk;
     private volatile long lastSpill;
 
-    private TargetFarm farm;
-    private MetricsLedger metrics;
-    private LogLedger logs;
-    private LogWriter writer;
-    private SwitchableServer rwReceiver;
-    private SwitchableServer lokiReceiver;
-    private AgentProcess agent;
+    TargetFarm farm;
+    MetricsLedger metrics;
+    LogLedger tailLogs;
+    LogLedger podLogs;
+    LogWriter writer;
+    PodLogWriter podWriter;
+    PodChurn churn;
+    SwitchableServer rwReceiver;
+    SwitchableServer lokiReceiver;
+    AgentProcess agent;
+    private PodCluster cluster;
+    private final Script script = new Script();
+    private Restart restart; // the latest
     private Path work;
     private Path dataDir;
     private Thread sampler;
@@ -98,6 +108,10 @@ public final class Soak {
                 case "--series" -> { series = Integer.parseInt(v); i++; }
                 case "--lines-per-second" -> { linesPerSecond = Integer.parseInt(v); i++; }
                 case "--log-files" -> { logFiles = Integer.parseInt(v); i++; }
+                case "--pods" -> { pods = Integer.parseInt(v); i++; }
+                case "--pod-lines-per-second" -> { podLinesPerSecond = Integer.parseInt(v); i++; }
+                case "--churn-seconds" -> { churnMillis = Math.round(Double.parseDouble(v) * 1000); i++; }
+                case "--down-seconds" -> { downMillis = Math.round(Double.parseDouble(v) * 1000); i++; }
                 case "--jar" -> { jar = Path.of(v); i++; }
                 case "--out" -> { out = Path.of(v); i++; }
                 case "--agent-jvm" -> { agentJvm.clear(); agentJvm.addAll(List.of(v.trim().split("\\s+"))); i++; }
@@ -105,12 +119,15 @@ public final class Soak {
                 case "--loki-opt" -> { pair(lokiOpts, v); i++; }
                 case "--keep" -> keep = true;
                 default -> throw new IllegalArgumentException("unknown argument " + a
-                        + " (--minutes N, --targets N, --series N, --lines-per-second N, --log-files N, --jar FILE, --out FILE,"
-                        + " --agent-jvm 'FLAGS', --remote-write-opt name=value, --loki-opt name=value, --keep)");
+                        + " (--minutes N, --targets N, --series N, --lines-per-second N, --log-files N, --pods N, --pod-lines-per-second N,"
+                        + " --churn-seconds S, --down-seconds S, --jar FILE, --out FILE, --agent-jvm 'FLAGS', --remote-write-opt name=value,"
+                        + " --loki-opt name=value, --keep)");
             }
         }
-        if (minutes <= 0 || targets < 1 || series < 1 || linesPerSecond < 1 || logFiles < 1) {
-            throw new IllegalArgumentException("--minutes, --targets, --series, --lines-per-second, --log-files must be positive");
+        if (minutes <= 0 || targets < 1 || series < 1 || linesPerSecond < 1 || logFiles < 1 || pods < 1 || podLinesPerSecond < 1
+                || churnMillis < 1) {
+            throw new IllegalArgumentException("--minutes, --targets, --series, --lines-per-second, --log-files, --pods,"
+                    + " --pod-lines-per-second, --churn-seconds must be positive");
         }
     }
 
@@ -124,9 +141,14 @@ public final class Soak {
 
     private int run() throws Exception {
         totalMillis = Math.round(minutes * 60_000);
+        if (downMillis < 0) {
+            downMillis = Math.max(5_000, Math.min(30_000, totalMillis / 60));
+        }
         long drainGrace = 180_000; // the drain may run past the nominal end until delivery stops growing
         int maxScrapes = (int) ((totalMillis + drainGrace) / 1000 * 2 + 100);
-        int lineCapacity = (int) Math.min(Integer.MAX_VALUE - 1L, (long) linesPerSecond * (totalMillis / 1000 + 60));
+        // phases may stretch past their nominal times (see mayLeavePhase): room for 5 minutes more
+        int lineCapacity = (int) Math.min(Integer.MAX_VALUE - 1L, (long) linesPerSecond * (totalMillis / 1000 + 300));
+        int podLineCapacity = (int) Math.min(Integer.MAX_VALUE - 1L, (long) podLinesPerSecond * (totalMillis / 1000 + 300));
 
         work = Files.createTempDirectory("caravan-soak-");
         dataDir = Files.createDirectories(work.resolve("data"));
@@ -136,10 +158,16 @@ public final class Soak {
 
         farm = new TargetFarm(targets, series, maxScrapes);
         metrics = new MetricsLedger(farm, maxScrapes);
-        logs = new LogLedger(lineCapacity);
+        tailLogs = new LogLedger("seq=", lineCapacity);
+        podLogs = new LogLedger("podline=", podLineCapacity);
         rwReceiver = new SwitchableServer("soak-remote-write", "/api/v1/write", 4, metrics::receive);
-        lokiReceiver = new SwitchableServer("soak-loki", "/loki/api/v1/push", 4, logs::receive);
+        lokiReceiver = new SwitchableServer("soak-loki", "/loki/api/v1/push", 4, body -> LogLedger.receive(body, tailLogs, podLogs));
         writer = new LogWriter(logDir, logFiles, linesPerSecond, lineCapacity, () -> phase.ordinal());
+        podWriter = new PodLogWriter(work.resolve("pods"), podLinesPerSecond, podLineCapacity, () -> phase.ordinal());
+        cluster = new PodCluster();
+        // a StatefulSet's or Deployment's pod terminates within seconds; the kubelet removes its logs some seconds later
+        churn = new PodChurn(cluster, podWriter, pods, churnMillis, removeDelayMillis, Math.min(2_000, downMillis / 3));
+        churn.createAll();
 
         Path targetsFile = work.resolve("targets.yaml");
         SoakRoutes.writeTargets(targetsFile, farm.instances());
@@ -155,11 +183,21 @@ public final class Soak {
         env.put("CARAVAN_DATA_DIR", dataDir.toString());
         env.put("CARAVAN_HTTP_PORT", String.valueOf(httpPort));
         env.put("CARAVAN_SELF_SCRAPE", "false");
+        // fabric8's standard settings, as a node's agent would get them, towards the mock (plain http, no credentials)
+        env.put("KUBERNETES_MASTER", cluster.url());
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        env.put("KUBERNETES_NAMESPACE", "default");
+        env.put("NODE_NAME", PodCluster.NODE);
+        env.put("POD_LOGS_DIR", podWriter.base().toString());
         agent = new AgentProcess(jar.toAbsolutePath(), agentJvm, env, agentLogs, httpPort);
 
-        say("soak: %s min, %d targets x %d series at 1s (%,d samples/s), %,d lines/s over %d files; work dir %s",
-                fmt(minutes), targets, series, targets * series, linesPerSecond, logFiles, work);
-        say("soak: agent java %s -jar %s; built-in routes switched off: %s", String.join(" ", agentJvm), jar, String.join(", ", off));
+        say("soak: %s min, %d targets x %d series at 1s (%,d samples/s), %,d lines/s over %d files, %,d pod-log lines/s over %d pods"
+                        + " (one recreated every %s s), down %s s at each restart; work dir %s",
+                fmt(minutes), targets, series, targets * series, linesPerSecond, logFiles, podLinesPerSecond, pods,
+                fmt(churnMillis / 1000.0), fmt(downMillis / 1000.0), work);
+        say("soak: agent java %s -jar %s; API server %s; built-in routes switched off: %s", String.join(" ", agentJvm), jar,
+                cluster.url(), String.join(", ", off));
         long startAsked = System.currentTimeMillis();
         agent.start();
         if (!agent.awaitReady(Duration.ofSeconds(180))) {
@@ -171,12 +209,10 @@ public final class Soak {
 
         t0 = System.currentTimeMillis();
         transitions.add(new long[]{t0, Phase.WARMUP.ordinal()});
-        Thread writerThread = new Thread(writer, "soak-log-writer");
-        writerThread.setDaemon(true);
-        writerThread.start();
-        sampler = new Thread(this::sampleLoop, "soak-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
+        daemon(writer, "soak-log-writer");
+        daemon(podWriter, "soak-pod-log-writer");
+        churn.churning(true, t0);
+        sampler = daemon(this::sampleLoop, "soak-sampler");
 
         long nextTimeline = 0;
         boolean outageSwapped = false;
@@ -184,18 +220,17 @@ public final class Soak {
         long lastGrowth = 0;
         long lastDelivered = -1;
         while (true) {
-            long el = System.currentTimeMillis() - t0;
-            Phase now = Phase.at(el, totalMillis);
-            if (now == Phase.STORM && phase == Phase.RESTART && restartReadyMillis < 0) {
-                now = Phase.RESTART; // the storm waits for the restarted agent (a short run's restart phase is shorter than a start-up)
-            }
-            if (now != phase) {
-                enter(now);
-                if (now == Phase.DRAIN) {
+            long now = System.currentTimeMillis();
+            long el = now - t0;
+            if (Phase.at(el, totalMillis).ordinal() > phase.ordinal() && mayLeavePhase(now)) {
+                enter(Phase.values()[phase.ordinal() + 1]);
+                if (phase == Phase.DRAIN) {
                     drainStart = el;
                     lastGrowth = el;
                 }
             }
+            script.runDue(System.currentTimeMillis());
+            churn.tick(System.currentTimeMillis(), down() ? restart.kind.podFate : null);
             if (phase == Phase.OUTAGE && !outageSwapped
                     && el >= (Phase.OUTAGE.startMillis(totalMillis) + Phase.OUTAGE.endMillis(totalMillis)) / 2) {
                 outageSwapped = true;
@@ -203,24 +238,30 @@ public final class Soak {
                 lokiReceiver.mode(SwitchableServer.Mode.REFUSE_503);
                 event("outage, second half: remote-write receiver closed (connection refused), Loki receiver answers 503");
             }
-            if (!agent.alive()) {
+            boolean meantToRun = restart == null || restart.startedAt > 0;
+            if (meantToRun && !agent.alive()) {
                 event("agent %d (pid %d) exited unexpectedly with code %s; starting it again", agent.incarnation(), agent.pid(), agent.exitCode());
                 agent.start();
             }
-            if (restartReadyMillis < 0 && killAt > 0) {
-                checkRestartReady();
+            if (restart != null && restart.startedAt > 0 && restart.awaitingReady() && agent.ready()) {
+                restart.readyAt = System.currentTimeMillis();
+                churn.agentBack(restart.readyAt);
+                event("agent %d ready %.1f s after the %s (%.1f s after its start); directories of pods deleted meanwhile go in %s s",
+                        agent.incarnation(), (restart.readyAt - restart.signalAt) / 1000.0, restart.kind.label,
+                        (restart.readyAt - restart.startedAt) / 1000.0, fmt(removeDelayMillis / 1000.0));
             }
             if (el >= nextTimeline) {
                 timelineLine(el);
                 nextTimeline += 10_000;
             }
             if (phase == Phase.DRAIN) {
-                long delivered = metrics.delivered() + logs.delivered();
+                long delivered = metrics.delivered() + tailLogs.delivered() + podLogs.delivered();
                 if (delivered != lastDelivered) {
                     lastDelivered = delivered;
                     lastGrowth = el;
                 }
-                boolean complete = metrics.delivered() >= farm.samplesProduced() && logs.delivered() >= writer.produced();
+                boolean complete = metrics.delivered() >= farm.samplesProduced() && tailLogs.delivered() >= writer.produced()
+                        && podLogs.delivered() >= podWriter.produced();
                 boolean stalled = el - lastGrowth >= 30_000;
                 boolean pastEnd = el >= totalMillis;
                 if ((pastEnd && (complete || stalled)) || (complete && el - drainStart >= 15_000) || el >= totalMillis + drainGrace) {
@@ -234,16 +275,16 @@ public final class Soak {
         endAt = System.currentTimeMillis();
         sampler.interrupt();
         sampler.join(10_000);
-        Map<String, Double> last = agent.counters();
-        if (last != null) {
-            countersByIncarnation.put(agent.incarnation(), last);
+        snapshotCounters();
+        AgentProcess.Stopped last = agent.stop(Duration.ofSeconds(20));
+        event("agent %d stopped (SIGTERM): exit code %s after %.1f s%s", agent.incarnation(), last.exitCode(), last.millis() / 1000.0,
+                last.forced() ? ", SIGKILL after 20 s" : "");
+        for (String f : new String[]{writer.failure(), podWriter.failure()}) {
+            if (f != null) {
+                event("a log writer failed: %s", f);
+            }
         }
-        agent.stop(Duration.ofSeconds(20));
-        event("agent %d stopped (SIGTERM)", agent.incarnation());
-        if (writer.failure() != null) {
-            event("log writer failed: %s", writer.failure());
-        }
-        String report = report();
+        String report = new SoakReport(this).render();
         if (out != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
@@ -253,10 +294,32 @@ public final class Soak {
         return 0;
     }
 
-    private final List<long[]> transitions = new ArrayList<>(); // {epoch ms, phase ordinal}
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
 
-    /** The phase the run was in at an instant (as it happened: the storm may wait for the restarted agent). */
-    private Phase phaseAt(long epochMillis) {
+    /**
+     * One phase at a time, and each for at least half its length: every phase's script runs and the storm is not
+     * skipped when a loaded machine's start-ups (30 s and more) outlast a short run's phases. Not while the agent is
+     * down, nor until the new one has run {@value #SETTLE_MILLIS} ms: discovery lists the pods some seconds after
+     * readiness, and a stop right after a start would measure the start-up, not the stop.
+     */
+    private boolean mayLeavePhase(long now) {
+        long[] w = window(phase);
+        long nominal = phase.endMillis(totalMillis) - phase.startMillis(totalMillis);
+        return !down() && (restart == null || now >= restart.readyAt + SETTLE_MILLIS) && now - w[0] >= nominal / 2;
+    }
+
+    /** Between a stop of the agent and the readiness of the new one. */
+    private boolean down() {
+        return restart != null && restart.awaitingReady();
+    }
+
+    /** The phase the run was in at an instant (as it happened: a phase may wait for a restarted agent). */
+    Phase phaseAt(long epochMillis) {
         Phase p = Phase.WARMUP;
         for (long[] t : transitions) {
             if (epochMillis >= t[0]) {
@@ -267,7 +330,7 @@ public final class Soak {
     }
 
     /** The phase's window as it happened, {from, to} in epoch ms (to = the next phase's start, or the end of the run). */
-    private long[] window(Phase p) {
+    long[] window(Phase p) {
         long from = -1;
         long to = endAt;
         for (long[] t : transitions) {
@@ -282,9 +345,14 @@ public final class Soak {
         return from < 0 ? new long[]{endAt, endAt} : new long[]{from, to};
     }
 
+    Restart restart(Restart.Kind kind) {
+        return restarts.stream().filter(r -> r.kind == kind).findFirst().orElse(null);
+    }
+
     private void enter(Phase next) throws Exception {
         phase = next;
-        transitions.add(new long[]{System.currentTimeMillis(), next.ordinal()});
+        long now = System.currentTimeMillis();
+        transitions.add(new long[]{now, next.ordinal()});
         event("phase %s", next.label);
         switch (next) {
             case OUTAGE -> {
@@ -297,42 +365,78 @@ public final class Soak {
                 lokiReceiver.mode(SwitchableServer.Mode.UP);
                 event("receivers up again");
             }
-            case RESTART -> {
-                Map<String, Double> c = agent.counters();
-                if (c != null) {
-                    countersByIncarnation.put(agent.incarnation(), c);
-                }
-                long[] mem = agent.memory();
-                if (mem != null) {
-                    hwmByIncarnation.merge(agent.incarnation(), mem[1], Math::max);
-                }
+            case KILL -> {
+                snapshotCounters();
+                restart = new Restart(Restart.Kind.KILL, agent.incarnation(), System.currentTimeMillis());
+                restarts.add(restart);
                 long pid = agent.pid();
-                killAt = System.currentTimeMillis();
                 agent.kill9();
-                killDoneAt = System.currentTimeMillis();
-                event("kill -9 of agent %d (pid %d)", agent.incarnation(), pid);
-                agent.start();
-                event("agent %d started on the same CARAVAN_DATA_DIR", agent.incarnation());
+                restart.goneAt = System.currentTimeMillis();
+                event("kill -9 of agent %d (pid %d); it stays down %s s", agent.incarnation(), pid, fmt(downMillis / 1000.0));
+                whileDown(restart, LogWriter.Rotation.RENAME_GZIP);
+            }
+            case GRACEFUL -> {
+                snapshotCounters();
+                restart = new Restart(Restart.Kind.GRACEFUL, agent.incarnation(), System.currentTimeMillis());
+                restarts.add(restart);
+                event("SIGTERM to agent %d (pid %d)", agent.incarnation(), agent.pid());
+                restart.stop = agent.stop(Duration.ofSeconds(60));
+                restart.goneAt = System.currentTimeMillis();
+                event("agent %d exited %.1f s after the SIGTERM with code %s%s; it stays down %s s", agent.incarnation(),
+                        restart.stop.millis() / 1000.0, restart.stop.exitCode(), restart.stop.forced() ? " (SIGKILL after 60 s)" : "",
+                        fmt(downMillis / 1000.0));
+                whileDown(restart, LogWriter.Rotation.COPYTRUNCATE, LogWriter.Rotation.RENAME);
             }
             case STORM -> {
                 writer.storm(true);
-                event("rotation storm: a file rotated every 1-2 s (rename+create, every 4th copytruncate)");
+                event("rotation storm: a file rotated every 1-2 s (rename, rename + gzip, rename, copytruncate, in turn)");
             }
             case DRAIN -> {
                 writer.storm(false);
                 writer.stop();
+                podWriter.stop();
+                churn.churning(false, now);
                 farm.stopProducing();
-                event("production stopped (targets answer 503, writer stopped); draining");
+                event("production stopped (targets answer 503, writers stopped, no more pod churn); draining");
             }
             default -> {
             }
         }
     }
 
-    private void checkRestartReady() {
-        if (agent.ready()) {
-            restartReadyMillis = System.currentTimeMillis() - killAt;
-            event("agent %d ready %.1f s after the kill", agent.incarnation(), restartReadyMillis / 1000.0);
+    /**
+     * The script of a down window: half the pods deleted and recreated at once (their old files written for a
+     * moment more), the given tail rotations spread over the window, the agent started again at its end.
+     */
+    private void whileDown(Restart r, LogWriter.Rotation... rotations) throws IOException {
+        long from = r.goneAt;
+        int recreated = Math.max(1, pods / 2);
+        churn.recreate(recreated, r.kind.podFate, from);
+        event("%d pod(s) deleted and recreated while the agent is down (old logs written %.1f s more; their directories kept until it is back)",
+                recreated, Math.min(2_000, downMillis / 3) / 1000.0);
+        for (int i = 0; i < rotations.length; i++) {
+            LogWriter.Rotation kind = rotations[i];
+            script.at(from + downMillis * (i + 1) / (rotations.length + 2), () -> {
+                writer.rotate(kind);
+                event("tail file rotated while the agent is down: %s", kind.label);
+            });
+        }
+        script.at(from + downMillis, () -> {
+            agent.start();
+            r.startedAt = System.currentTimeMillis();
+            event("agent %d started on the same CARAVAN_DATA_DIR, %.1f s after the %s", agent.incarnation(),
+                    (r.startedAt - r.signalAt) / 1000.0, r.kind.label);
+        });
+    }
+
+    private void snapshotCounters() {
+        Map<String, Double> c = agent.counters();
+        if (c != null) {
+            countersByIncarnation.put(agent.incarnation(), c);
+        }
+        long[] mem = agent.memory();
+        if (mem != null) {
+            hwmByIncarnation.merge(agent.incarnation(), mem[1], Math::max);
         }
     }
 
@@ -406,10 +510,10 @@ public final class Soak {
 
     private void timelineLine(long el) {
         String line = String.format(Locale.ROOT,
-                "t=%4ds %-14s | metrics produced %8s delivered %8s | logs produced %8s delivered %8s | rss %s heap %s live %s | disk %s (spill %s) | rw %s, loki %s",
-                el / 1000, phase.label, count(farm.samplesProduced()), count(metrics.delivered()), count(writer.produced()), count(logs.delivered()),
-                mib(lastRss), mib(lastHeap), mib(lastLive), mib(lastDisk), mib(lastSpill),
-                mode(rwReceiver.mode()), mode(lokiReceiver.mode()));
+                "t=%4ds %-16s | metrics %8s/%8s | tail %8s/%8s | pods %8s/%8s | rss %s heap %s live %s | disk %s (spill %s) | rw %s, loki %s%s",
+                el / 1000, phase.label, count(metrics.delivered()), count(farm.samplesProduced()), count(tailLogs.delivered()), count(writer.produced()),
+                count(podLogs.delivered()), count(podWriter.produced()), SoakReport.mib(lastRss), SoakReport.mib(lastHeap), SoakReport.mib(lastLive),
+                SoakReport.mib(lastDisk), SoakReport.mib(lastSpill), mode(rwReceiver.mode()), mode(lokiReceiver.mode()), down() ? " | agent down" : "");
         timeline.add(line);
         System.out.println(line);
     }
@@ -432,278 +536,7 @@ public final class Soak {
         System.out.println(String.format(Locale.ROOT, format, args));
     }
 
-    // ---------------------------------------------------------------- the report
-
-    private String report() throws IOException {
-        StringBuilder r = new StringBuilder();
-        // metrics: walk every served scrape
-        long[] mProduced = new long[Phase.values().length];
-        long[] mLost = new long[Phase.values().length];
-        long[] mDup = new long[Phase.values().length];
-        long[] mScrapes = new long[Phase.values().length];
-        long atKillServed = 0;
-        long atKillLost = 0;
-        long lostScrapes = 0;
-        long partialScrapes = 0;
-        long scrapes = 0;
-        for (int t = 0; t < farm.targets(); t++) {
-            for (int n = 1; n <= farm.served(t); n++) {
-                scrapes++;
-                long at = farm.servedAt(t, n);
-                int got = metrics.received(t, n);
-                int missing = series - got;
-                if (got == 0) {
-                    lostScrapes++;
-                } else if (missing > 0) {
-                    partialScrapes++;
-                }
-                mScrapes[phaseAt(at).ordinal()]++;
-                if (killAt > 0 && at >= killAt - 1000 && at <= killDoneAt) {
-                    atKillServed += series;
-                    atKillLost += missing;
-                    continue;
-                }
-                int p = phaseAt(at).ordinal();
-                mProduced[p] += series;
-                mLost[p] += missing;
-                mDup[p] += metrics.duplicated(t, n);
-            }
-        }
-        long mTotalProduced = scrapes * series;
-        long mDelivered = metrics.delivered();
-        // logs: walk every id
-        long produced = writer.produced();
-        long[] lProduced = new long[Phase.values().length];
-        long[] lLost = new long[Phase.values().length];
-        long[] lDup = new long[Phase.values().length];
-        long[] lostByGeneration = new long[3];
-        long lostRotatedWhileDown = 0;
-        Map<Integer, Long> lostPerCopytruncate = new TreeMap<>();
-        Map<Integer, Long> firstLost = new TreeMap<>();     // per copytruncated generation: its first lost id
-        Map<Integer, Long> lastReceived = new TreeMap<>();  // and its last received id
-        for (long id = 0; id < produced; id++) {
-            int p = writer.phaseOf(id);
-            lProduced[p]++;
-            boolean copytruncated = writer.generationEndOf(id) == LogWriter.GEN_COPYTRUNCATED;
-            if (copytruncated) {
-                if (logs.received(id)) {
-                    lastReceived.put(writer.generationOf(id), id);
-                } else {
-                    firstLost.putIfAbsent(writer.generationOf(id), id);
-                }
-            }
-            if (!logs.received(id)) {
-                lLost[p]++;
-                lostByGeneration[writer.generationEndOf(id)]++;
-                if (writer.generationEndOf(id) == LogWriter.GEN_COPYTRUNCATED) {
-                    lostPerCopytruncate.merge(writer.generationOf(id), 1L, Long::sum);
-                }
-                long rotatedAt = writer.generationEndAtOf(id);
-                if (killAt > 0 && rotatedAt >= killAt && (restartReadyMillis < 0 || rotatedAt <= killAt + restartReadyMillis)) {
-                    lostRotatedWhileDown++;
-                }
-            } else if (logs.duplicated(id)) {
-                lDup[p]++;
-            }
-        }
-        long lDelivered = logs.delivered();
-
-        Map<String, Double> rwDropped = sumCounters("caravan_remote_write_samples_dropped");
-        Map<String, Double> lokiDropped = sumCounters("caravan_loki_entries_dropped");
-        Map<String, Double> logsDropped = sumCounters("caravan_logs_dropped_entries");
-        double rwDroppedTotal = rwDropped.values().stream().mapToDouble(Double::doubleValue).sum();
-        double logDroppedTotal = lokiDropped.values().stream().mapToDouble(Double::doubleValue).sum()
-                + logsDropped.values().stream().mapToDouble(Double::doubleValue).sum();
-
-        r.append("# Caravan soak, ").append(Instant.ofEpochMilli(t0)).append("\n\n");
-        r.append(String.format(Locale.ROOT, "Length %s min (phases scaled from 10 min), %d targets x %d series scraped every 1 s (%,d samples/s), "
-                        + "%,d log lines/s over %d files (CRI), loopback receivers. Agent: `java %s -jar %s`, built-in routes off, "
-                        + "soak routes as generated by `SoakRoutes` (remote-write options %s, loki options %s). Host: %d CPUs, `%s`.\n\n",
-                fmt(minutes), targets, series, targets * series, linesPerSecond, logFiles, String.join(" ", agentJvm), jar,
-                remoteWriteOpts.isEmpty() ? "default" : remoteWriteOpts, lokiOpts.isEmpty() ? "default" : lokiOpts,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
-
-        r.append("## Result\n\n");
-        r.append("| | metrics (samples) | logs (lines) |\n|---|---:|---:|\n");
-        row(r, "produced", mTotalProduced, produced);
-        row(r, "delivered (distinct)", mDelivered, lDelivered);
-        row(r, "lost", mTotalProduced - mDelivered, produced - lDelivered);
-        row(r, "duplicated (distinct, received 2+ times)", metrics.duplicated(), logs.duplicated());
-        row(r, "lost, counted as dropped by the agent", Math.round(rwDroppedTotal), Math.round(logDroppedTotal));
-        row(r, "lost, not counted by the agent", Math.max(0, mTotalProduced - mDelivered - Math.round(rwDroppedTotal)),
-                Math.max(0, produced - lDelivered - Math.round(logDroppedTotal)));
-        r.append(String.format(Locale.ROOT, "| peak RSS (VmHWM, max of the incarnations) | %s | (same process) |%n", mib(peakRss)));
-        r.append(String.format(Locale.ROOT, "| peak heap used / peak live data after GC | %s / %s | (same process) |%n", mib(peakHeap), mib(peakLive)));
-        r.append(String.format(Locale.ROOT, "| peak disk of CARAVAN_DATA_DIR / of the Loki spill | %s / %s | |%n", mib(peakDisk), mib(peakSpill)));
-        r.append("\n");
-        int o = Phase.OUTAGE.ordinal();
-        int k = Phase.RESTART.ordinal();
-        long[] steadyPeaks = peaksByPhase.getOrDefault(Phase.STEADY, new long[4]);
-        long[] outagePeaks = peaksByPhase.getOrDefault(Phase.OUTAGE, new long[4]);
-        double avgPush = logs.requests() == 0 ? 0.0 : (double) (lDelivered + logs.duplicateCopies()) / logs.requests();
-        r.append("\n### Against the bar\n\n");
-        r.append(String.format(Locale.ROOT, "- Outage (receivers cut %s): metrics lost %,d of %,d samples produced during it (the agent counted %,.0f as dropped); "
-                        + "logs lost %,d of %,d lines written during it. Loses nothing: metrics %s, logs %s.%n",
-                clock(window(Phase.OUTAGE)[1] - window(Phase.OUTAGE)[0]), mLost[o], mProduced[o], rwDroppedTotal, lLost[o], lProduced[o],
-                mLost[o] == 0 ? "yes" : "NO", lLost[o] == 0 ? "yes" : "NO"));
-        r.append(String.format(Locale.ROOT, "- Kill -9: metrics lost %,d of the %,d samples in flight (served in the last second before it), %,d of the %,d produced after it; "
-                        + "logs lost %,d of %,d lines written around it (kill+restart phase), %,d overall. Loses nothing: metrics %s, logs %s.%n",
-                atKillLost, atKillServed, mLost[k], mProduced[k], lLost[k], lProduced[k], produced - lDelivered,
-                atKillLost == 0 && mLost[k] == 0 ? "yes" : "NO", lLost[k] == 0 ? "yes" : "NO"));
-        r.append(String.format(Locale.ROOT, "- Duplicates: metrics %,d (one batch is maxSamplesPerSend, 2,000 by default), logs %,d (a push carried %,.0f lines on average).%n",
-                metrics.duplicated(), logs.duplicated(), avgPush));
-        r.append(String.format(Locale.ROOT, "- Memory under backpressure: heap used peaked at %s in the outage against %s in steady load; live data after GC %s against %s; "
-                        + "peak RSS %s; disk peaked at %s (the Loki spill's bound is maxSpillBytes, 512MiB by default).%n%n",
-                mib(outagePeaks[1]), mib(steadyPeaks[1]), mib(outagePeaks[2]), mib(steadyPeaks[2]), mib(peakRss), mib(peakDisk)));
-        r.append(String.format(Locale.ROOT, "Metrics: %,d scrapes served, %,d with no sample received, %,d partly received; %,d duplicate copies; "
-                        + "%,d other samples (up, scrape_*), %,d staleness markers, %,d unexpected. "
-                        + "The agent's dropped counter also counts the 5 report series per scrape (%.2f%% of the samples).%n",
-                scrapes, lostScrapes, partialScrapes, metrics.duplicateCopies(), metrics.otherSamples(), metrics.staleMarkers(),
-                metrics.unexpected(), 500.0 / (series + 5)));
-        r.append(String.format(Locale.ROOT, "Logs: %,d rotations (%,d rename+create, %,d copytruncate); %,d duplicate copies; %,d lines without an id; "
-                        + "%,d push requests accepted (%,.0f lines each on average).%n",
-                writer.rotations(), writer.renames(), writer.copytruncates(), logs.duplicateCopies(), logs.unexpected(),
-                logs.requests(), logs.requests() == 0 ? 0.0 : (double) (lDelivered + logs.duplicateCopies()) / logs.requests()));
-        r.append(String.format(Locale.ROOT, "Receivers: remote-write %,d accepted, %,d answered 503, %,d failed%s; Loki %,d accepted, %,d answered 503, %,d failed%s.%n%n",
-                rwReceiver.accepted.get(), rwReceiver.refused.get(), rwReceiver.failed.get(), rwReceiver.lastFailure == null ? "" : " (" + rwReceiver.lastFailure + ")",
-                lokiReceiver.accepted.get(), lokiReceiver.refused.get(), lokiReceiver.failed.get(), lokiReceiver.lastFailure == null ? "" : " (" + lokiReceiver.lastFailure + ")"));
-
-        r.append("## By phase (of production: when a scrape was served, when a line was written)\n\n");
-        r.append("| phase | window | scrapes/s | metrics produced | metrics lost | metrics dup | logs produced | logs lost | logs dup | max RSS | max heap | max live | max disk |\n");
-        r.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Phase p : Phase.values()) {
-            long[] peaks = peaksByPhase.getOrDefault(p, new long[4]);
-            long[] window = window(p);
-            double seconds = Math.max(0.001, (window[1] - window[0]) / 1000.0);
-            r.append(String.format(Locale.ROOT, "| %s | %s-%s | %.1f | %,d | %,d | %,d | %,d | %,d | %,d | %s | %s | %s | %s |%n", p.label,
-                    clock(window[0] - t0), clock(window[1] - t0), window[1] > window[0] ? mScrapes[p.ordinal()] / seconds : 0.0,
-                    mProduced[p.ordinal()], mLost[p.ordinal()], mDup[p.ordinal()], lProduced[p.ordinal()], lLost[p.ordinal()], lDup[p.ordinal()],
-                    mib(peaks[0]), mib(peaks[1]), mib(peaks[2]), mib(peaks[3])));
-        }
-        r.append(String.format(Locale.ROOT, "| in flight at the kill | served in the last 1 s before it (or while it died) | | %,d | %,d | | | | | | | | |%n%n", atKillServed, atKillLost));
-        long down = killAt > 0 ? (restartReadyMillis > 0 ? restartReadyMillis : 0) : 0;
-        long producing = window(Phase.DRAIN)[0] - t0 - down;
-        long expected = targets * producing / 1000;
-        r.append(String.format(Locale.ROOT, "Scrapes/s: scrapes served per second of the phase; %d when every target is scraped on time while the agent runs. "
-                        + "Over the %,d s of production less the %,d s the agent was down, ~%,d scrapes were due and %,d served: ~%,d scrape slots missed "
-                        + "(~%,d samples never produced, so in none of the figures above).%n",
-                targets, (window(Phase.DRAIN)[0] - t0) / 1000, down / 1000, expected, scrapes, Math.max(0, expected - scrapes),
-                Math.max(0, expected - scrapes) * series));
-        r.append(String.format(Locale.ROOT, "Lost log lines by the fate of their file: live (never rotated) %,d, rotated by rename %,d, copytruncated %,d; "
-                        + "of these, in a file rotated while the agent was down (kill to ready): %,d.%n",
-                lostByGeneration[LogWriter.GEN_LIVE], lostByGeneration[LogWriter.GEN_RENAMED], lostByGeneration[LogWriter.GEN_COPYTRUNCATED], lostRotatedWhileDown));
-        long tailOnly = firstLost.entrySet().stream().filter(e -> e.getValue() > lastReceived.getOrDefault(e.getKey(), -1L)).count();
-        r.append(String.format(Locale.ROOT, "Copytruncate: %d events, %d of them lost lines, at most %,d lines in one (the writer puts %,d lines a second in each file); "
-                        + "in %d of those %d the lost lines were the file's last lines before the truncate and nothing before them was lost.%n",
-                writer.copytruncates(), lostPerCopytruncate.size(), lostPerCopytruncate.values().stream().mapToLong(Long::longValue).max().orElse(0),
-                linesPerSecond / logFiles, tailOnly, firstLost.size()));
-        r.append(String.format(Locale.ROOT, "Kill -9 at t=%s; the new agent was ready %s later (no scrapes and no reads meanwhile).%n%n",
-                killAt < 0 ? "-" : clock(killAt - t0), restartReadyMillis < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", restartReadyMillis / 1000.0)));
-
-        r.append("## The agent's own counters (sum of the incarnations' last readings)\n\n");
-        r.append("Readings are taken every 2 s and just before the kill; what a killed process counted after its last reading is not here.\n\n");
-        for (Map.Entry<Integer, Map<String, Double>> e : countersByIncarnation.entrySet()) {
-            r.append(String.format(Locale.ROOT, "- agent %d (VmHWM %s): %s%n", e.getKey(), mib(hwmByIncarnation.getOrDefault(e.getKey(), 0L)), keyCounters(e.getValue())));
-        }
-        r.append("\n");
-        dropped(r, "remote-write samples dropped", rwDropped);
-        dropped(r, "loki entries dropped", lokiDropped);
-        dropped(r, "log source entries dropped", logsDropped);
-        r.append("\n## Events\n\n```\n");
-        events.forEach(e -> r.append(e).append('\n'));
-        r.append("```\n\n## Timeline (every 10 s)\n\n```\n");
-        timeline.forEach(e -> r.append(e).append('\n'));
-        r.append("```\n\n## Agent logs (WARN and ERROR, first distinct messages)\n\n");
-        for (int i = 1; i <= agent.incarnation(); i++) {
-            r.append(logSummary(i));
-        }
-        return r.toString();
-    }
-
-    private static void row(StringBuilder r, String name, long m, long l) {
-        r.append(String.format(Locale.ROOT, "| %s | %,d | %,d |%n", name, m, l));
-    }
-
-    private Map<String, Double> sumCounters(String prefix) {
-        Map<String, Double> out = new TreeMap<>();
-        for (Map<String, Double> c : countersByIncarnation.values()) {
-            c.forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    out.merge(k, v, Double::sum);
-                }
-            });
-        }
-        return out;
-    }
-
-    private static void dropped(StringBuilder r, String what, Map<String, Double> m) {
-        List<String> nonZero = new ArrayList<>();
-        m.forEach((k, v) -> {
-            if (v > 0) {
-                nonZero.add(String.format(Locale.ROOT, "`%s` %,.0f", k, v));
-            }
-        });
-        r.append("- ").append(what).append(": ").append(nonZero.isEmpty() ? "none" : String.join(", ", nonZero)).append('\n');
-    }
-
-    private static String keyCounters(Map<String, Double> c) {
-        String[] keys = {"caravan_remote_write_samples_in", "caravan_remote_write_samples_sent", "caravan_remote_write_samples_retried",
-                "caravan_remote_write_samples_dropped", "caravan_logs_lines_read", "caravan_logs_rotations", "caravan_logs_truncations",
-                "caravan_loki_entries_in", "caravan_loki_entries_sent", "caravan_loki_entries_retried", "caravan_loki_entries_dropped"};
-        List<String> parts = new ArrayList<>();
-        for (String k : keys) {
-            double sum = 0;
-            boolean found = false;
-            for (Map.Entry<String, Double> e : c.entrySet()) {
-                String name = e.getKey().replaceFirst("\\{.*", "").replaceFirst("_total$", "");
-                if (name.equals(k)) {
-                    sum += e.getValue();
-                    found = true;
-                }
-            }
-            if (found) {
-                parts.add(String.format(Locale.ROOT, "%s %,.0f", k.replace("caravan_", ""), sum));
-            }
-        }
-        return String.join(", ", parts);
-    }
-
-    private String logSummary(int incarnation) {
-        Path f = agent.logFile(incarnation);
-        StringBuilder b = new StringBuilder();
-        try {
-            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-            long warn = 0;
-            long error = 0;
-            Set<String> distinct = new LinkedHashSet<>();
-            for (String line : lines) {
-                boolean isError = line.contains(" ERROR ");
-                boolean isWarn = line.contains(" WARN ");
-                if (isError) {
-                    error++;
-                }
-                if (isWarn) {
-                    warn++;
-                }
-                if ((isError || isWarn) && distinct.size() < 8) {
-                    String msg = line.replaceFirst("^\\S+\\s+", "").replaceAll("\\d+", "N");
-                    distinct.add(msg.length() > 220 ? msg.substring(0, 220) + "..." : msg);
-                }
-            }
-            b.append(String.format(Locale.ROOT, "agent %d: %,d lines, %,d WARN, %,d ERROR%n", incarnation, lines.size(), warn, error));
-            if (!distinct.isEmpty()) {
-                b.append("```\n");
-                distinct.forEach(d -> b.append(d).append('\n'));
-                b.append("```\n");
-            }
-            b.append('\n');
-        } catch (IOException | RuntimeException e) {
-            b.append("agent ").append(incarnation).append(": log unreadable (").append(e).append(")\n\n");
-        }
-        return b.toString();
-    }
-
-    private static String tail(Path f, int n) {
+    static String tail(Path f, int n) {
         try {
             List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
@@ -722,16 +555,7 @@ public final class Soak {
         return String.valueOf(n);
     }
 
-    private static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.0fMiB", bytes / 1048576.0);
-    }
-
-    private static String clock(long millis) {
-        long s = Math.max(0, millis) / 1000;
-        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
-    }
-
-    private static String fmt(double d) {
+    static String fmt(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 
@@ -748,6 +572,9 @@ public final class Soak {
         if (writer != null) {
             writer.stop();
         }
+        if (podWriter != null) {
+            podWriter.stop();
+        }
         if (rwReceiver != null) {
             rwReceiver.close();
         }
@@ -756,6 +583,9 @@ public final class Soak {
         }
         if (farm != null) {
             farm.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -13,11 +13,17 @@ import java.util.zip.ZipFile;
 
 /**
  * Writes the soak's CARAVAN_ROUTES_DIR: every built-in route file of the jar switched off (an empty file of the same
- * name) and one file with the soak's two pipelines:
+ * name) and one file with the soak's three pipelines:
  * <pre>
  *   static-targets (targets file) -> scrape:soak (1s) -> remote-write:soak -> the counting remote-write receiver
- *   tail:soak (glob of the log files) -> loki-process (cri stage) -> loki:soak (disk queue) -> the counting Loki receiver
+ *   tail:soak (glob of the log files) -> loki-process:soak-tail (cri stage) -> direct:soak-loki
+ *   k8s-discovery:pod (this node) -> relabel (the shipped rules/pod-logs.yaml) -> pod-logs:soak (files under POD_LOGS_DIR)
+ *     pod-logs:soak -> loki-process:soak-pods (the shipped stages/pod-logs.yaml) -> direct:soak-loki
+ *   direct:soak-loki -> loki:soak (disk queue) -> the counting Loki receiver
  * </pre>
+ * The pod-logs pipeline is the shipped routes/pod-logs.yaml with one sink instead of the dual write; like it, it reads
+ * NODE_NAME, POD_LOGS_DIR and CARAVAN_DATA_DIR from the agent's environment, and its fabric8 client finds the API
+ * server through KUBERNETES_MASTER.
  * This is the one place that knows the sinks' options: defaults here, extra ones from the command line
  * ({@code --remote-write-opt name=value}, {@code --loki-opt name=value}), where {@code ${DATA}} stands for
  * CARAVAN_DATA_DIR (e.g. {@code --remote-write-opt walDir=${DATA}/wal} once the sink has a write-ahead log).
@@ -83,7 +89,27 @@ final class SoakRoutes {
                     from:
                       uri: "tail:soak?path=%s&labels=job=soak"
                       steps:
-                        - to: "loki-process:soak?stages=file:%s"
+                        - to: "loki-process:soak-tail?stages=file:%s"
+                        - to: direct:soak-loki
+                - route:
+                    id: soak-pod-logs
+                    from:
+                      uri: "k8s-discovery:pod?nodeName={{NODE_NAME}}"
+                      steps:
+                        - to: "relabel:pod-logs?rules=classpath:rules/pod-logs.yaml"
+                        - to: "pod-logs:soak?baseDir={{POD_LOGS_DIR}}&dataDir={{CARAVAN_DATA_DIR}}"
+                - route:
+                    id: soak-pod-logs-entries
+                    from:
+                      uri: pod-logs:soak
+                      steps:
+                        - to: "loki-process:soak-pods?stages=classpath:stages/pod-logs.yaml"
+                        - to: direct:soak-loki
+                - route:
+                    id: soak-loki
+                    from:
+                      uri: direct:soak-loki
+                      steps:
                         - to:
                             uri: loki:soak
                             parameters:

@@ -7,6 +7,7 @@ import io.caravan.wire.ProtoWriter;
 import org.xerial.snappy.Snappy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.List;
 
@@ -101,13 +102,17 @@ final class WalRecord {
             double value = Double.NaN;
             while (pos[0] < end) {
                 int tag = (int) varint(raw, pos, end);
-                int fieldEnd = Math.toIntExact(varint(raw, pos, end) + pos[0]);
+                long fieldLength = varint(raw, pos, end);
+                if (fieldLength < 0 || fieldLength > end - pos[0]) {
+                    throw new IllegalStateException("a field of series " + i + " runs past its end");
+                }
+                int fieldEnd = pos[0] + (int) fieldLength;
                 if (tag == (1 << 3 | 2)) { // Label { name = 1; value = 2; }
                     String[] nameValue = {"", ""};
                     while (pos[0] < fieldEnd) {
                         int t = (int) varint(raw, pos, fieldEnd);
                         int len = (int) varint(raw, pos, fieldEnd);
-                        nameValue[(t >>> 3) == 1 ? 0 : 1] = new String(raw, pos[0], len, java.nio.charset.StandardCharsets.UTF_8);
+                        nameValue[(t >>> 3) == 1 ? 0 : 1] = new String(raw, pos[0], len, StandardCharsets.UTF_8);
                         pos[0] += len;
                     }
                     labels.set(nameValue[0], nameValue[1]);

@@ -269,9 +269,10 @@ final class ScrapeLoop {
                         if (e.labels == null) {
                             continue;
                         }
-                        e.explicitTimestamp = parser.hasTimestamp();
+                        // a timestamp ignored (honorTimestamps=false) is no timestamp: the series gets staleness markers
+                        e.explicitTimestamp = honorTimestamps && parser.hasTimestamp();
                         long ts = startMs;
-                        if (honorTimestamps && e.explicitTimestamp) {
+                        if (e.explicitTimestamp) {
                             ts = parser.timestampMs();
                             if (Long.compareUnsigned(ts - oldest, span) > 0) { // one test for both bounds
                                 if (ts < oldest) {

@@ -187,6 +187,19 @@ class ScrapeJobTest {
     }
 
     @Test
+    void withoutHonorTimestampsASeriesWithATimestampGoesStaleLikeAnyOther() throws Exception {
+        long exposedAt = System.currentTimeMillis() - 60_000;
+        String addr = serve("a 1\nc 3 " + exposedAt + "\n", "a 1\n");
+        ScrapeJob job = job(false, 7_200_000, new SimpleMeterRegistry());
+        job.sync(List.of(Target.of("__address__", addr)));
+        next();
+        List<Sample> second = next();
+        assertThat(find(second, "c")).as("its timestamp was ignored, so it was an ordinary series").isPresent();
+        assertThat(Sample.isStaleMarker(value(second, "c"))).isTrue();
+        job.stopAll();
+    }
+
+    @Test
     void samplesWhoseOwnTimestampsAReceiverRefusesAreDroppedAndCountedByReason() throws Exception {
         long now = System.currentTimeMillis();
         String addr = serve("in_bounds 1 " + (now - 60_000) + "\nfrom_2014 2 1400000000000\nan_hour_ahead 3 " + (now + 3_600_000)

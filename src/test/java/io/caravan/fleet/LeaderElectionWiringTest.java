@@ -19,11 +19,16 @@ import io.caravan.cluster.LeaseClusterService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The production wiring of CARAVAN_LEADER_ELECTION=kubernetes: the whole agent, with the Lease cluster service (and
  * not the file one) taking the blackbox Lease in the pod's namespace under the pod's name, through the agent's
- * Kubernetes client.
+ * Kubernetes client; and where an operator sees it: the health page, caravan_leader, the UI's pipeline API.
  */
 @SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"CARAVAN_LEADER_ELECTION=kubernetes", "POD_NAMESPACE=observability", "POD_NAME=caravan-x1",
@@ -44,6 +49,9 @@ class LeaderElectionWiringTest {
 
     @Autowired
     CamelContext camel;
+
+    @LocalServerPort
+    int port;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -78,7 +86,7 @@ class LeaderElectionWiringTest {
     }
 
     @Test
-    void theLeaseClusterServiceAloneTakesTheBlackboxLease() throws Exception {
+    void theLeaseClusterServiceAloneTakesTheBlackboxLeaseAndSaysSo() throws Exception {
         assertThat(camel.hasServices(CamelClusterService.class)).singleElement().isInstanceOf(LeaseClusterService.class);
         LeaseClusterService k8s = (LeaseClusterService) camel.hasServices(CamelClusterService.class).iterator().next();
         assertThat(k8s.namespace()).isEqualTo("observability");
@@ -104,6 +112,18 @@ class LeaderElectionWiringTest {
         assertThat(blackboxLoops()).isEqualTo(5);
         assertThat(new File(System.getProperty("java.io.tmpdir") + "/caravan-wiring-" + ProcessHandle.current().pid() + "/cluster"))
                 .as("no file lock in Kubernetes mode").doesNotExist();
+
+        // where an operator looks
+        assertThat(get("/actuator/health")).contains("\"leadership\":{\"status\":\"UP\"")
+                .contains("\"blackbox\":{\"group\":\"blackbox\",\"role\":\"leader\",\"leader\":\"caravan-x1\",\"lease\":\"observability/leaders-blackbox\"");
+        assertThat(get("/actuator/prometheus")).contains("caravan_leader{application=\"caravan\",group=\"blackbox\"} 1.0");
+        assertThat(get("/api/v1/pipelines")).contains("\"id\":\"blackbox\"")
+                .contains("\"leadership\":{\"group\":\"blackbox\",\"role\":\"leader\",\"leader\":\"caravan-x1\"");
+    }
+
+    private String get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private int blackboxLoops() {

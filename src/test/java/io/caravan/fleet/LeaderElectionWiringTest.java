@@ -113,6 +113,21 @@ class LeaderElectionWiringTest {
         assertThat(new File(System.getProperty("java.io.tmpdir") + "/caravan-wiring-" + ProcessHandle.current().pid() + "/cluster"))
                 .as("no file lock in Kubernetes mode").doesNotExist();
 
+        // camel-master's start task would say "The task Leadership does not have more budget" a back-off delay (5 s)
+        // after the start; the agent's logging leaves that out
+        ch.qos.logback.classic.Logger tasks = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.apache.camel.support.task.BackgroundTask.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> said = new ch.qos.logback.core.read.ListAppender<>();
+        said.start();
+        tasks.addAppender(said);
+        try {
+            Thread.sleep(6_000);
+        } finally {
+            tasks.detachAppender(said);
+        }
+        assertThat(said.list).as("BackgroundTask's log after a start").isEmpty();
+        assertThat(blackboxLoops()).as("still probing").isEqualTo(5);
+
         // where an operator looks
         assertThat(get("/actuator/health")).contains("\"leadership\":{\"status\":\"UP\"")
                 .contains("\"blackbox\":{\"group\":\"blackbox\",\"role\":\"leader\",\"leader\":\"caravan-x1\",\"lease\":\"observability/leaders-blackbox\"");

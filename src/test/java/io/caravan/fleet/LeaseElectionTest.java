@@ -189,16 +189,15 @@ class LeaseElectionTest {
         Thread.sleep(1_500);
         long cutAt = System.currentTimeMillis();
         leader.proxy.partition();
-        awaitTrue(() -> changes.stream().anyMatch(c -> c.agent().equals(leader.name) && !c.leading() && c.at() >= cutAt),
-                2 * LEASE_MS, "the cut-off leader stepping down");
         long stepDown = lossOf(leader, cutAt) - cutAt;
         Agent next = awaitOneLeader(4 * LEASE_MS);
         long takeover = gainOf(next, cutAt) - cutAt;
         System.out.printf("lease: %s cut off; it stopped leading after %d ms (renew deadline %d), %s leads after %d ms (lease %d)%n",
                 leader.name, stepDown, RENEW_MS, next.name, takeover, LEASE_MS);
         assertThat(next).isNotSameAs(leader);
-        // its last renewal was at most a retry period before the cut; it stops a renew deadline after that, plus a tick
-        assertThat(stepDown).as("ms from the cut to its step-down").isLessThanOrEqualTo(RENEW_MS + 100);
+        // its last renewal was before the cut; it stops a renew deadline after that, at the next 100 ms tick (+200 ms for
+        // a busy machine). What must hold whatever the load: it stopped before the next leader began (below).
+        assertThat(stepDown).as("ms from the cut to its step-down").isLessThanOrEqualTo(RENEW_MS + 300);
         assertThat(takeover).as("ms from the cut to the next leader").isLessThanOrEqualTo(2 * LEASE_MS);
         assertThat(stepDown).as("it stopped before the other began").isLessThan(takeover);
         assertThat(leader.camel.getRouteController().getRouteStatus("lead").isStarted()).as("its route still runs").isTrue();
@@ -232,10 +231,10 @@ class LeaseElectionTest {
         everyAtOnce(agents, Agent::stop);
         assertThat(lease().getSpec().getHolderIdentity()).as("the holder after a graceful stop: released").isEmpty();
         agents.clear();
-        restartAtOnce(List.of("caravan-d", "caravan-e", "caravan-f"));
         long startedAt = System.currentTimeMillis();
+        restartAtOnce(List.of("caravan-d", "caravan-e", "caravan-f"));
         Agent after = awaitOneLeader(4 * LEASE_MS);
-        System.out.printf("lease: released; %s of three new agents leads %d ms after their start%n", after.name,
+        System.out.printf("lease: released; %s of three new agents leads %d ms after they began to start%n", after.name,
                 gainOf(after, startedAt) - startedAt);
         assertExactlyOneLeaderFor(3 * LEASE_MS);
     }
@@ -310,14 +309,20 @@ class LeaseElectionTest {
         return admin.leases().inNamespace(NAMESPACE).withName("leaders-" + GROUP).get();
     }
 
-    long gainOf(Agent a, long after) {
-        return changes.stream().filter(c -> c.agent().equals(a.name) && c.leading() && c.at() >= after).mapToLong(Change::at)
-                .findFirst().orElseThrow();
+    /** When the agent began to lead, after the given time (its listener notes it just after the view's flag turns). */
+    long gainOf(Agent a, long after) throws InterruptedException {
+        return changeOf(a, true, after);
     }
 
-    long lossOf(Agent a, long after) {
-        return changes.stream().filter(c -> c.agent().equals(a.name) && !c.leading() && c.at() >= after).mapToLong(Change::at)
-                .findFirst().orElseThrow();
+    long lossOf(Agent a, long after) throws InterruptedException {
+        return changeOf(a, false, after);
+    }
+
+    long changeOf(Agent a, boolean leading, long after) throws InterruptedException {
+        awaitTrue(() -> changes.stream().anyMatch(c -> c.agent().equals(a.name) && c.leading() == leading && c.at() >= after),
+                2_000, a.name + (leading ? " leading" : " standing by") + " noted");
+        return changes.stream().filter(c -> c.agent().equals(a.name) && c.leading() == leading && c.at() >= after)
+                .mapToLong(Change::at).findFirst().orElseThrow();
     }
 
     /** Each agent's spans of leadership never overlap another's; each tick lies in its agent's span (plus 100 ms to stop). */

@@ -60,15 +60,15 @@ public final class LeaseClusterView extends AbstractCamelClusterView {
      * handed on later, by {@link #release()}, once the routes have stopped.
      */
     @Override
-    protected void doStop() throws Exception {
+    protected void doStop() {
         ScheduledExecutorService t;
         synchronized (this) {
             t = ticker;
             ticker = null;
         }
         if (t != null) {
-            t.shutdownNow();
-            t.awaitTermination(5, TimeUnit.SECONDS); // a tick in progress may be stopping a source
+            // no interrupt, and wait: a tick in progress may be stopping a source
+            getCamelContext().getExecutorServiceManager().shutdownGraceful(t, 5_000);
         }
         if (leading) {
             change(false, "this agent is stopping");

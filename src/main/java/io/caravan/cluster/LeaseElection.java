@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -62,10 +63,6 @@ final class LeaseElection {
         return namespace + "/" + name;
     }
 
-    String identity() {
-        return identity;
-    }
-
     synchronized boolean leading(Instant now) {
         return !stopped && lock.held(now);
     }
@@ -106,7 +103,7 @@ final class LeaseElection {
                     .build(), executor);
             term = elector.start();
             term.whenComplete((ok, error) -> {
-                if (error != null && !(error instanceof java.util.concurrent.CancellationException)) {
+                if (error != null && !(error instanceof CancellationException)) {
                     LOG.warn("Lease {}: the election ended with {}; a new one starts in {} ms", describe(), error.toString(),
                             timing.retryPeriod().toMillis());
                 }

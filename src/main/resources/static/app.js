@@ -79,12 +79,22 @@ async function drawGraph() {
   routes.forEach(r => {
     const p = pos[r.id];
     const rate = dt && lastCounts[r.id] !== undefined ? ((r.exchangesTotal - lastCounts[r.id]) / dt).toFixed(2) : '…';
-    const node = svg('g', { class: 'node ' + r.status + (r.exchangesFailed > 0 ? ' failed' : ''), transform: `translate(${p.x},${p.y})`, 'data-route': r.id });
+    const lead = r.leadership; // master: routes only: this agent leads the group (runs the route) or stands by
+    const attrs = { class: 'node ' + r.status + (r.exchangesFailed > 0 ? ' failed' : '') + (lead ? ' ' + lead.role : ''),
+      transform: `translate(${p.x},${p.y})`, 'data-route': r.id };
+    if (lead) attrs['data-leadership'] = lead.role;
+    const node = svg('g', attrs);
     node.append(svg('rect', { width: W, height: H }));
     node.append(svg('text', { x: 8, y: 16, class: 'title' }, r.id));
+    if (lead) {
+      node.append(svg('text', { x: W - 8, y: 16, class: 'role', 'text-anchor': 'end' },
+        lead.role === 'leader' ? 'leader' : 'standby' + (lead.leader ? ' · ' + lead.leader + ' leads' : '')));
+    }
     node.append(svg('text', { x: 8, y: 32 }, 'from ' + key(r.from)));
     node.append(svg('text', { x: 8, y: 48 }, `${r.status} · ${r.exchangesTotal ?? 0} exchanges · ${rate}/s · ${r.exchangesFailed ?? 0} failed`));
-    const title = svg('title', {}, 'from ' + r.from + '\n' + r.to.map(t => 'to ' + t).join('\n') + (r.source ? '\n' + r.source : ''));
+    const leadText = lead ? '\nmaster: group ' + lead.group + ': ' + lead.role + (lead.leader ? ' (leader: ' + lead.leader + ')' : '')
+      + (lead.lease ? '\nLease ' + lead.lease : '') + (lead.lastError ? '\n' + lead.lastError : '') : '';
+    const title = svg('title', {}, 'from ' + r.from + '\n' + r.to.map(t => 'to ' + t).join('\n') + (r.source ? '\n' + r.source : '') + leadText);
     node.append(title);
     g.append(node);
     lastCounts[r.id] = r.exchangesTotal;

@@ -23,7 +23,7 @@ final class ApiServerErrors {
     /**
      * @param masterUrl the API server the client talks to
      * @param resource  "pods" or "nodes"
-     * @param scope     "cluster-wide" or "in namespace x"
+     * @param scope     "cluster-wide", "in namespace x", "of node n in all namespaces", ...
      */
     static String describe(Throwable error, String masterUrl, String resource, String scope) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -25,10 +25,12 @@ public enum DiscoveryRole {
         Map<String, SharedIndexInformer<? extends HasMetadata>> informers(KubernetesClient client, Selection s) {
             Map<String, SharedIndexInformer<? extends HasMetadata>> out = new LinkedHashMap<>();
             if (s.namespaces().isEmpty()) {
-                out.put(CLUSTER_WIDE, informer(client.pods().inAnyNamespace(), s));
+                out.put(s.nodeName().isEmpty() ? CLUSTER_WIDE : "of node " + s.nodeName() + " in all namespaces",
+                        informer(client.pods().inAnyNamespace(), s));
             } else {
                 for (String ns : s.namespaces()) {
-                    out.put("in namespace " + ns, informer(client.pods().inNamespace(ns), s));
+                    out.put("in namespace " + ns + (s.nodeName().isEmpty() ? "" : " of node " + s.nodeName()),
+                            informer(client.pods().inNamespace(ns), s));
                 }
             }
             return out;
@@ -44,7 +46,7 @@ public enum DiscoveryRole {
         @Override
         Map<String, SharedIndexInformer<? extends HasMetadata>> informers(KubernetesClient client, Selection s) {
             // Nodes are cluster-scoped: the namespaces option does not apply.
-            return Map.of(CLUSTER_WIDE, informer(client.nodes(), s));
+            return Map.of(s.nodeName().isEmpty() ? CLUSTER_WIDE : "named " + s.nodeName(), informer(client.nodes(), s));
         }
 
         @Override
@@ -64,8 +66,8 @@ public enum DiscoveryRole {
     private static final String CLUSTER_WIDE = "cluster-wide";
 
     /**
-     * One informer per namespace asked for, or one for the whole cluster, keyed by that scope in words
-     * ("cluster-wide", "in namespace x"); created, not started.
+     * One informer per namespace asked for, or one for the whole cluster, keyed by that scope in words for the log and
+     * the errors ("cluster-wide", "in namespace x", "of node n in all namespaces", "named n"); created, not started.
      */
     abstract Map<String, SharedIndexInformer<? extends HasMetadata>> informers(KubernetesClient client, Selection s);
 

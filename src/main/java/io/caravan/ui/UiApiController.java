@@ -1,5 +1,6 @@
 package io.caravan.ui;
 
+import io.caravan.cluster.GroupLeadership;
 import io.caravan.discovery.DiscoveryStatus;
 import io.caravan.discovery.KubernetesDiscoveryComponent;
 import io.caravan.model.Labels;
@@ -46,11 +47,16 @@ public class UiApiController {
         this.camel = camel;
     }
 
-    /** Every route as a node: where it reads, where it writes, and its exchange counts. */
+    /**
+     * Every route as a node: where it reads, where it writes, its exchange counts, and for a master: route whether
+     * this agent leads its group (runs it) or stands by.
+     */
     @GetMapping("/pipelines")
     public List<Map<String, Object>> pipelines() {
         ModelCamelContext model = (ModelCamelContext) camel;
         ManagedCamelContext managed = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
+        Map<String, GroupLeadership> leadership = new LinkedHashMap<>();
+        GroupLeadership.all(camel).forEach(g -> leadership.put(g.group(), g));
         List<Map<String, Object>> out = new ArrayList<>();
         for (Route route : camel.getRoutes()) {
             Map<String, Object> node = new LinkedHashMap<>();
@@ -66,6 +72,7 @@ public class UiApiController {
                 node.put("source", rd.getResource() != null ? rd.getResource().getLocation() : null);
             }
             node.put("to", to);
+            GroupLeadership.group(route).map(leadership::get).ifPresent(g -> node.put("leadership", g.toMap()));
             ManagedRouteMBean mbean = managed == null ? null : managed.getManagedRoute(route.getRouteId());
             if (mbean != null) {
                 node.put("exchangesTotal", mbean.getExchangesTotal());

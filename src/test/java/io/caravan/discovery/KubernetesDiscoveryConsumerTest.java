@@ -32,6 +32,34 @@ class KubernetesDiscoveryConsumerTest {
         cluster.close();
     }
 
+    /** A watch narrowed to this node says so in its log line (it read "pods cluster-wide" before). */
+    @Test
+    void aNodeScopedWatchNamesItsNodeInTheLog() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KubernetesDiscoveryConsumer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        try (DiscoveryRoute pods = new DiscoveryRoute(cluster.client, "k8s-discovery:pod?nodeName=node-a&debounce=50ms");
+             DiscoveryRoute inShop = new DiscoveryRoute(cluster.client, "k8s-discovery:pod?nodeName=node-a&namespaces=shop&debounce=50ms");
+             DiscoveryRoute nodes = new DiscoveryRoute(cluster.client, "k8s-discovery:node?nodeName=node-a&debounce=50ms");
+             DiscoveryRoute all = new DiscoveryRoute(cluster.client, "k8s-discovery:pod?debounce=50ms")) {
+            for (DiscoveryRoute r : List.of(pods, inShop, nodes, all)) {
+                r.next(WAIT);
+            }
+            List<String> said;
+            synchronized (lines) {
+                said = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).filter(m -> m.endsWith("listed, watching")).toList();
+            }
+            assertThat(said).containsExactlyInAnyOrder( // Camel sorts the URI's options
+                    "k8s-discovery://pod?debounce=50ms&nodeName=node-a: pods of node node-a in all namespaces listed, watching",
+                    "k8s-discovery://pod?debounce=50ms&namespaces=shop&nodeName=node-a: pods in namespace shop of node node-a listed, watching",
+                    "k8s-discovery://node?debounce=50ms&nodeName=node-a: nodes named node-a listed, watching",
+                    "k8s-discovery://pod?debounce=50ms: pods cluster-wide listed, watching");
+        } finally {
+            log.detachAppender(lines);
+        }
+    }
+
     @Test
     void podTargetsFollowAddChangeAndDeleteOfThisNodesPodsOnly() throws Exception {
         cluster.client.resource(pod("shop", "elsewhere", "node-b")).create();

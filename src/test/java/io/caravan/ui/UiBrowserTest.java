@@ -98,16 +98,24 @@ class UiBrowserTest {
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
+        // the lock file (the default outside Kubernetes) makes this agent leader of ui-lead's group
+        deadline = System.currentTimeMillis() + 20_000;
+        while (!get("/api/v1/pipelines").contains("\"role\":\"leader\"") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
         String graph = render("#graph", "ui-graph.png");
         assertThat(graph).contains("data-route=\"ui-demo\"").contains("data-route=\"ui-demo-samples\"").contains("data-route=\"sink-mimir\"")
                 .contains("class=\"edge\"");
+        assertThat(graph).as("the master: route marked").contains("data-leadership=\"leader\"").contains(">leader</text>");
+        assertThat(graph).as("no other route marked").containsOnlyOnce("data-leadership=");
 
         String targets = render("#targets", "ui-targets.png");
         assertThat(targets).contains("data-job=\"ui-demo\"").contains("ui-demo (1/2 up)")
                 .contains("http://" + up.address() + "/metrics").contains("scrape timed out after 500ms");
 
         String health = render("#health", "ui-health.png");
-        assertThat(health).contains("data-component=\"kubernetesDiscovery\"").contains("data-component=\"camelHealth\"");
+        assertThat(health).contains("data-component=\"kubernetesDiscovery\"").contains("data-component=\"camelHealth\"")
+                .contains("data-component=\"leadership\"").contains("\"role\": \"leader\"");
     }
 
     @Test

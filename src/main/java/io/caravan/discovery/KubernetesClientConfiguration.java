@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The agent's one {@link KubernetesClient}: k8s-discovery and every camel-kubernetes endpoint find it in the
+ * The agent's one {@link KubernetesClient}: k8s-discovery, pod-logs and the Lease election find it in the
  * registry, so there is one connection pool and one set of credentials. fabric8 configures it itself: the
  * pod's service account in a cluster, else kubeconfig, else {@code KUBERNETES_MASTER}. Building it does not
  * contact the API server, so the agent starts without one.

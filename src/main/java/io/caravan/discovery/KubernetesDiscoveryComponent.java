@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code k8s-discovery:pod|node}: Prometheus kubernetes_sd on fabric8 informers. Uses the one
- * {@link KubernetesClient} in the registry (the one camel-kubernetes endpoints use too), and builds its own
+ * {@link KubernetesClient} in the registry (the agent's one client), and builds its own
  * only where there is none (plain Camel, tests).
  */
 public class KubernetesDiscoveryComponent extends DefaultComponent {

@@ -6,6 +6,7 @@ import io.caravan.discovery.FieldSelectingCrudDispatcher;
 import io.caravan.discovery.KubernetesDiscoveryComponent;
 import io.caravan.discovery.MockCluster;
 import io.caravan.model.Target;
+import io.caravan.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,12 +19,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -195,7 +195,7 @@ class KubernetesFaultsTest {
     @Test
     void aWatchThatClosesEveryFewSecondsMissesNoChangeAndEmitsNoDuplicate() throws Exception {
         try (MockCluster cluster = new MockCluster();
-             CuttingProxy proxy = new CuttingProxy(cluster.server.getPort());
+             TcpProxy proxy = new TcpProxy(cluster.server.getPort(), KubernetesFaultsTest::withoutWatchVersion);
              KubernetesClient client = MockCluster.clientFor("http://127.0.0.1:" + proxy.port() + "/");
              Discovery d = new Discovery(client, "k8s-discovery:pod?nodeName=node-a&debounce=50ms")) {
             cluster.client.resource(pod("p0")).create();
@@ -203,15 +203,15 @@ class KubernetesFaultsTest {
             List<List<String>> seen = new CopyOnWriteArrayList<>();
             for (int i = 1; i <= 5; i++) {
                 long cutAt = System.nanoTime();
-                int connections = proxy.accepted.get();
+                int connections = proxy.accepted();
                 proxy.cutAll();
-                await(() -> proxy.accepted.get() > connections && d.status().watching()); // reconnected on its own
+                await(() -> proxy.accepted() > connections && d.status().watching()); // reconnected on its own
                 cluster.client.resource(pod("p" + i)).create();
                 cluster.client.pods().inNamespace("shop").withName("p" + (i - 1)).delete();
                 seen.add(names(d.next(exactly("p" + i))));
                 Thread.sleep(Math.max(0, 2000 - (System.nanoTime() - cutAt) / 1_000_000));
             }
-            assertThat(proxy.cuts.get()).isEqualTo(5);
+            assertThat(proxy.cuts()).isEqualTo(5);
             assertThat(d.emitted.poll(2, TimeUnit.SECONDS)).as("re-listing after a cut emits no equal list again").isNull();
             assertThat(seen).containsExactly(List.of("p1"), List.of("p2"), List.of("p3"), List.of("p4"), List.of("p5"));
             assertThat(d.status().targets()).isEqualTo(1);
@@ -259,85 +259,14 @@ class KubernetesFaultsTest {
         }
     }
 
-    /** A TCP proxy to 127.0.0.1:port whose connections the test cuts when it wants (a flaky load balancer). */
-    static final class CuttingProxy implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        private final List<Socket> open = new CopyOnWriteArrayList<>();
-        final AtomicInteger accepted = new AtomicInteger();
-        final AtomicInteger cuts = new AtomicInteger();
+    private static final Pattern WATCH_VERSION = Pattern.compile("(GET [^ ]*watch=true[^ ]*?)resourceVersion=\\d+&?");
 
-        CuttingProxy(int port) throws IOException {
-            Thread acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket client = socket.accept();
-                        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), port);
-                        open.add(client);
-                        open.add(upstream);
-                        accepted.incrementAndGet();
-                        pump(client, upstream, true);
-                        pump(upstream, client, false);
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            }, "cutting-proxy");
-            acceptor.setDaemon(true);
-            acceptor.start();
+    /** fabric8's CRUD mock answers a watch resumed from a resourceVersion 400 for ever: make it a fresh watch. */
+    private static byte[] withoutWatchVersion(byte[] request) {
+        if (request.length > 4 && request[0] == 'G' && request[1] == 'E' && request[2] == 'T') {
+            String head = new String(request, StandardCharsets.ISO_8859_1);
+            return WATCH_VERSION.matcher(head).replaceFirst("$1").getBytes(StandardCharsets.ISO_8859_1);
         }
-
-        void cutAll() {
-            cuts.incrementAndGet();
-            for (Socket s : open) {
-                closeQuietly(s);
-                open.remove(s);
-            }
-        }
-
-        private static final java.util.regex.Pattern WATCH_VERSION =
-                java.util.regex.Pattern.compile("(GET [^ ]*watch=true[^ ]*?)resourceVersion=\\d+&?");
-
-        private static void pump(Socket from, Socket to, boolean requests) {
-            Thread t = new Thread(() -> {
-                byte[] buf = new byte[16 * 1024];
-                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    int n;
-                    while ((n = in.read(buf)) >= 0) {
-                        if (requests && n > 4 && buf[0] == 'G' && buf[1] == 'E' && buf[2] == 'T') {
-                            String head = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
-                            out.write(WATCH_VERSION.matcher(head).replaceFirst("$1").getBytes(StandardCharsets.ISO_8859_1));
-                        } else {
-                            out.write(buf, 0, n);
-                        }
-                        out.flush();
-                    }
-                } catch (IOException cut) {
-                    // cut by the proxy or closed by a side
-                } finally {
-                    closeQuietly(from);
-                    closeQuietly(to);
-                }
-            }, "cutting-proxy-pump");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private static void closeQuietly(Socket s) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-            open.forEach(CuttingProxy::closeQuietly);
-        }
+        return request;
     }
 }

@@ -1,5 +1,6 @@
 package io.caravan.fleet;
 
+import io.caravan.testing.TcpProxy;
 import com.sun.net.httpserver.HttpServer;
 import io.caravan.discovery.FieldSelectingCrudDispatcher;
 import io.caravan.model.Sample;
@@ -54,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * mock API server holding three nodes, all remote-writing to one receiver. Node pipelines scrape each node's
  * kubelet once; the blackbox probes run on the one agent that holds the Lease (LeaseClusterService, as production
  * wires it), and move to another agent when that one stops or is cut off from the API server (each agent reaches it
- * through its own {@link PartitionProxy}). The kubelets are local HTTP servers: every node's InternalIP is 127.0.0.1
+ * through its own {@link TcpProxy}). The kubelets are local HTTP servers: every node's InternalIP is 127.0.0.1
  * and its kubelet port (status.daemonEndpoints) is that node's server.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -75,7 +76,7 @@ class FleetTest {
     static final List<Agent> agents = new ArrayList<>();
     static Path work;
 
-    record Agent(String node, DefaultCamelContext camel, KubernetesClient client, PartitionProxy proxy) {
+    record Agent(String node, DefaultCamelContext camel, KubernetesClient client, TcpProxy proxy) {
         int blackboxLoops() {
             return camel.isStarted() ? job("blackbox").targets().size() : 0;
         }
@@ -150,7 +151,7 @@ class FleetTest {
     static Agent startAgent(String node, Path targets) throws Exception {
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("caravan-" + node);
-        PartitionProxy proxy = new PartitionProxy(api.getPort());
+        TcpProxy proxy = new TcpProxy(api.getPort());
         KubernetesClient client = client(proxy.url());
         camel.getRegistry().bind("kubernetesClient", client);
         camel.getRegistry().bind("meterRegistry", new SimpleMeterRegistry());

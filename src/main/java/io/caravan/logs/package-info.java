@@ -70,6 +70,11 @@
  *       stopped): the files in between are not read. Likewise a container that restarted more than once while
  *       the agent was away: only the stored log and the newest are read.</li>
  *   <li>Lines a writer adds to a rotated file after the reader finished it and switched.</li>
+ *   <li>pod-logs: a pod created and deleted while the agent was away. Discovery never listed it and no position
+ *       names it; its directory may still be there, but without the pod object the agent cannot tell whether the
+ *       relabel rules would have kept it (the seed's drop every pod that is not Running), so it is not read.
+ *       The soak's 10-minute run lost 8,216 of 540,220 pod-log lines this way, all in pods that lived only
+ *       during the agent's two 19-20 s absences.</li>
  *   <li>A file that starts with the same bytes as the stored one (all of them, for a file under 1 KiB) and has
  *       its inode is taken for it: its first {@code offset} bytes are skipped.</li>
  * </ul>

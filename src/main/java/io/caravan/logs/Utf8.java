@@ -6,9 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Line bytes to text. Hand-written because it is on the hot path: ASCII (most log lines) is checked in one pass
- * and copied; anything else is validated here so that invalid lines can be counted, and then decoded by the JDK,
- * which replaces each bad sequence with U+FFFD.
+ * Line bytes to text, and text's length in bytes. Hand-written because it is on the hot path: ASCII (most log
+ * lines) is checked in one pass and copied; anything else is validated here so that invalid lines can be counted,
+ * and then decoded by the JDK, which replaces each bad sequence with U+FFFD.
  */
 public final class Utf8 {
 
@@ -101,5 +101,24 @@ public final class Utf8 {
 
     public static String decode(byte[] b, int off, int len) {
         return new String(b, off, len, StandardCharsets.UTF_8);
+    }
+
+    /** UTF-8 byte length of text, without encoding it: Loki and Alloy measure lines in bytes. */
+    public static int length(String s) {
+        int n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    n += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    n += 2; // 4 bytes for 2 chars
+                    i++;
+                } else if (!Character.isSurrogate(c)) {
+                    n += 2;
+                }
+            }
+        }
+        return n;
     }
 }

@@ -40,4 +40,11 @@ class Utf8Test {
         assertThat(Utf8.completePrefix(b, 0, 5)).isEqualTo(5);
         assertThat(Utf8.completePrefix(b, 0, 2)).isEqualTo(2);
     }
+
+    @Test
+    void lengthIsTheEncodedLength() {
+        for (String s : new String[]{"", "plain", "é", "€uro", "𝄞", "a\uD800b"}) {
+            assertThat(Utf8.length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.caravan.logs.process;
 
+import io.caravan.logs.Utf8;
 import io.caravan.model.Labels;
 
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.caravan.logs.process;
 
 import com.google.re2j.Pattern;
+import io.caravan.logs.Utf8;
 import io.micrometer.core.instrument.Counter;
 
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.caravan.loki;
 
 import io.caravan.http.HttpClients;
 import io.caravan.http.RetryAfter;
+import io.caravan.http.UserAgent;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
 /** One push request: POST the snappy protobuf, and classify the answer so the sender knows what to do. */
 final class LokiClient {
 
-    static final String USER_AGENT = "Caravan/" + version() + " (loki push)";
+    static final String USER_AGENT = UserAgent.CARAVAN + " (loki push)";
 
     /** What the receiver said, reduced to what the sender acts on. */
     record Outcome(Kind kind, int status, long retryAfterMs, String message) {
@@ -92,10 +93,5 @@ final class LokiClient {
         }
         String b = body.strip().replace('\n', ' ');
         return b.length() > 512 ? b.substring(0, 512) + "..." : b;
-    }
-
-    private static String version() {
-        String v = LokiClient.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

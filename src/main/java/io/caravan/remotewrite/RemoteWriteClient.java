@@ -2,6 +2,7 @@ package io.caravan.remotewrite;
 
 import io.caravan.http.HttpClients;
 import io.caravan.http.RetryAfter;
+import io.caravan.http.UserAgent;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  */
 final class RemoteWriteClient {
 
-    static final String USER_AGENT = "Caravan/" + version();
+    static final String USER_AGENT = UserAgent.CARAVAN;
 
     /**
      * What the receiver said, reduced to what the queue acts on: SENT; RETRY (5xx, 429, no answer); REFUSED,
@@ -83,10 +84,5 @@ final class RemoteWriteClient {
         }
         String b = body.strip().replace('\n', ' ');
         return b.length() > 256 ? b.substring(0, 256) + "..." : b;
-    }
-
-    private static String version() {
-        String v = RemoteWriteClient.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

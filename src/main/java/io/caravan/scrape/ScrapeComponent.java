@@ -1,5 +1,6 @@
 package io.caravan.scrape;
 
+import io.caravan.http.UserAgent;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
@@ -56,9 +57,8 @@ public class ScrapeComponent extends DefaultComponent {
     }
 
     ScrapeJob job(String name) {
-        return jobs.computeIfAbsent(name, n -> new ScrapeJob(n, scheduler, workers, offsetSeed, "Caravan/"
-                + (ScrapeComponent.class.getPackage().getImplementationVersion() == null ? "dev"
-                : ScrapeComponent.class.getPackage().getImplementationVersion()), metrics != null ? metrics : ScrapeMetrics.of(getCamelContext())));
+        return jobs.computeIfAbsent(name, n -> new ScrapeJob(n, scheduler, workers, offsetSeed, UserAgent.CARAVAN,
+                metrics != null ? metrics : ScrapeMetrics.of(getCamelContext())));
     }
 
     /** Every job, for the UI and health checks. */

@@ -147,10 +147,6 @@ public final class PushEncoder {
         return out.array();
     }
 
-    int rawSize() {
-        return out.size();
-    }
-
     private static int timestampSize(long secs, int nanos) {
         return (secs != 0 ? 1 + ProtoWriter.varintSize(secs) : 0) + (nanos != 0 ? 1 + ProtoWriter.varintSize(nanos) : 0);
     }

@@ -25,11 +25,9 @@ final class ReplacementTemplate {
     private final int[] groups;
     /** Group number when the template is exactly one reference and nothing else, else -1. */
     private final int soleGroup;
-    private final boolean hadDollar;
 
-    private ReplacementTemplate(String text, List<String> literals, List<Integer> groups, boolean hadDollar) {
+    private ReplacementTemplate(String text, List<String> literals, List<Integer> groups) {
         this.text = text;
-        this.hadDollar = hadDollar;
         this.literals = literals.toArray(new String[0]);
         this.groups = new int[groups.size()];
         boolean anyRef = false;
@@ -58,7 +56,6 @@ final class ReplacementTemplate {
         Map<String, Integer> names = regex.groupNames();
         int i = 0;
         int n = text.length();
-        boolean hadDollar = false;
         while (i < n) {
             char c = text.charAt(i);
             if (c != '$') {
@@ -66,7 +63,6 @@ final class ReplacementTemplate {
                 i++;
                 continue;
             }
-            hadDollar = true;
             i++; // past '$'
             if (i < n && text.charAt(i) == '$') {
                 pending.append('$');
@@ -112,7 +108,7 @@ final class ReplacementTemplate {
             literals.add(pending.toString());
             groups.add(-1);
         }
-        return new ReplacementTemplate(text, literals, groups, hadDollar);
+        return new ReplacementTemplate(text, literals, groups);
     }
 
     /** The group number an all-ASCII-digit name stands for, or -1 when it is a name (leading zero, too big, other chars). */
@@ -134,11 +130,6 @@ final class ReplacementTemplate {
     /** The template as written. */
     String text() {
         return text;
-    }
-
-    /** Whether the template contains a '$' at all (Prometheus then skips its cheap add-or-delete path). */
-    boolean hasDollar() {
-        return hadDollar;
     }
 
     /** The expansion when it does not depend on the match, else null. */

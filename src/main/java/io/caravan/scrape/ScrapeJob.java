@@ -184,10 +184,6 @@ public final class ScrapeJob {
         return new LinkedHashMap<>(invalidTargets);
     }
 
-    public long unconsumedSamples() {
-        return unconsumed.get();
-    }
-
     ScrapeSettings settings() {
         return settings;
     }

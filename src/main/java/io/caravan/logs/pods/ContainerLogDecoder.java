@@ -1,5 +1,6 @@
 package io.caravan.logs.pods;
 
+import io.caravan.logs.CriParser;
 import io.caravan.logs.LineDecoder;
 import io.caravan.logs.LogSourceMetrics;
 import io.caravan.model.Labels;
@@ -15,6 +16,7 @@ import java.util.List;
 public final class ContainerLogDecoder implements LineDecoder {
 
     private final LogFormat format;
+    private final CriParser cri = new CriParser(CriParser.Grammar.RUNTIME);
     private final Labels base;
     private final Labels stdout;
     private final Labels stderr;
@@ -34,7 +36,7 @@ public final class ContainerLogDecoder implements LineDecoder {
 
     @Override
     public void decode(String line, long lineStart, long readNanos, List<LogEntry> out) {
-        ContainerLine c = format.parse(line);
+        ContainerLine c = format.parse(line, cri);
         if (c == null) {
             metrics.malformed();
             out.add(new LogEntry(base, readNanos, line));

@@ -1,5 +1,6 @@
 package io.caravan.logs.process;
 
+import io.caravan.logs.CriParser;
 import io.caravan.logs.Utf8;
 import io.caravan.model.Labels;
 
@@ -9,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * stage.cri: reads the CRI log format {@code <time> <stdout|stderr> <F|P> <content>} as Alloy does (loose:
- * runs of spaces, an optional flag, the time taken as the first token). The line becomes the content, the
- * time is parsed as RFC3339Nano (kept as it was when it does not parse), the {@code stream} label is set,
- * and flags, stream, content, time go to extracted. Partial lines (P) are held per stream and joined with
- * the next full line; past max_partial_lines held streams, everything held is flushed first. Lines that are
- * not CRI pass unchanged.
+ * stage.cri: reads the CRI log format {@code <time> <stdout|stderr> <F|P> <content>} as Alloy does (the loose
+ * {@link CriParser.Grammar#ALLOY}: runs of spaces, an optional flag, the time taken as the first token). The
+ * line becomes the content, the time is parsed as RFC3339Nano (kept as it was when it does not parse), the
+ * {@code stream} label is set, and flags, stream, content, time go to extracted. Partial lines (P) are held per
+ * stream and joined with the next full line; past max_partial_lines held streams, everything held is flushed
+ * first. Lines that are not CRI pass unchanged.
  */
 final class CriStage implements Stage {
 
@@ -22,6 +23,7 @@ final class CriStage implements Stage {
     private final long maxPartialLineSize;
     private final boolean truncate;
     private final Map<Labels, ProcessEntry> partial = new LinkedHashMap<>();
+    private final CriParser cri = new CriParser(CriParser.Grammar.ALLOY);
 
     CriStage(StageArgs args) {
         maxPartialLines = (int) args.number("max_partial_lines", 100);
@@ -33,76 +35,31 @@ final class CriStage implements Stage {
         }
     }
 
-    /** The parsed CRI header, or null when the line is not CRI. */
-    record Parsed(String time, String stream, boolean partial, String content) {
-    }
-
-    static Parsed parse(String line) {
-        int i = 0;
-        int n = line.length();
-        while (i < n && !Character.isWhitespace(line.charAt(i))) {
-            i++;
-        }
-        String time;
-        int p;
-        if (i == n) {
-            time = "";
-            p = 0;
-        } else {
-            time = line.substring(0, i);
-            p = skipSpaces(line, i);
-        }
-        String stream;
-        if (line.startsWith("stdout", p)) {
-            stream = "stdout";
-        } else if (line.startsWith("stderr", p)) {
-            stream = "stderr";
-        } else {
-            return null;
-        }
-        p = skipSpaces(line, p + 6);
-        boolean isPartial = false;
-        if (p < n) {
-            char f = line.charAt(p);
-            if (f == 'P' || f == 'F') {
-                isPartial = f == 'P';
-                p = skipSpaces(line, p + 1);
-            }
-        }
-        return new Parsed(time, stream, isPartial, line.substring(p));
-    }
-
-    private static int skipSpaces(String s, int i) {
-        while (i < s.length() && s.charAt(i) == ' ') {
-            i++;
-        }
-        return i;
-    }
-
     @Override
     public synchronized void process(List<ProcessEntry> entries) {
         List<ProcessEntry> out = new ArrayList<>(entries.size());
         List<ProcessEntry> flushed = new ArrayList<>();
         for (ProcessEntry e : entries) {
-            Parsed c = parse(e.line);
-            if (c == null) {
+            if (!cri.parse(e.line)) {
                 out.add(e);
                 continue;
             }
-            e.extracted.put("flags", c.partial() ? "P" : "");
-            e.extracted.put("stream", c.stream());
-            e.extracted.put("content", c.content());
-            e.extracted.put("time", c.time());
-            e.line = c.content();
+            String content = cri.content();
+            String time = cri.time();
+            e.extracted.put("flags", cri.partial() ? "P" : "");
+            e.extracted.put("stream", cri.stream());
+            e.extracted.put("content", content);
+            e.extracted.put("time", time);
+            e.line = content;
             try {
-                e.timestampNanos = GoTime.parse(GoTime.RFC3339_NANO, c.time(), null);
+                e.timestampNanos = GoTime.parse(GoTime.RFC3339_NANO, time, null);
             } catch (IllegalArgumentException keepTime) {
                 // Alloy keeps the entry's time when the CRI time does not parse
             }
-            e.labels.set("stream", c.stream());
+            e.labels.set("stream", cri.stream());
             Labels key = e.labels.build();
             ProcessEntry prev = partial.get(key);
-            if (c.partial()) {
+            if (cri.partial()) {
                 if (partial.size() >= maxPartialLines) {
                     flushed.addAll(partial.values());
                     partial.clear();

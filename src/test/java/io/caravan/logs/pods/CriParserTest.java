@@ -1,5 +1,6 @@
 package io.caravan.logs.pods;
 
+import io.caravan.logs.CriParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,28 +16,32 @@ class CriParserTest {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
+    private static ContainerLine cri(String line) {
+        return LogFormat.CRI.parse(line, new CriParser(CriParser.Grammar.RUNTIME));
+    }
+
     @Test
     void fullLineOfContainerd() {
-        ContainerLine c = CriParser.parse("2024-01-01T00:00:00.123456789Z stdout F hello world");
+        ContainerLine c = cri("2024-01-01T00:00:00.123456789Z stdout F hello world");
         assertThat(c).isEqualTo(new ContainerLine(nanos("2024-01-01T00:00:00.123456789Z"), "stdout", false, "hello world"));
     }
 
     @Test
     void partialLineOnStderrKeepsItsSpaces() {
-        ContainerLine c = CriParser.parse("2024-02-29T23:59:59.5Z stderr P   indented  ");
+        ContainerLine c = cri("2024-02-29T23:59:59.5Z stderr P   indented  ");
         assertThat(c).isEqualTo(new ContainerLine(nanos("2024-02-29T23:59:59.500Z"), "stderr", true, "  indented  "));
     }
 
     @Test
     void emptyLinesAndTagsAfterTheFlag() {
-        assertThat(CriParser.parse("2024-01-01T00:00:00Z stdout F").content()).isEmpty();
-        assertThat(CriParser.parse("2024-01-01T00:00:00Z stdout F ").content()).isEmpty();
-        assertThat(CriParser.parse("2024-01-01T00:00:00.000000001Z stdout F:x:y msg").content()).isEqualTo("msg");
+        assertThat(cri("2024-01-01T00:00:00Z stdout F").content()).isEmpty();
+        assertThat(cri("2024-01-01T00:00:00Z stdout F ").content()).isEmpty();
+        assertThat(cri("2024-01-01T00:00:00.000000001Z stdout F:x:y msg").content()).isEqualTo("msg");
     }
 
     @Test
     void crioOffsetTimestamps() {
-        ContainerLine c = CriParser.parse("2024-01-01T01:00:00.25+01:00 stdout F x");
+        ContainerLine c = cri("2024-01-01T01:00:00.25+01:00 stdout F x");
         assertThat(c.timestampNanos()).isEqualTo(nanos("2024-01-01T00:00:00.250Z"));
     }
 
@@ -44,9 +49,10 @@ class CriParserTest {
     @ValueSource(strings = {
             "", "hello", "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z stdout", "2024-01-01T00:00:00Z stdin F x",
             "2024-01-01T00:00:00Z stdout X x", "2024-13-01T00:00:00Z stdout F x", "yesterday stdout F x",
-            "2024-01-01T00:00:00.Z stdout F x", "2024-01-01T00:00:00Z stdout FF x", "{\"log\":\"x\\n\"}"})
+            "2024-01-01T00:00:00.Z stdout F x", "2024-01-01T00:00:00Z stdout FF x", "{\"log\":\"x\\n\"}",
+            "2024-01-01T00:00Z stdout F x", "2024-01-01T00:00:00Z  stdout F x", "2024-01-01T00:00:00Z stdout"})
     void notCri(String line) {
-        assertThat(CriParser.parse(line)).isNull();
+        assertThat(cri(line)).isNull();
     }
 
     @Test

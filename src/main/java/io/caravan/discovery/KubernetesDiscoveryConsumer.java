@@ -3,8 +3,6 @@ package io.caravan.discovery;
 import io.caravan.model.Target;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -15,18 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Watches the endpoint's objects through fabric8 informers and emits the endpoint's whole target list, sorted,
- * each time it changes. Events are coalesced for {@code debounce}; a list equal to the last one is not emitted,
- * so informer resyncs and no-op updates cost nothing downstream.
+ * Watches the endpoint's objects through the component's {@link SharedInformer} of its role and selection, and
+ * emits the endpoint's whole target list, sorted, each time it changes. Events are coalesced for {@code debounce};
+ * a list equal to the last one is not emitted, so informer resyncs and no-op updates cost nothing downstream.
  * <p>
  * The API server may be missing or refuse us: start-up never waits for it and never fails because of it.
  * Informers retry with fabric8's backoff, and {@link #status()} says what is wrong.
@@ -37,13 +32,14 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
 
     private final KubernetesDiscoveryEndpoint endpoint;
     private final DiscoveryRole role;
-    private final List<SharedIndexInformer<? extends HasMetadata>> informers = new CopyOnWriteArrayList<>();
-    private final Map<SharedIndexInformer<? extends HasMetadata>, String> scopes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SharedInformer.Subscriber subscriber = new Subscriber();
+    private SharedInformer.Key key;
+    private volatile SharedInformer informer; // null while stopped, or when the client could not make one
+    private volatile boolean syncedBeforeJoined; // told of a sync inside subscribe, before informer was set
     private KubernetesClient client;
     private int watchDownChecks; // on the executor only
     private volatile boolean errorBeforeSync; // the last error was a list that failed before the first sync
     private final AtomicBoolean emissionScheduled = new AtomicBoolean();
-    private final ResourceEventHandler<HasMetadata> onChange = new ChangeHandler();
     private ScheduledExecutorService executor;
     private long debounceMillis;
     private String masterUrl = "?";
@@ -65,17 +61,16 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         super.doStart();
         debounceMillis = endpoint.debounceMillis();
         metrics = DiscoveryMetrics.of(getEndpoint().getCamelContext(), role.uriName());
-        DiscoveryRole.Selection selection = endpoint.selection();
+        key = new SharedInformer.Key(role, endpoint.selection());
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "k8s-discovery-" + role.uriName());
         endpoint.getComponent().register(this);
         try {
             client = endpoint.getComponent().getKubernetesClient();
             masterUrl = String.valueOf(client.getMasterUrl());
-            for (Map.Entry<String, SharedIndexInformer<? extends HasMetadata>> e : role.informers(client, selection).entrySet()) {
-                informers.add(e.getValue());
-                scopes.put(e.getValue(), e.getKey());
-                start(e.getKey(), e.getValue());
+            informer = endpoint.getComponent().subscribe(key, subscriber);
+            if (syncedBeforeJoined) {
+                scheduleEmission(0); // the one synced() asked for may have found no informer yet
             }
             executor.scheduleWithFixedDelay(this::checkWatches, WATCH_CHECK_MILLIS, WATCH_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
@@ -84,40 +79,14 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         }
     }
 
-    private void start(String scope, SharedIndexInformer<? extends HasMetadata> informer) {
-        // fabric8 7.4's default handler gives up when the first list fails (and on non-410 watch errors):
-        // the informer would stop for good. Keep retrying with its backoff while the route runs.
-        informer.exceptionHandler((started, error) -> {
-            recordError(error, scope);
-            errorBeforeSync = !started;
-            return isRunAllowed();
-        });
-        informer.addEventHandler(onChange);
-        informer.start().whenComplete((ignored, error) -> {
-            if (error != null) {
-                if (isRunAllowed()) { // not the "stopped before starting" of our own doStop
-                    recordError(error, scope);
-                }
-                return;
-            }
-            LOG.info("{}: {} {} listed, watching", endpoint.getEndpointUri(), role.resource(), scope);
-            lastError = null;
-            lastErrorAt = null;
-            scheduleEmission(0); // the first list may be empty, and then no event would announce it
-        });
-        informer.stopped().whenComplete((ignored, error) -> {
-            if (error != null && isRunAllowed()) {
-                recordError(error, scope);
-            }
-        });
-    }
-
     @Override
     protected void doStop() throws Exception {
         endpoint.getComponent().unregister(this);
-        informers.forEach(SharedIndexInformer::stop);
-        informers.clear();
-        scopes.clear();
+        SharedInformer shared = informer;
+        informer = null;
+        if (shared != null) {
+            endpoint.getComponent().unsubscribe(key, shared, subscriber);
+        }
         if (executor != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
             executor = null;
@@ -128,13 +97,10 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
 
     public DiscoveryStatus status() {
         List<Target> emitted = lastEmitted;
-        return new DiscoveryStatus(endpoint.getEndpointUri(), role.uriName(), allSynced(),
-                !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::isWatching),
+        SharedInformer shared = informer;
+        return new DiscoveryStatus(endpoint.getEndpointUri(), role.uriName(), shared != null && shared.hasSynced(),
+                shared != null && shared.isWatching(),
                 emitted == null ? 0 : emitted.size(), lastError, lastErrorAt, lastEmittedAt);
-    }
-
-    private boolean allSynced() {
-        return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     private static final long WATCH_CHECK_MILLIS = 2000;
@@ -147,20 +113,20 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
      */
     private void checkWatches() {
         try {
-            if (!allSynced()) {
+            SharedInformer shared = informer; // read once: doStop may clear it meanwhile
+            if (shared == null || !shared.hasSynced()) {
                 watchDownChecks = 0; // list failures go through the exception handler
                 return;
             }
-            SharedIndexInformer<? extends HasMetadata> down = informers.stream().filter(i -> !i.isWatching()).findFirst().orElse(null);
-            if (down == null) {
+            String scope = shared.scopeNotWatching();
+            if (scope == null) {
                 watchDownChecks = 0;
-                clearError();
+                clearError(shared);
                 return;
             }
             if (++watchDownChecks < 2 || lastError != null) {
                 return; // not down for long yet, or fabric8 said why already
             }
-            String scope = scopes.getOrDefault(down, "");
             try {
                 client.getKubernetesVersion();
             } catch (RuntimeException unreachable) {
@@ -176,8 +142,8 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     }
 
     /** Called with every informer synced: an error is over when every watch is up, or when it was a list before the sync. */
-    private void clearError() {
-        if (lastError != null && (errorBeforeSync || informers.stream().allMatch(SharedIndexInformer::isWatching))) {
+    private void clearError(SharedInformer shared) {
+        if (lastError != null && (errorBeforeSync || shared.isWatching())) {
             LOG.info("{}: listing and watching {} again", endpoint.getEndpointUri(), role.resource());
             lastError = null;
             lastErrorAt = null;
@@ -200,11 +166,12 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     private void emitIfChanged() {
         emissionScheduled.set(false); // changes from now on schedule the next emission
         try {
-            if (!allSynced()) {
+            SharedInformer shared = informer;
+            if (shared == null || !shared.hasSynced()) {
                 return; // a partial list would make targets vanish and come back; sync completion reschedules
             }
-            clearError(); // before the emission, so whoever sees the new targets sees no stale error
-            List<Target> targets = currentTargets();
+            clearError(shared); // before the emission, so whoever sees the new targets sees no stale error
+            List<Target> targets = currentTargets(shared);
             if (targets.equals(lastEmitted)) {
                 return;
             }
@@ -216,18 +183,16 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         }
     }
 
-    private List<Target> currentTargets() {
+    private List<Target> currentTargets(SharedInformer shared) {
         List<Target> targets = new ArrayList<>();
-        for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
-            for (HasMetadata object : informer.getStore().list()) {
-                try {
-                    targets.addAll(role.targets(object));
-                } catch (RuntimeException e) {
-                    // one odd object must not hide the others
-                    metrics.error("bad_object");
-                    LOG.warn("{}: skipping {} {}: {}", endpoint.getEndpointUri(), object.getKind(),
-                            object.getMetadata() == null ? "?" : object.getMetadata().getName(), e.toString());
-                }
+        for (HasMetadata object : shared.objects()) {
+            try {
+                targets.addAll(role.targets(object));
+            } catch (RuntimeException e) {
+                // one odd object must not hide the others
+                metrics.error("bad_object");
+                LOG.warn("{}: skipping {} {}: {}", endpoint.getEndpointUri(), object.getKind(),
+                        object.getMetadata() == null ? "?" : object.getMetadata().getName(), e.toString());
             }
         }
         targets.sort(Comparator.comparing(Target::labels));
@@ -263,27 +228,28 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         lastErrorAt = Instant.now();
     }
 
-    private final class ChangeHandler implements ResourceEventHandler<HasMetadata> {
+    /** This consumer's side of the shared informer: its own error, status and debounced emission. */
+    private final class Subscriber implements SharedInformer.Subscriber {
         @Override
-        public void onAdd(HasMetadata object) {
+        public void changed() {
             scheduleEmission(debounceMillis);
         }
 
         @Override
-        public void onUpdate(HasMetadata before, HasMetadata after) {
-            // A resync replays every object as an update of itself: same resourceVersion, nothing to do.
-            if (before != after && !Objects.equals(version(before), version(after))) {
-                scheduleEmission(debounceMillis);
+        public void synced(String scope) {
+            LOG.info("{}: {} {} listed, watching", endpoint.getEndpointUri(), role.resource(), scope);
+            lastError = null;
+            lastErrorAt = null;
+            syncedBeforeJoined = informer == null; // an informer synced already tells a late subscriber at once
+            scheduleEmission(0); // the first list may be empty, and then no event would announce it
+        }
+
+        @Override
+        public void failed(Throwable error, String scope, boolean started) {
+            if (isRunAllowed()) {
+                recordError(error, scope);
+                errorBeforeSync = !started;
             }
-        }
-
-        @Override
-        public void onDelete(HasMetadata object, boolean finalStateUnknown) {
-            scheduleEmission(debounceMillis);
-        }
-
-        private String version(HasMetadata o) {
-            return o.getMetadata() == null ? null : o.getMetadata().getResourceVersion();
         }
     }
 }

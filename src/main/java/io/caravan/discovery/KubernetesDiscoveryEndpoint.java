@@ -60,8 +60,8 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
 
     /**
      * Several pipelines read the same discovery (kubelet, cAdvisor, apiserver and etcd all start from this
-     * node), each route with its own consumer. Each consumer runs its own informer for now; with the node
-     * field selector that is one object (or this node's pods) per watch.
+     * node), each route with its own consumer. Consumers of equal role and selection share one informer (one
+     * list, one watch); each keeps its own debounce, status and emissions.
      */
     @Override
     public boolean isMultipleConsumersSupported() {

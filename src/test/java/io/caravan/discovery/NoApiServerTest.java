@@ -63,6 +63,39 @@ class NoApiServerTest {
         }
     }
 
+    /**
+     * Two routes of one selection (their debounce differs, which is theirs alone) share one informer: each reports the
+     * failed first list in its own status, and each recovers and gets its targets when the API server appears.
+     */
+    @Test
+    void routesSharingAnInformerEachReportTheFailureAndTheRecovery() throws Exception {
+        int port = freePort();
+        try (KubernetesClient client = MockCluster.clientFor("http://127.0.0.1:" + port + "/");
+             DiscoveryRoute route = new DiscoveryRoute(client, "k8s-discovery:pod?nodeName=node-a&debounce=50ms")) {
+            java.util.concurrent.BlockingQueue<java.util.List<?>> second = new java.util.concurrent.LinkedBlockingQueue<>();
+            route.camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("k8s-discovery:pod?nodeName=node-a&debounce=80ms").routeId("second")
+                            .process(e -> second.add(e.getMessage().getMandatoryBody(java.util.List.class)));
+                }
+            });
+            DiscoveryRoute.awaitTrue(() -> route.component().getStatuses().stream().allMatch(s -> s.lastError() != null)
+                    && route.component().getStatuses().size() == 2, WAIT);
+            assertThat(route.component().getStatuses()).allMatch(s -> !s.synced() && s.lastError().startsWith("no API server reachable"));
+            assertThat(new KubernetesDiscoveryHealthIndicator(route.camel).health().getStatus()).isEqualTo(Status.UNKNOWN);
+
+            try (MockCluster cluster = new MockCluster(new FieldSelectingCrudDispatcher(), port)) {
+                cluster.client.resource(pod("shop", "late", "node-a")).create();
+                route.nextMatching(l -> !l.isEmpty(), WAIT);
+                DiscoveryRoute.awaitTrue(() -> second.stream().anyMatch(l -> !l.isEmpty()), WAIT);
+                DiscoveryRoute.awaitTrue(() -> route.component().getStatuses().stream()
+                        .allMatch(s -> s.synced() && s.watching() && s.lastError() == null && s.targets() == 1), WAIT);
+                assertThat(new KubernetesDiscoveryHealthIndicator(route.camel).health().getStatus()).isEqualTo(Status.UP);
+            }
+        }
+    }
+
     /** The fabric8 7.4 behaviour the consumer works around: without our exception handler, one failed list is fatal. */
     @Test
     void fabric8DefaultInformerStopsForGoodWhenTheFirstListFails() throws Exception {

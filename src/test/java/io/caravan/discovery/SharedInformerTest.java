@@ -1,0 +1,174 @@
+package io.caravan.discovery;
+
+import io.caravan.model.Target;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static io.caravan.discovery.DiscoveryRoute.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every shipped route that starts from k8s-discovery, in one Camel context against the mock API server: the
+ * server sees one list and one watch per role and selection, not one per route.
+ */
+class SharedInformerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Pattern DISCOVERY_URI = Pattern.compile("uri: \"(k8s-discovery:[^\"]+)\"");
+
+    private final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+    private MockCluster cluster;
+    private DefaultCamelContext camel;
+    private final Map<String, List<List<Target>>> emitted = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void startCluster() {
+        cluster = new MockCluster(new FieldSelectingCrudDispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                requests.add(request.getMethod() + " " + URLDecoder.decode(request.getPath(), StandardCharsets.UTF_8));
+                return super.dispatch(request);
+            }
+        }, 0);
+        cluster.client.resource(SeedTargetsTest.node("node-a", "192.168.10.1")).create();
+        cluster.client.resource(SeedTargetsTest.node("node-b", "192.168.10.2")).create();
+        cluster.client.resource(FieldSelectingCrudDispatcherTest.pod("shop", "web", "node-a")).create();
+        cluster.client.resource(FieldSelectingCrudDispatcherTest.pod("shop", "elsewhere", "node-b")).create();
+        requests.clear();
+    }
+
+    @AfterEach
+    void stop() {
+        if (camel != null) {
+            camel.stop();
+        }
+        cluster.close();
+    }
+
+    @Test
+    void theShippedRoutesOpenOneWatchPerRoleAndSelection() throws Exception {
+        List<String> uris = shippedDiscoveryUris();
+        assertThat(uris).hasSize(8); // four pod pipelines, four node pipelines
+        startRoutes(uris);
+
+        awaitTrue(() -> emitted.size() == uris.size(), WAIT);
+        for (String routeId : emitted.keySet()) {
+            assertThat(emitted.get(routeId).get(0)).as(routeId).isNotEmpty();
+        }
+        List<DiscoveryStatus> statuses = component().getStatuses();
+        assertThat(statuses).hasSize(uris.size()).allMatch(s -> s.synced() && s.watching() && s.targets() > 0);
+
+        assertThat(watches()).containsExactlyInAnyOrder(
+                "GET /api/v1/pods?fieldSelector=spec.nodeName=node-a",
+                "GET /api/v1/nodes?fieldSelector=metadata.name=node-a");
+        assertThat(lists()).containsExactlyInAnyOrder(
+                "GET /api/v1/pods?fieldSelector=spec.nodeName=node-a",
+                "GET /api/v1/nodes?fieldSelector=metadata.name=node-a");
+    }
+
+    /** The informer outlives any one route, gives a late subscriber the list at once, and goes with the last one. */
+    @Test
+    void aLateRouteGetsTheCurrentListAndTheWatchStopsWithTheLastRoute() throws Exception {
+        startRoutes(List.of("k8s-discovery:pod?nodeName=node-a&debounce=50ms"));
+        awaitTrue(() -> emitted.containsKey("r0"), WAIT);
+
+        camel.addRoutes(route("late", "k8s-discovery:pod?nodeName=node-a&debounce=50ms"));
+        awaitTrue(() -> emitted.containsKey("late"), Duration.ofSeconds(2)); // no re-list, no debounce wait
+        assertThat(emitted.get("late").get(0)).isEqualTo(emitted.get("r0").get(0));
+
+        camel.getRouteController().stopRoute("r0");
+        cluster.client.resource(FieldSelectingCrudDispatcherTest.pod("shop", "api", "node-a")).create();
+        awaitTrue(() -> emitted.get("late").size() == 2, WAIT); // the remaining route still hears the watch
+        assertThat(emitted.get("late").get(1)).hasSize(2);
+        assertThat(watches()).hasSize(1);
+        assertThat(lists()).hasSize(1);
+
+        camel.getRouteController().stopRoute("late");
+        camel.getRouteController().startRoute("late");
+        awaitTrue(() -> emitted.get("late").size() == 3, WAIT);
+        assertThat(watches()).as("the last route stopped the informer; its restart lists and watches anew").hasSize(2);
+        assertThat(lists()).hasSize(2);
+    }
+
+    private void startRoutes(List<String> uris) throws Exception {
+        camel = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.setProperty("NODE_NAME", "node-a");
+        camel.getPropertiesComponent().setInitialProperties(properties);
+        camel.getRegistry().bind("kubernetesClient", cluster.client);
+        for (int i = 0; i < uris.size(); i++) {
+            camel.addRoutes(route("r" + i, uris.get(i)));
+        }
+        camel.start();
+    }
+
+    private RouteBuilder route(String id, String uri) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId(id).process(e -> emitted.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                        .add(e.getMessage().getMandatoryBody(List.class)));
+            }
+        };
+    }
+
+    private KubernetesDiscoveryComponent component() {
+        return camel.getComponent(KubernetesDiscoveryComponent.SCHEME, KubernetesDiscoveryComponent.class);
+    }
+
+    /** The discovery URIs of src/main/resources/routes, placeholders and all. */
+    static List<String> shippedDiscoveryUris() throws IOException {
+        List<String> uris = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/routes"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                Matcher m = DISCOVERY_URI.matcher(Files.readString(f));
+                while (m.find()) {
+                    uris.add(m.group(1));
+                }
+            }
+        }
+        return uris;
+    }
+
+    /** Watch requests, without the parameters that vary (resourceVersion, timeouts, bookmarks). */
+    private List<String> watches() {
+        return requests.stream().filter(r -> r.contains("watch=true")).map(SharedInformerTest::withoutVaryingParameters).toList();
+    }
+
+    private List<String> lists() {
+        return requests.stream().filter(r -> r.startsWith("GET /api/v1/") && !r.contains("watch=true"))
+                .map(SharedInformerTest::withoutVaryingParameters).toList();
+    }
+
+    private static String withoutVaryingParameters(String request) {
+        int q = request.indexOf('?');
+        if (q < 0) {
+            return request;
+        }
+        List<String> kept = Stream.of(request.substring(q + 1).split("&")).filter(p -> p.startsWith("fieldSelector=")
+                || p.startsWith("labelSelector=")).toList();
+        return request.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+    }
+}

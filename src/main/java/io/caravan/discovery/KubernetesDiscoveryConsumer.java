@@ -35,7 +35,6 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     private final SharedInformer.Subscriber subscriber = new Subscriber();
     private SharedInformer.Key key;
     private volatile SharedInformer informer; // null while stopped, or when the client could not make one
-    private volatile boolean syncedBeforeJoined; // told of a sync inside subscribe, before informer was set
     private KubernetesClient client;
     private int watchDownChecks; // on the executor only
     private volatile boolean errorBeforeSync; // the last error was a list that failed before the first sync
@@ -69,9 +68,8 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
             client = endpoint.getComponent().getKubernetesClient();
             masterUrl = String.valueOf(client.getMasterUrl());
             informer = endpoint.getComponent().subscribe(key, subscriber);
-            if (syncedBeforeJoined) {
-                scheduleEmission(0); // the one synced() asked for may have found no informer yet
-            }
+            // a sync heard inside subscribe found no informer to read yet; an emission with nothing new is skipped
+            scheduleEmission(0);
             executor.scheduleWithFixedDelay(this::checkWatches, WATCH_CHECK_MILLIS, WATCH_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             // A broken kubeconfig or client must not stop the agent: report it like an unreachable server.
@@ -240,7 +238,6 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
             LOG.info("{}: {} {} listed, watching", endpoint.getEndpointUri(), role.resource(), scope);
             lastError = null;
             lastErrorAt = null;
-            syncedBeforeJoined = informer == null; // an informer synced already tells a late subscriber at once
             scheduleEmission(0); // the first list may be empty, and then no event would announce it
         }
 

@@ -105,13 +105,6 @@ public final class FileFollower {
         this.labels = labels;
     }
 
-    /** Without labels in its positions. */
-    public FileFollower(String source, String key, FollowedPath target, Function<Path, LineDecoder> decoders,
-                        BatchSink sink, PositionStore positions, FollowSettings settings, LogSourceMetrics metrics,
-                        boolean startAtEnd) {
-        this(source, key, target, decoders, sink, positions, settings, metrics, startAtEnd, null);
-    }
-
     public String key() {
         return key;
     }

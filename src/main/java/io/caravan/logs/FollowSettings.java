@@ -28,9 +28,4 @@ public record FollowSettings(int maxLineBytes, int batchLines, long batchBytes, 
             rotatedNames = RotatedNames.defaults();
         }
     }
-
-    /** With the default rotated names. */
-    public FollowSettings(int maxLineBytes, int batchLines, long batchBytes, long pollMillis, long retryMillis) {
-        this(maxLineBytes, batchLines, batchBytes, pollMillis, retryMillis, null);
-    }
 }

@@ -5,6 +5,7 @@ import io.caravan.logs.FollowSettings;
 import io.caravan.logs.FollowedPath;
 import io.caravan.logs.LogSourceMetrics;
 import io.caravan.logs.PositionStore;
+import io.caravan.logs.RotatedNames;
 import io.caravan.logs.pods.ContainerLogDecoder;
 import io.caravan.logs.pods.LogFormat;
 import io.caravan.model.Labels;
@@ -60,7 +61,7 @@ public class TailBenchmark {
     int round;
     long consumed;
     final LogSourceMetrics metrics = new LogSourceMetrics(new SimpleMeterRegistry(), "bench", "bench");
-    final FollowSettings settings = new FollowSettings(1 << 20, 1000, 1 << 20, 250, 1000);
+    final FollowSettings settings = new FollowSettings(1 << 20, 1000, 1 << 20, 250, 1000, RotatedNames.defaults());
     final Labels labels = Labels.of("namespace", "shop", "pod", "web-1", "container", "web", "node", "node-a", "app", "web",
             "filename", "/var/log/pods/shop_web-1_u/web/0.log");
 
@@ -91,7 +92,7 @@ public class TailBenchmark {
         PositionStore positions = PositionStore.open(dir.resolve("positions-" + (round++) + ".jsonl"), metrics);
         long[] n = new long[1];
         FileFollower f = new FileFollower("bench", file.toString(), FollowedPath.fixed(file), decoders,
-                (List<LogEntry> batch) -> n[0] += batch.size(), positions, settings, metrics, false);
+                (List<LogEntry> batch) -> n[0] += batch.size(), positions, settings, metrics, false, null);
         while (n[0] < LINES) {
             f.poll();
         }

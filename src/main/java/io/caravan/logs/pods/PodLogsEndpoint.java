@@ -2,6 +2,7 @@ package io.caravan.logs.pods;
 
 import io.caravan.logs.DataDir;
 import io.caravan.logs.FollowSettings;
+import io.caravan.logs.RotatedNames;
 import io.caravan.model.Durations;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -74,7 +75,7 @@ public class PodLogsEndpoint extends DefaultEndpoint {
         try {
             FollowSettings follow = new FollowSettings(maxLineBytes, batchLines, batchBytes,
                     Durations.parseMillis(where + " pollInterval", pollInterval),
-                    Durations.parseMillis(where + " retryInterval", retryInterval));
+                    Durations.parseMillis(where + " retryInterval", retryInterval), RotatedNames.defaults());
             return new PodLogsSettings(PodLogsSettings.Mode.of(mode), Path.of(baseDir), LogFormat.of(format), follow,
                     DataDir.positionsFile(DataDir.resolve(dataDir, getComponent().getDataDir()), PodLogsComponent.SCHEME, name));
         } catch (IllegalArgumentException e) {

@@ -164,7 +164,7 @@ public class TailConsumer extends DefaultConsumer {
         Labels fileLabels = labels.toBuilder().set("filename", p.toString()).build();
         BatchSink sink = batch -> deliver(p, batch);
         FileFollower f = new FileFollower(source(), p.toString(), FollowedPath.fixed(p), file -> new PlainLineDecoder(fileLabels),
-                sink, positions, settings, metrics, existingAtStart && endpoint.startAtEnd());
+                sink, positions, settings, metrics, existingAtStart && endpoint.startAtEnd(), null);
         running.put(p, new Running(f, pollers.repeat(f::poll, 0)));
     }
 

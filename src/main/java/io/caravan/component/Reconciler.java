@@ -11,8 +11,8 @@ import java.util.Map;
  * {@link #sync} starts a worker for each new key, retires the workers whose key is no longer wanted and leaves
  * the others undisturbed. A retired worker may need time (a log file is read to its end before it is let go):
  * it stays listed until {@link Workers#done} says so and is swept by the next sync or {@link #sweep}. A key
- * wanted again while its old worker still finishes gets a new worker once the old one is done, so two workers
- * never share a key (a file, a container).
+ * wanted again while its old worker still finishes takes that worker back if it can {@link Workers#revive}, else
+ * gets a new worker once the old one is done, so two workers never share a key (a file, a container).
  *
  * @param <K> what identifies a worker: a target's URL and labels, a container, a path
  * @param <T> what a worker is started from
@@ -31,6 +31,14 @@ public final class Reconciler<K, T, W> {
         /** Whether a retired worker has finished; by default it has as soon as it is retired. */
         default boolean done(W worker) {
             return true;
+        }
+
+        /**
+         * A retired worker whose key is wanted again before it is done: true when it took up its work again (a
+         * pod gone from discovery for a moment goes on where it was), false to let it finish and start anew.
+         */
+        default boolean revive(K key, W worker) {
+            return false;
         }
     }
 
@@ -63,7 +71,14 @@ public final class Reconciler<K, T, W> {
         for (Map.Entry<K, T> e : wanted.entrySet()) {
             if (running.containsKey(e.getKey())) {
                 kept++;
-            } else if (!retiring.containsKey(e.getKey())) {
+            } else if (retiring.containsKey(e.getKey())) {
+                W back = retiring.get(e.getKey());
+                if (workers.revive(e.getKey(), back)) {
+                    retiring.remove(e.getKey());
+                    running.put(e.getKey(), back);
+                    kept++;
+                }
+            } else {
                 running.put(e.getKey(), workers.start(e.getKey(), e.getValue()));
                 started++;
             }

@@ -26,6 +26,7 @@ class ReconcilerTest {
 
     final List<String> events = new ArrayList<>();
     boolean finishAtOnce = true;
+    boolean revivable;
 
     final Reconciler<String, String, Worker> reconciler = new Reconciler<>(new Reconciler.Workers<>() {
         @Override
@@ -44,6 +45,13 @@ class ReconcilerTest {
         @Override
         public boolean done(Worker worker) {
             return worker.finished;
+        }
+
+        @Override
+        public boolean revive(String key, Worker worker) {
+            events.add("revive " + key);
+            worker.retired = !revivable;
+            return revivable;
         }
     });
 
@@ -75,10 +83,24 @@ class ReconcilerTest {
         assertThat(reconciler.workers()).containsExactly(old);
         assertThat(reconciler.sync(wanted("a"))).isEqualTo(new Reconciler.Change(0, 0, 0));
         assertThat(reconciler.get("a")).isNull();
+        assertThat(events).containsExactly("start a", "retire a", "revive a");
         old.finished = true;
         assertThat(reconciler.sync(wanted("a"))).isEqualTo(new Reconciler.Change(1, 0, 0));
         assertThat(reconciler.get("a")).isNotSameAs(old);
         assertThat(reconciler.workers()).hasSize(1);
+    }
+
+    @Test
+    void aRetiredWorkerThatCanGoOnIsTakenBackWhenItsKeyReturns() {
+        finishAtOnce = false;
+        revivable = true;
+        reconciler.sync(wanted("a"));
+        Worker old = reconciler.get("a");
+        reconciler.sync(wanted());
+        assertThat(reconciler.sync(wanted("a"))).isEqualTo(new Reconciler.Change(0, 0, 1));
+        assertThat(reconciler.get("a")).isSameAs(old);
+        assertThat(old.retired).isFalse();
+        assertThat(events).containsExactly("start a", "retire a", "revive a");
     }
 
     @Test

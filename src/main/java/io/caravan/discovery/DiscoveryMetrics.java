@@ -2,8 +2,6 @@ package io.caravan.discovery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import org.apache.camel.CamelContext;
 
 /**
  * {@code caravan_discovery_errors_total{role, reason}}: every failed list or watch (forbidden, unauthorized,
@@ -15,15 +13,9 @@ final class DiscoveryMetrics {
     private final MeterRegistry registry;
     private final String role;
 
-    private DiscoveryMetrics(MeterRegistry registry, String role) {
+    DiscoveryMetrics(MeterRegistry registry, String role) {
         this.registry = registry;
         this.role = role;
-    }
-
-    /** The registry's MeterRegistry (the Spring one), else Micrometer's global registry. */
-    static DiscoveryMetrics of(CamelContext camel, String role) {
-        MeterRegistry r = camel.getRegistry().findSingleByType(MeterRegistry.class);
-        return new DiscoveryMetrics(r != null ? r : Metrics.globalRegistry, role);
     }
 
     void error(String reason) {

@@ -1,12 +1,9 @@
 package io.caravan.discovery;
 
+import io.caravan.component.CaravanComponent;
+import io.caravan.component.ComponentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.apache.camel.Endpoint;
-import org.apache.camel.spi.Metadata;
-import org.apache.camel.support.DefaultComponent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,18 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code k8s-discovery:pod|node}: Prometheus kubernetes_sd on fabric8 informers, one per role and selection
- * shared by every consumer that asks for it ({@link SharedInformer}). Uses the one
- * {@link KubernetesClient} in the registry (the agent's one client), and builds its own
- * only where there is none (plain Camel, tests).
+ * shared by every consumer that asks for it ({@link SharedInformer}), on the kit's {@link KubernetesClient}
+ * (the agent's one client).
  */
-public class KubernetesDiscoveryComponent extends DefaultComponent {
+public class KubernetesDiscoveryComponent extends CaravanComponent {
 
     public static final String SCHEME = "k8s-discovery";
-    private static final Logger LOG = LoggerFactory.getLogger(KubernetesDiscoveryComponent.class);
-
-    @Metadata(description = "The client to use; by default the single KubernetesClient in the registry")
-    private KubernetesClient kubernetesClient;
-    private boolean ownsClient;
     private final Set<KubernetesDiscoveryConsumer> consumers = ConcurrentHashMap.newKeySet();
     private final Map<SharedInformer.Key, SharedInformer> informers = new HashMap<>(); // guarded by this
 
@@ -40,28 +31,27 @@ public class KubernetesDiscoveryComponent extends DefaultComponent {
         return endpoint;
     }
 
-    /** The status of every running k8s-discovery consumer, ordered by endpoint URI: what the UI shows. */
+    /**
+     * Every running consumer: UP once its informers have listed and nothing is wrong; UNKNOWN before that or while
+     * the API server cannot be used (never DOWN: a node agent without a cluster still tails files and serves node
+     * metrics, and restarting it would not bring the API server back).
+     */
+    @Override
+    public List<ComponentStatus> statuses() {
+        return getStatuses().stream().map(KubernetesDiscoveryComponent::toStatus).toList();
+    }
+
+    private static ComponentStatus toStatus(DiscoveryStatus s) {
+        boolean up = s.synced() && s.lastError() == null;
+        String state = s.lastError() != null ? "failing" : !s.synced() ? "listing" : s.watching() ? "watching" : "synced";
+        return new ComponentStatus(SCHEME, s.role(), s.endpoint(), up ? ComponentStatus.Health.UP : ComponentStatus.Health.UNKNOWN,
+                state, List.of(), null, s.lastError(), s.lastErrorAt(), s.toMap());
+    }
+
+    /** The status of every running k8s-discovery consumer, ordered by endpoint URI. */
     public List<DiscoveryStatus> getStatuses() {
         return consumers.stream().map(KubernetesDiscoveryConsumer::status)
                 .sorted(Comparator.comparing(DiscoveryStatus::endpoint)).toList();
-    }
-
-    public synchronized KubernetesClient getKubernetesClient() {
-        if (kubernetesClient == null) {
-            kubernetesClient = getCamelContext().getRegistry().findSingleByType(KubernetesClient.class);
-            if (kubernetesClient == null) {
-                // fabric8's own auto-configuration: service account in a pod, else kubeconfig, else KUBERNETES_MASTER
-                kubernetesClient = new KubernetesClientBuilder().build();
-                ownsClient = true;
-                LOG.info("k8s-discovery: no KubernetesClient in the registry, using its own for {}", kubernetesClient.getMasterUrl());
-            }
-        }
-        return kubernetesClient;
-    }
-
-    public synchronized void setKubernetesClient(KubernetesClient kubernetesClient) {
-        this.kubernetesClient = kubernetesClient;
-        this.ownsClient = false;
     }
 
     void register(KubernetesDiscoveryConsumer consumer) {
@@ -82,7 +72,7 @@ public class KubernetesDiscoveryComponent extends DefaultComponent {
             informer.subscribe(subscriber);
             return informer;
         }
-        informer = new SharedInformer(key, getKubernetesClient());
+        informer = new SharedInformer(key, kubernetesClient());
         informer.subscribe(subscriber); // before the start, so the first subscriber hears everything
         informer.start();
         informers.put(key, informer);
@@ -101,11 +91,6 @@ public class KubernetesDiscoveryComponent extends DefaultComponent {
     protected synchronized void doStop() throws Exception {
         informers.values().forEach(SharedInformer::stop); // none left once every consumer has stopped
         informers.clear();
-        if (ownsClient && kubernetesClient != null) {
-            kubernetesClient.close();
-            kubernetesClient = null;
-            ownsClient = false;
-        }
         super.doStop();
     }
 }

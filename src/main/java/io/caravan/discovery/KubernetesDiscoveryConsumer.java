@@ -59,13 +59,13 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         debounceMillis = endpoint.debounceMillis();
-        metrics = DiscoveryMetrics.of(getEndpoint().getCamelContext(), role.uriName());
+        metrics = new DiscoveryMetrics(endpoint.getComponent().meters(), role.uriName());
         key = new SharedInformer.Key(role, endpoint.selection());
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "k8s-discovery-" + role.uriName());
         endpoint.getComponent().register(this);
         try {
-            client = endpoint.getComponent().getKubernetesClient();
+            client = endpoint.getComponent().kubernetesClient();
             masterUrl = String.valueOf(client.getMasterUrl());
             informer = endpoint.getComponent().subscribe(key, subscriber);
             // a sync heard inside subscribe found no informer to read yet; an emission with nothing new is skipped

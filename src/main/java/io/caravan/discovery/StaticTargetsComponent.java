@@ -1,20 +1,42 @@
 package io.caravan.discovery;
 
+import io.caravan.component.CaravanComponent;
+import io.caravan.component.ComponentStatus;
 import org.apache.camel.Endpoint;
-import org.apache.camel.support.DefaultComponent;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code static-targets:NAME}: a fixed target list, from the URI ({@code addresses=}) or from a file that an
  * operator edits (re-read when it changes), like Alloy's static target arrays and Prometheus' file_sd.
  */
-public class StaticTargetsComponent extends DefaultComponent {
+public class StaticTargetsComponent extends CaravanComponent {
+
+    static final String SCHEME = "static-targets";
+
+    private final Set<StaticTargetsConsumer> consumers = ConcurrentHashMap.newKeySet();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         StaticTargetsEndpoint endpoint = new StaticTargetsEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    void register(StaticTargetsConsumer consumer) {
+        consumers.add(consumer);
+    }
+
+    void unregister(StaticTargetsConsumer consumer) {
+        consumers.remove(consumer);
+    }
+
+    @Override
+    public List<ComponentStatus> statuses() {
+        return consumers.stream().map(StaticTargetsConsumer::status).sorted(Comparator.comparing(ComponentStatus::uri)).toList();
     }
 }

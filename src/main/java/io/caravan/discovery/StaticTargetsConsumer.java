@@ -1,5 +1,7 @@
 package io.caravan.discovery;
 
+import io.caravan.component.CaravanComponent;
+import io.caravan.component.ComponentStatus;
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
 import io.caravan.model.NameValuePairs;
@@ -7,14 +9,14 @@ import io.caravan.model.Target;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
-import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,9 @@ public class StaticTargetsConsumer extends DefaultConsumer {
     private final StaticTargetsEndpoint endpoint;
     private ScheduledExecutorService timer;
     private String lastText;
+    private volatile int targets;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
 
     public StaticTargetsConsumer(StaticTargetsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -38,6 +43,7 @@ public class StaticTargetsConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        endpoint.getComponent().register(this);
         List<Target> initial = fromUri();
         timer = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "static-targets-" + endpoint.getName());
@@ -70,6 +76,7 @@ public class StaticTargetsConsumer extends DefaultConsumer {
             LOG.info("static-targets:{}: stopping, withdrawing its targets", endpoint.getName());
             emit(new ArrayList<>());
         }
+        endpoint.getComponent().unregister(this);
         super.doStop();
     }
 
@@ -85,11 +92,8 @@ public class StaticTargetsConsumer extends DefaultConsumer {
     }
 
     private String readFile() throws Exception {
-        String f = endpoint.getFile();
-        String uri = f.startsWith("classpath:") || f.startsWith("file:") ? f : "file:" + f;
-        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(getEndpoint().getCamelContext(), uri)) {
-            return getEndpoint().getCamelContext().resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        return CaravanComponent.readResource(getEndpoint().getCamelContext(),
+                "static-targets:" + endpoint.getName() + " file", endpoint.getFile());
     }
 
     private void refresh() {
@@ -103,7 +107,10 @@ public class StaticTargetsConsumer extends DefaultConsumer {
             lastText = text;
             LOG.info("static-targets:{}: {} changed, now {} targets", endpoint.getName(), endpoint.getFile(), targets.size());
             emit(targets);
+            lastError = null;
         } catch (Exception e) {
+            lastError = "cannot use " + endpoint.getFile() + " (" + e.getMessage() + "); the previous targets stay";
+            lastErrorAt = Instant.now();
             LOG.error("static-targets:{}: cannot use {} ({}); keeping the previous targets", endpoint.getName(), endpoint.getFile(), e.getMessage());
         }
     }
@@ -112,6 +119,7 @@ public class StaticTargetsConsumer extends DefaultConsumer {
         Exchange exchange = createExchange(false);
         try {
             exchange.getMessage().setBody(targets);
+            this.targets = targets.size();
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
@@ -121,5 +129,18 @@ public class StaticTargetsConsumer extends DefaultConsumer {
             }
             releaseExchange(exchange, false);
         }
+    }
+
+    /** UP with its list in use; DEGRADED when the file turned bad and the previous list goes on. */
+    ComponentStatus status() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("targets", targets);
+        if (endpoint.getFile() != null && !endpoint.getFile().isBlank()) {
+            details.put("file", endpoint.getFile());
+        }
+        String error = lastError;
+        return new ComponentStatus(StaticTargetsComponent.SCHEME, endpoint.getName(), endpoint.getEndpointUri(),
+                error == null ? ComponentStatus.Health.UP : ComponentStatus.Health.DEGRADED, error == null ? "ok" : "stale",
+                List.of(), null, error, error == null ? null : lastErrorAt, details);
     }
 }

@@ -13,6 +13,11 @@ import org.apache.camel.support.DefaultEndpoint;
         category = Category.MONITORING)
 public class StaticTargetsEndpoint extends DefaultEndpoint {
 
+    @Override
+    public StaticTargetsComponent getComponent() {
+        return (StaticTargetsComponent) super.getComponent();
+    }
+
     @UriPath(description = "Name of the list, for logs and the UI")
     private final String name;
     @UriParam(description = "Target addresses (host:port) separated by commas")

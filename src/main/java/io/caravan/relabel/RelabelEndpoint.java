@@ -8,14 +8,16 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.support.ResourceHelper;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 @UriEndpoint(scheme = "relabel", title = "Prometheus relabeling", syntax = "relabel:name", producerOnly = true,
         category = Category.MONITORING)
 public class RelabelEndpoint extends DefaultEndpoint {
+
+    @Override
+    public RelabelComponent getComponent() {
+        return (RelabelComponent) super.getComponent();
+    }
 
     @UriPath(description = "Name of the rule set, for logs and the UI")
     private final String name;
@@ -51,11 +53,7 @@ public class RelabelEndpoint extends DefaultEndpoint {
         if (rules == null || rules.isBlank()) {
             throw new IllegalArgumentException("relabel:" + name + " needs rules=FILE (a YAML list of relabel_configs)");
         }
-        String uri = rules.startsWith("classpath:") || rules.startsWith("file:") ? rules : "file:" + rules;
-        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(getCamelContext(), uri)) {
-            String text = getCamelContext().resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            return RelabelRules.parse(text, rules);
-        }
+        return RelabelRules.parse(getComponent().readResource("relabel:" + name + " rules", rules), rules);
     }
 
     public String getName() {

@@ -1,12 +1,9 @@
 package io.caravan.ui;
 
 import io.caravan.cluster.GroupLeadership;
-import io.caravan.discovery.DiscoveryStatus;
-import io.caravan.discovery.KubernetesDiscoveryComponent;
+import io.caravan.component.ComponentStatus;
+import io.caravan.component.LabelTracing;
 import io.caravan.model.Labels;
-import io.caravan.relabel.RelabelComponent;
-import io.caravan.relabel.RelabelProducer;
-import io.caravan.relabel.RelabelTrace;
 import io.caravan.scrape.ScrapeComponent;
 import io.caravan.scrape.ScrapeJob;
 import io.caravan.scrape.TargetHealth;
@@ -42,9 +39,11 @@ import java.util.Map;
 public class UiApiController {
 
     private final CamelContext camel;
+    private final Components components;
 
     public UiApiController(CamelContext camel) {
         this.camel = camel;
+        this.components = new Components(camel);
     }
 
     /**
@@ -115,28 +114,35 @@ public class UiApiController {
         return out;
     }
 
+    /** Each discovery consumer: its endpoint, role, sync and watch state, targets and last error. */
     @GetMapping("/discovery")
     public List<Map<String, Object>> discovery() {
         List<Map<String, Object>> out = new ArrayList<>();
-        if (camel.hasComponent(KubernetesDiscoveryComponent.SCHEME) instanceof KubernetesDiscoveryComponent d) {
-            for (DiscoveryStatus s : d.getStatuses()) {
-                out.add(s.toMap());
-            }
+        for (ComponentStatus s : components.statuses("k8s-discovery")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("endpoint", s.uri());
+            m.put("health", s.health().name());
+            m.putAll(s.details());
+            out.add(m);
         }
         return out;
     }
 
-    /** The relabel steps and how many discovered targets each last saw. */
+    /** The relabel steps and what each last saw. */
     @GetMapping("/relabel")
     public List<Map<String, Object>> relabelSteps() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Map.Entry<String, RelabelProducer> e : relabel().steps().entrySet()) {
+        LabelTracing tracing = components.find("relabel", LabelTracing.class);
+        for (ComponentStatus step : components.statuses("relabel")) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", e.getKey());
-            m.put("rules", e.getValue().rulesSource());
-            m.put("ruleCount", e.getValue().rules().size());
+            m.put("name", step.name());
+            m.put("rules", step.details().get("rules"));
+            m.put("ruleCount", step.details().get("ruleCount"));
             List<Map<String, String>> inputs = new ArrayList<>();
-            e.getValue().lastInput().forEach(l -> inputs.add(l.toMap()));
+            List<Labels> last = tracing == null ? null : tracing.lastInput(step.name());
+            if (last != null) {
+                last.forEach(l -> inputs.add(l.toMap()));
+            }
             m.put("lastInput", inputs);
             out.add(m);
         }
@@ -146,39 +152,44 @@ public class UiApiController {
     /** Which rule kept, changed or dropped the index-th target the step last saw. */
     @GetMapping("/relabel/{name}/trace")
     public List<Map<String, Object>> trace(@PathVariable String name, @RequestParam int index) {
-        RelabelProducer step = step(name);
-        List<Labels> input = step.lastInput();
+        List<Labels> input = tracing().lastInput(name);
+        if (input == null) {
+            throw noStep(name);
+        }
         if (index < 0 || index >= input.size()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "relabel:" + name + " has no target " + index + " (it last saw " + input.size() + ")");
         }
-        return render(RelabelTrace.of(step.rules(), input.get(index)));
+        return render(tracing().trace(name, input.get(index)), name);
     }
 
     /** The same for a label set the operator types in. */
     @PostMapping("/relabel/{name}/trace")
     public List<Map<String, Object>> trace(@PathVariable String name, @RequestBody Map<String, String> labels) {
-        return render(RelabelTrace.of(step(name).rules(), Labels.fromMap(labels)));
+        return render(tracing().trace(name, Labels.fromMap(labels)), name);
     }
 
-    private RelabelProducer step(String name) {
-        RelabelProducer step = relabel().steps().get(name);
-        if (step == null) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no running relabel step '" + name + "'");
+    private LabelTracing tracing() {
+        LabelTracing tracing = components.find("relabel", LabelTracing.class);
+        if (tracing == null) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no relabel step runs");
         }
-        return step;
+        return tracing;
     }
 
-    private RelabelComponent relabel() {
-        return camel.hasComponent("relabel") instanceof RelabelComponent r ? r : new RelabelComponent();
+    private static ResponseStatusException noStep(String name) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no running relabel step '" + name + "'");
     }
 
-    private static List<Map<String, Object>> render(List<RelabelTrace.Step> steps) {
+    private static List<Map<String, Object>> render(List<LabelTracing.Step> steps, String name) {
+        if (steps == null) {
+            throw noStep(name);
+        }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (RelabelTrace.Step s : steps) {
+        for (LabelTracing.Step s : steps) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rule", s.ruleNumber());
-            m.put("config", s.rule());
-            m.put("outcome", s.outcome().name());
+            m.put("rule", s.rule());
+            m.put("config", s.config());
+            m.put("outcome", s.outcome());
             m.put("before", s.before().toMap());
             m.put("after", s.after() == null ? null : s.after().toMap());
             out.add(m);

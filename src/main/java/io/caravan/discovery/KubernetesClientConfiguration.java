@@ -2,7 +2,6 @@ package io.caravan.discovery;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import org.apache.camel.CamelContext;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,11 +19,5 @@ public class KubernetesClientConfiguration {
     @ConditionalOnMissingBean(KubernetesClient.class)
     public KubernetesClient kubernetesClient() {
         return new KubernetesClientBuilder().build();
-    }
-
-    /** Named so actuator shows it as "kubernetesDiscovery". */
-    @Bean(name = "kubernetesDiscovery")
-    public KubernetesDiscoveryHealthIndicator kubernetesDiscoveryHealthIndicator(CamelContext camelContext) {
-        return new KubernetesDiscoveryHealthIndicator(camelContext);
     }
 }

@@ -32,7 +32,7 @@ public class KubernetesDiscoveryComponent extends CaravanComponent {
     }
 
     /**
-     * Every running consumer: UP once its informers have listed and nothing is wrong; UNKNOWN before that or while
+     * Every running consumer, named by its URI (several share a role): UP once its informers have listed and nothing is wrong; UNKNOWN before that or while
      * the API server cannot be used (never DOWN: a node agent without a cluster still tails files and serves node
      * metrics, and restarting it would not bring the API server back).
      */
@@ -44,7 +44,7 @@ public class KubernetesDiscoveryComponent extends CaravanComponent {
     private static ComponentStatus toStatus(DiscoveryStatus s) {
         boolean up = s.synced() && s.lastError() == null;
         String state = s.lastError() != null ? "failing" : !s.synced() ? "listing" : s.watching() ? "watching" : "synced";
-        return new ComponentStatus(SCHEME, s.role(), s.endpoint(), up ? ComponentStatus.Health.UP : ComponentStatus.Health.UNKNOWN,
+        return new ComponentStatus(SCHEME, s.endpoint(), s.endpoint(), up ? ComponentStatus.Health.UP : ComponentStatus.Health.UNKNOWN,
                 state, List.of(), null, s.lastError(), s.lastErrorAt(), s.toMap());
     }
 

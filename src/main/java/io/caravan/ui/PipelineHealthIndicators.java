@@ -25,6 +25,12 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 public class PipelineHealthIndicators {
 
+    /** Each k8s-discovery endpoint: synced, watching, targets, last error (UNKNOWN with no API server). */
+    @Bean
+    public HealthIndicator kubernetesDiscovery(CamelContext camel) {
+        return new ComponentHealth(new Components(camel), "k8s-discovery");
+    }
+
     @Bean
     public HealthIndicator lokiSinks(CamelContext camel) {
         return () -> {

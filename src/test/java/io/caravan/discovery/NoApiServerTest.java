@@ -40,7 +40,7 @@ class NoApiServerTest {
                 assertThat(down.synced()).isFalse();
                 assertThat(down.lastError()).startsWith("no API server reachable at " + url.substring(0, url.length() - 1))
                         .contains("ConnectException");
-                Health health = new KubernetesDiscoveryHealthIndicator(route.camel).health();
+                Health health = new io.caravan.ui.PipelineHealthIndicators().kubernetesDiscovery(route.camel).health();
                 assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN); // not DOWN: readiness must not fail
                 assertThat(health.getDetails()).containsEntry("endpoints", 1);
                 assertThat(route.emitted).isEmpty();
@@ -55,7 +55,7 @@ class NoApiServerTest {
                     assertThat(up.synced()).isTrue();
                     assertThat(up.lastError()).isNull();
                     assertThat(up.targets()).isEqualTo(1);
-                    Health healthy = new KubernetesDiscoveryHealthIndicator(route.camel).health();
+                    Health healthy = new io.caravan.ui.PipelineHealthIndicators().kubernetesDiscovery(route.camel).health();
                     assertThat(healthy.getStatus()).isEqualTo(Status.UP);
                     assertThat(((Map<?, ?>) healthy.getDetails().get(up.endpoint())).get("targets")).isEqualTo(1);
                 }
@@ -83,7 +83,7 @@ class NoApiServerTest {
             DiscoveryRoute.awaitTrue(() -> route.component().getStatuses().stream().allMatch(s -> s.lastError() != null)
                     && route.component().getStatuses().size() == 2, WAIT);
             assertThat(route.component().getStatuses()).allMatch(s -> !s.synced() && s.lastError().startsWith("no API server reachable"));
-            assertThat(new KubernetesDiscoveryHealthIndicator(route.camel).health().getStatus()).isEqualTo(Status.UNKNOWN);
+            assertThat(new io.caravan.ui.PipelineHealthIndicators().kubernetesDiscovery(route.camel).health().getStatus()).isEqualTo(Status.UNKNOWN);
 
             try (MockCluster cluster = new MockCluster(new FieldSelectingCrudDispatcher(), port)) {
                 cluster.client.resource(pod("shop", "late", "node-a")).create();
@@ -91,7 +91,7 @@ class NoApiServerTest {
                 DiscoveryRoute.awaitTrue(() -> second.stream().anyMatch(l -> !l.isEmpty()), WAIT);
                 DiscoveryRoute.awaitTrue(() -> route.component().getStatuses().stream()
                         .allMatch(s -> s.synced() && s.watching() && s.lastError() == null && s.targets() == 1), WAIT);
-                assertThat(new KubernetesDiscoveryHealthIndicator(route.camel).health().getStatus()).isEqualTo(Status.UP);
+                assertThat(new io.caravan.ui.PipelineHealthIndicators().kubernetesDiscovery(route.camel).health().getStatus()).isEqualTo(Status.UP);
             }
         }
     }
@@ -139,7 +139,7 @@ class NoApiServerTest {
     void healthIsUpWithNoDiscoveryEndpoints() throws Exception {
         try (org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
             camel.start();
-            Health health = new KubernetesDiscoveryHealthIndicator(camel).health();
+            Health health = new io.caravan.ui.PipelineHealthIndicators().kubernetesDiscovery(camel).health();
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(camel.hasComponent(KubernetesDiscoveryComponent.SCHEME)).isNull(); // looking did not create it
         }

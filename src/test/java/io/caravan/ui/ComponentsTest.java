@@ -66,12 +66,19 @@ class ComponentsTest {
             });
             assertThat(tracing.trace("nosuch", Labels.fromMap(Map.of()))).isNull();
 
+            var health = new ComponentHealth(components, "static-targets").health();
+            assertThat(health.getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.UP);
+            assertThat(health.getDetails()).containsEntry("endpoints", 1).containsKey("demo");
+
             Files.writeString(targets, "- targets: [c:3\n"); // broken: the last good list stays, the status says why
             await().atMost(Duration.ofSeconds(10)).until(() -> components.statuses("static-targets").get(0).lastError() != null);
             ComponentStatus stale = components.statuses("static-targets").get(0);
             assertThat(stale.health()).isEqualTo(ComponentStatus.Health.DEGRADED);
             assertThat(stale.lastError()).contains(targets.toString()).contains("previous targets stay");
             assertThat(stale.details()).containsEntry("targets", 3);
+            health = new ComponentHealth(components, "static-targets", "relabel").health();
+            assertThat(health.getStatus()).as("a degraded endpoint: UNKNOWN, never DOWN").isEqualTo(org.springframework.boot.actuate.health.Status.UNKNOWN);
+            assertThat(health.getDetails()).as("names repeat across the two components: keyed by URI").containsKey(stale.uri());
         }
     }
 }

@@ -16,6 +16,13 @@ import java.util.Map;
  */
 public final class LogSourceStatus {
 
+    /** Reading what there is. */
+    public static final String FOLLOWING = "following";
+    /** No route reads the source: its followers hold their batches. */
+    public static final String WAITING = "waiting";
+    /** Not set up yet (a pod-logs source whose producer has not started): health UNKNOWN. */
+    public static final String UNCONFIGURED = "unconfigured";
+
     private final String component;
     private final String name;
     private final String uri;
@@ -62,7 +69,7 @@ public final class LogSourceStatus {
     }
 
     /**
-     * @param state       one word: "following", "waiting" (no route reads it), "starting" (not configured yet: UNKNOWN)
+     * @param state       {@link #FOLLOWING}, {@link #WAITING} or {@link #UNCONFIGURED}
      * @param sourceError what is wrong with the source as a whole (positions not written, targets skipped); null if nothing
      */
     public ComponentStatus build(String state, String sourceError, Instant sourceErrorAt) {
@@ -71,7 +78,7 @@ public final class LogSourceStatus {
         d.put("lagBytes", lagBytes);
         String error = sourceError != null ? sourceError : followerError;
         Instant errorAt = sourceError != null ? sourceErrorAt : followerErrorAt;
-        ComponentStatus.Health health = "starting".equals(state) ? ComponentStatus.Health.UNKNOWN
+        ComponentStatus.Health health = UNCONFIGURED.equals(state) ? ComponentStatus.Health.UNKNOWN
                 : error != null ? ComponentStatus.Health.DEGRADED : ComponentStatus.Health.UP;
         return new ComponentStatus(component, name, uri, health, state, items, null, error, errorAt, d);
     }

@@ -241,7 +241,7 @@ final class PodLogsJob {
             s.detail("mode", settings.mode().name().toLowerCase(Locale.ROOT));
         }
         s.detail("invalidTargets", new LinkedHashMap<>(invalidTargets));
-        String state = settings == null ? "starting" : sink == null ? "waiting" : "following";
+        String state = settings == null ? LogSourceStatus.UNCONFIGURED : sink == null ? LogSourceStatus.WAITING : LogSourceStatus.FOLLOWING;
         String error = invalidTargetsError();
         if (error != null) {
             return s.build(state, error, invalidTargetsAt);

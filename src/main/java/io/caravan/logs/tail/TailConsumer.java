@@ -195,7 +195,7 @@ public class TailConsumer extends DefaultConsumer {
             s.follower(f.follower().status(), f.labels().toMap());
         }
         boolean ownError = lastError != null;
-        return s.build("following", ownError ? lastError : positions == null ? null : positions.lastWriteError(),
+        return s.build(LogSourceStatus.FOLLOWING, ownError ? lastError : positions == null ? null : positions.lastWriteError(),
                 ownError ? lastErrorAt : positions == null ? null : positions.lastWriteErrorAt());
     }
 

@@ -81,6 +81,7 @@ final class ContainerFollower {
         return files != null ? files.status() : stream.status();
     }
 
+    /** Whether its files were read to their end and forgotten: not followed any more, whatever the reconciler holds. */
     boolean finished() {
         return files != null && files.isDone();
     }

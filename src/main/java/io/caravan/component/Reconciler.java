@@ -77,6 +77,10 @@ public final class Reconciler<K, T, W> {
                     retiring.remove(e.getKey());
                     running.put(e.getKey(), back);
                     kept++;
+                } else if (workers.done(back)) { // it finished since the sweep: nothing holds the key any more
+                    retiring.remove(e.getKey());
+                    running.put(e.getKey(), workers.start(e.getKey(), e.getValue()));
+                    started++;
                 }
             } else {
                 running.put(e.getKey(), workers.start(e.getKey(), e.getValue()));

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,6 +82,7 @@ public final class FileFollower {
     private volatile long linesRead;
     private volatile String state = "starting";
     private volatile String lastError;
+    private volatile Instant lastErrorAt;
 
     /**
      * @param source     the endpoint, for log messages ("tail:audit")
@@ -607,6 +609,7 @@ public final class FileFollower {
             metrics.error(reason);
             errorReason = reason;
         }
+        lastErrorAt = Instant.now();
         lastError = message;
         state = "error: " + reason;
     }
@@ -616,6 +619,7 @@ public final class FileFollower {
             LOG.info("{}: {} is read again", source, openPath != null ? openPath : key);
             errorReason = null;
             lastError = null;
+            lastErrorAt = null;
         }
     }
 
@@ -634,7 +638,7 @@ public final class FileFollower {
     public FollowerStatus status() {
         long size = statusSize;
         long pos = statusCommitted;
-        return new FollowerStatus(key, statusFile, pos, size, Math.max(0, size - pos), linesRead, state, lastError);
+        return new FollowerStatus(key, statusFile, pos, size, Math.max(0, size - pos), linesRead, state, lastError, lastErrorAt);
     }
 
     /** Thrown where a problem was reported already and the poll just ends. */

@@ -3,8 +3,6 @@ package io.caravan.logs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import org.apache.camel.CamelContext;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,12 +41,6 @@ public final class LogSourceMetrics {
         malformed = counter("caravan_logs_malformed_lines", "Container log lines in neither CRI nor docker format, passed on raw");
         Gauge.builder("caravan_logs_files_followed", followed, AtomicInteger::get).description("Files or streams followed now")
                 .tag("source", source).tag("name", name).register(registry);
-    }
-
-    /** The registry's MeterRegistry (the Spring one), else Micrometer's global registry. */
-    public static LogSourceMetrics of(CamelContext camel, String source, String name) {
-        MeterRegistry r = camel.getRegistry().findSingleByType(MeterRegistry.class);
-        return new LogSourceMetrics(r != null ? r : Metrics.globalRegistry, source, name);
     }
 
     private Counter counter(String metric, String description) {

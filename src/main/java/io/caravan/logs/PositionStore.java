@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ public final class PositionStore {
     private final Object writeLock = new Object();
     private long writtenVersion;
     private volatile String lastWriteError;
+    private volatile Instant lastWriteErrorAt;
 
     private PositionStore(Path file, LogSourceMetrics metrics) {
         this.file = file;
@@ -52,6 +54,11 @@ public final class PositionStore {
         PositionStore store = new PositionStore(file, metrics);
         store.load();
         return store;
+    }
+
+    /** {@code <dataDir>/positions/<scheme>-<name>.jsonl}: one file per source; the name is made safe for a file name. */
+    public static Path fileFor(Path dataDir, String scheme, String name) {
+        return dataDir.resolve("positions").resolve(scheme + "-" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
     }
 
     public Path file() {
@@ -100,6 +107,11 @@ public final class PositionStore {
         return lastWriteError;
     }
 
+    /** When the last write failed; null while writes succeed. */
+    public Instant lastWriteErrorAt() {
+        return lastWriteErrorAt;
+    }
+
     private boolean flush(long wanted) {
         synchronized (writeLock) {
             if (writtenVersion >= wanted) {
@@ -118,6 +130,7 @@ public final class PositionStore {
                     LOG.info("positions file {} is written again", file);
                 }
                 lastWriteError = null;
+                lastWriteErrorAt = null;
                 return true;
             } catch (IOException | RuntimeException e) {
                 if (lastWriteError == null) {
@@ -125,6 +138,7 @@ public final class PositionStore {
                             + "last stored positions: check that CARAVAN_DATA_DIR is writable and not full", file, e.toString());
                 }
                 lastWriteError = e.toString();
+                lastWriteErrorAt = Instant.now();
                 metrics.error("positions_write");
                 return false;
             }

@@ -9,11 +9,16 @@
  * first bytes, {@link io.caravan.logs.FileLocator} finds a file or its copy again, {@link io.caravan.logs.RotatedNames}
  * says where rotation puts it, {@link io.caravan.logs.LogFile} reads plain and {@code .gz} files;
  * {@link io.caravan.logs.Pollers} holds the threads (Camel's ExecutorServiceManager: one timer, a cached worker
- * pool); {@link io.caravan.logs.LogSourceMetrics} counts.
+ * pool); {@link io.caravan.logs.LogSourceMetrics} counts. Both components extend
+ * {@link io.caravan.logs.LogSourceComponent} (the Caravan component kit plus positions file, pollers and counters per
+ * source) and share their read options through {@link io.caravan.logs.LogSourceEndpoint}; each keeps its followers in
+ * a {@link io.caravan.component.Reconciler} (tail: one per file, pod-logs: one per container) and reports each
+ * endpoint as a {@link io.caravan.component.ComponentStatus} built by {@link io.caravan.logs.LogSourceStatus}.
  *
  * <h2>Positions</h2>
  * One file per source, {@code <dataDir>/positions/<scheme>-<name>.jsonl} (dataDir: the endpoint's or component's
- * {@code dataDir}, else {@code CARAVAN_DATA_DIR}, else {@code ./data}), one JSON object per line:
+ * {@code dataDir}, else the property or environment variable {@code CARAVAN_DATA_DIR}, else {@code ./data}), one
+ * JSON object per line:
  * <pre>
  * {"key":"/var/log/kube-audit/audit.log","file":"/var/log/kube-audit/audit.log","fileKey":"(dev=803,ino=1234)","fingerprint":"1024:9f3a12c0","offset":52311}
  * {"key":"shop_web-1_&lt;uid&gt;/web","file":"/var/log/pods/shop_web-1_&lt;uid&gt;/web/0.log","fileKey":"(dev=803,ino=99)","fingerprint":"412:5d01aa7e","offset":412,"labels":{"app":"web","container":"web","namespace":"shop","node":"node-a","pod":"web-1"}}

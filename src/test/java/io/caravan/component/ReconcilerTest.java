@@ -27,6 +27,7 @@ class ReconcilerTest {
     final List<String> events = new ArrayList<>();
     boolean finishAtOnce = true;
     boolean revivable;
+    boolean revivalFinishes;
 
     final Reconciler<String, String, Worker> reconciler = new Reconciler<>(new Reconciler.Workers<>() {
         @Override
@@ -51,6 +52,7 @@ class ReconcilerTest {
         public boolean revive(String key, Worker worker) {
             events.add("revive " + key);
             worker.retired = !revivable;
+            worker.finished |= revivalFinishes;
             return revivable;
         }
     });
@@ -101,6 +103,19 @@ class ReconcilerTest {
         assertThat(reconciler.get("a")).isSameAs(old);
         assertThat(old.retired).isFalse();
         assertThat(events).containsExactly("start a", "retire a", "revive a");
+    }
+
+    @Test
+    void aRetiredWorkerThatFinishesWhileItsKeyReturnsMakesWayAtOnce() {
+        finishAtOnce = false;
+        reconciler.sync(wanted("a"));
+        Worker old = reconciler.get("a");
+        reconciler.sync(wanted());
+        revivalFinishes = true; // done between the sweep and the revive: too late to go on, nothing to wait for
+        assertThat(reconciler.sync(wanted("a"))).isEqualTo(new Reconciler.Change(1, 0, 0));
+        assertThat(reconciler.get("a")).isNotSameAs(old).isNotNull();
+        assertThat(reconciler.workers()).hasSize(1);
+        assertThat(events).containsExactly("start a", "retire a", "revive a", "start a");
     }
 
     @Test

@@ -45,6 +45,7 @@ final class ApiLogStream implements Runnable {
     private int failures;
     private String errorReason;
     private volatile String lastError;
+    private volatile Instant lastErrorAt;
     private volatile String state = "starting";
     private volatile long linesRead;
     private volatile long connections;
@@ -150,6 +151,7 @@ final class ApiLogStream implements Runnable {
                 LOG.info("{}: the log stream of {} works again", source, ref);
                 errorReason = null;
                 lastError = null;
+                lastErrorAt = null;
             }
             return true;
         } finally {
@@ -193,13 +195,14 @@ final class ApiLogStream implements Runnable {
             metrics.error(reason);
             errorReason = reason;
         }
+        lastErrorAt = Instant.now();
         lastError = message;
     }
 
     FollowerStatus status() {
         SeenLines c = committed;
         return new FollowerStatus(ref.key(), "pods/log " + ref, c.hasPosition() ? c.lastTimestamp() : 0, 0, 0, linesRead,
-                state + " (" + connections + " connections)", lastError);
+                state + " (" + connections + " connections)", lastError, lastErrorAt);
     }
 
     private static final class RouteFailed extends Exception {

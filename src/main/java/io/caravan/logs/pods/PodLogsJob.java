@@ -1,9 +1,12 @@
 package io.caravan.logs.pods;
 
+import io.caravan.component.ComponentStatus;
+import io.caravan.component.Reconciler;
 import io.caravan.logs.BatchSink;
 import io.caravan.logs.FileFollower;
 import io.caravan.logs.FollowerStatus;
 import io.caravan.logs.LogSourceMetrics;
+import io.caravan.logs.LogSourceStatus;
 import io.caravan.logs.Pollers;
 import io.caravan.logs.Position;
 import io.caravan.logs.PositionStore;
@@ -15,10 +18,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -46,19 +49,32 @@ final class PodLogsJob {
     private Supplier<KubernetesClient> client;
     private String owner;
     private PositionStore positions;
-    private final Map<ContainerRef, Running> running = new LinkedHashMap<>();
-    private final List<Running> finishing = new ArrayList<>();
+    private final Reconciler<ContainerRef, Labels, ContainerFollower> followers = new Reconciler<>(new Reconciler.Workers<>() {
+        @Override
+        public ContainerFollower start(ContainerRef ref, Labels labels) {
+            return follow(ref, labels);
+        }
+
+        @Override
+        public void retire(ContainerRef ref, ContainerFollower follower) {
+            follower.retire(() -> positions.remove(ref.key()));
+        }
+
+        @Override
+        public boolean done(ContainerFollower follower) {
+            return follower.done();
+        }
+
+        @Override
+        public boolean revive(ContainerRef ref, ContainerFollower follower) {
+            return follower.revive(); // gone for a moment only (a discovery blip): it goes on where it was
+        }
+    });
     private final Map<String, String> invalidTargets = new LinkedHashMap<>();
+    private Instant invalidTargetsAt;
     private volatile Sink sink;
     private boolean warnedNoRoute;
     private boolean synced; // a target list came since the positions were loaded
-
-    /** A followed container: a file follower and its poll loop, or an API stream. */
-    private record Running(ContainerRef ref, FileFollower follower, Pollers.Handle handle, ApiLogStream stream) {
-        FollowerStatus status() {
-            return follower != null ? follower.status() : stream.status();
-        }
-    }
 
     PodLogsJob(String name, LogSourceMetrics metrics, Pollers pollers) {
         this.name = name;
@@ -67,7 +83,7 @@ final class PodLogsJob {
     }
 
     private String source() {
-        return "pod-logs:" + name;
+        return PodLogsComponent.SCHEME + ":" + name;
     }
 
     synchronized void configure(PodLogsSettings settings, Supplier<KubernetesClient> client, String ownerUri) {
@@ -87,6 +103,21 @@ final class PodLogsJob {
         if (settings == null) {
             throw new IllegalStateException(source() + " received targets before its producer started");
         }
+        Map<ContainerRef, Labels> wanted = containers(targets);
+        followers.sweep();
+        if (!synced) {
+            synced = true;
+            finishUnlisted(wanted.keySet());
+        }
+        Reconciler.Change change = followers.sync(wanted);
+        if (change.started() > 0 || change.retired() > 0) {
+            LOG.info("{} follows {} container(s): {} started, {} stopped", source(), change.started() + change.kept(),
+                    change.started(), change.retired());
+        }
+    }
+
+    /** The containers the targets name, with their public labels; a target that names none is listed as invalid. */
+    private Map<ContainerRef, Labels> containers(List<Target> targets) {
         Map<ContainerRef, Labels> wanted = new LinkedHashMap<>();
         invalidTargets.clear();
         for (Target t : targets) {
@@ -98,46 +129,12 @@ final class PodLogsJob {
             }
             wanted.putIfAbsent(ref, publicLabels(t.labels()));
         }
+        invalidTargetsAt = invalidTargets.isEmpty() ? null : Instant.now();
         if (!invalidTargets.isEmpty()) {
             LOG.warn("{} skips {} target(s) without a container, e.g. {}: {}", source(), invalidTargets.size(),
                     invalidTargets.keySet().iterator().next(), invalidTargets.values().iterator().next());
         }
-        finishing.removeIf(r -> r.follower() == null || r.follower().isDone());
-        if (!synced) {
-            synced = true;
-            finishUnlisted(wanted.keySet());
-        }
-        Set<ContainerRef> gone = new HashSet<>(running.keySet());
-        gone.removeAll(wanted.keySet());
-        for (ContainerRef ref : gone) {
-            Running r = running.remove(ref);
-            if (r.follower() != null) {
-                r.follower().finish(); // drains, then forgets its position
-                finishing.add(r);
-            } else {
-                r.stream().stop();
-                positions.remove(ref.key());
-            }
-        }
-        int started = 0;
-        for (Map.Entry<ContainerRef, Labels> e : wanted.entrySet()) {
-            if (!running.containsKey(e.getKey())) {
-                Running back = finishing.stream().filter(r -> r.ref().equals(e.getKey())).findFirst().orElse(null);
-                if (back != null && back.follower().resume()) {
-                    finishing.remove(back); // gone for a moment only (a discovery blip): it goes on where it was
-                    running.put(e.getKey(), back);
-                    continue;
-                }
-                if (back != null) {
-                    finishing.remove(back);
-                }
-                running.put(e.getKey(), start(e.getKey(), e.getValue()));
-                started++;
-            }
-        }
-        if (started > 0 || !gone.isEmpty()) {
-            LOG.info("{} follows {} container(s): {} started, {} stopped", source(), running.size(), started, gone.size());
-        }
+        return wanted;
     }
 
     /**
@@ -151,14 +148,12 @@ final class PodLogsJob {
         int n = 0;
         for (Position p : positions.all().values()) {
             ContainerRef ref = p.file() == null ? null : ContainerRef.ofKey(p.key());
-            if (ref == null || wanted.contains(ref) || running.containsKey(ref)) {
+            if (ref == null || wanted.contains(ref) || followers.get(ref) != null) {
                 continue;
             }
             Labels labels = p.labels() != null ? Labels.fromMap(p.labels())
                     : Labels.of("namespace", ref.namespace(), "pod", ref.pod(), "container", ref.container()); // stored before labels were
-            Running r = start(ref, labels);
-            r.follower().finish();
-            finishing.add(r);
+            followers.finish(ref, labels);
             n++;
         }
         if (n > 0) {
@@ -178,19 +173,19 @@ final class PodLogsJob {
         return b.build();
     }
 
-    private Running start(ContainerRef ref, Labels labels) {
+    private ContainerFollower follow(ContainerRef ref, Labels labels) {
         BatchSink batchSink = batch -> emit(ref, batch);
         if (settings.mode() == PodLogsSettings.Mode.API) {
             ApiLogStream stream = new ApiLogStream(source(), ref, labels, client.get(), positions, batchSink, settings.follow(), metrics);
             pollers.execute(stream);
-            return new Running(ref, null, null, stream);
+            return ContainerFollower.ofStream(labels, stream);
         }
         int maxChars = settings.follow().maxLineBytes();
         // no filename label: each restart or incarnation of a container would open a new Loki stream
         FileFollower f = new FileFollower(source(), ref.key(), new ContainerLogDir(ref.dir(settings.baseDir())),
                 file -> new ContainerLogDecoder(settings.format(), labels, maxChars, metrics),
                 batchSink, positions, settings.follow(), metrics, false, labels.toMap());
-        return new Running(ref, f, pollers.repeat(f::poll, 0), null);
+        return ContainerFollower.ofFiles(labels, f, pollers.repeat(f::poll, 0));
     }
 
     private void emit(ContainerRef ref, List<LogEntry> batch) throws Exception {
@@ -208,22 +203,12 @@ final class PodLogsJob {
     }
 
     synchronized void stopAll() {
-        List<Running> all = new ArrayList<>(running.values());
-        all.addAll(finishing);
-        running.clear();
-        finishing.clear();
-        for (Running r : all) {
-            if (r.handle() != null) {
-                r.handle().cancel();
-            }
-            if (r.stream() != null) {
-                r.stream().stop();
-            }
+        List<ContainerFollower> all = followers.clear();
+        for (ContainerFollower f : all) {
+            f.stop();
         }
-        for (Running r : all) {
-            if (r.follower() != null) {
-                r.follower().close();
-            }
+        for (ContainerFollower f : all) {
+            f.close(); // waits for a poll in progress
         }
     }
 
@@ -237,28 +222,38 @@ final class PodLogsJob {
         }
     }
 
-    synchronized SourceStatus status(String endpoint) {
-        List<FollowerStatus> list = new ArrayList<>();
-        for (Running r : running.values()) {
-            list.add(r.status());
-        }
-        for (Running r : finishing) {
-            if (r.follower() != null && !r.follower().isDone()) {
-                list.add(r.follower().status());
-            }
-        }
-        String err = invalidTargets.isEmpty() ? null
+    /** The containers followed now, finished ones left out. */
+    private List<ContainerFollower> followed() {
+        return followers.workers().stream().filter(f -> !f.finished()).toList();
+    }
+
+    private String invalidTargetsError() {
+        return invalidTargets.isEmpty() ? null
                 : invalidTargets.size() + " target(s) skipped: " + invalidTargets.values().iterator().next();
+    }
+
+    synchronized ComponentStatus status(String uri) {
+        LogSourceStatus s = new LogSourceStatus(PodLogsComponent.SCHEME, name, uri, positions);
+        for (ContainerFollower f : followed()) {
+            s.follower(f.status(), f.labels().toMap());
+        }
+        if (settings != null) {
+            s.detail("mode", settings.mode().name().toLowerCase(Locale.ROOT));
+        }
+        s.detail("invalidTargets", new LinkedHashMap<>(invalidTargets));
+        String state = settings == null ? LogSourceStatus.UNCONFIGURED : sink == null ? LogSourceStatus.WAITING : LogSourceStatus.FOLLOWING;
+        String error = invalidTargetsError();
+        if (error != null) {
+            return s.build(state, error, invalidTargetsAt);
+        }
+        return s.build(state, positions == null ? null : positions.lastWriteError(), positions == null ? null : positions.lastWriteErrorAt());
+    }
+
+    // read by ui until it reads statuses()
+    synchronized SourceStatus sourceStatus(String endpoint) {
+        List<FollowerStatus> list = followed().stream().map(ContainerFollower::status).toList();
+        String err = invalidTargetsError();
         return new SourceStatus(endpoint, positions == null ? null : positions.file().toString(), list,
                 err != null ? err : positions == null ? null : positions.lastWriteError());
-    }
-
-    /** The containers followed now. */
-    synchronized Set<ContainerRef> containers() {
-        return new HashSet<>(running.keySet());
-    }
-
-    String name() {
-        return name;
     }
 }

@@ -22,7 +22,7 @@ public class PodLogsProducer extends DefaultProducer {
         super.doStart();
         PodLogsSettings settings = endpoint.settings();
         PodLogsComponent component = endpoint.getComponent();
-        endpoint.job().configure(settings, component::getKubernetesClient, endpoint.getEndpointUri());
+        endpoint.job().configure(settings, component::kubernetesClient, endpoint.getEndpointUri());
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.caravan.logs.tail;
 
+import io.caravan.component.ComponentStatus;
+import io.caravan.component.Reconciler;
 import io.caravan.logs.BatchSink;
-import io.caravan.logs.DataDir;
 import io.caravan.logs.FileFollower;
 import io.caravan.logs.FollowSettings;
 import io.caravan.logs.FollowedPath;
 import io.caravan.logs.FollowerStatus;
 import io.caravan.logs.LogSourceMetrics;
+import io.caravan.logs.LogSourceStatus;
 import io.caravan.logs.Pollers;
 import io.caravan.logs.Position;
 import io.caravan.logs.PositionStore;
@@ -20,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +43,22 @@ public class TailConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(TailConsumer.class);
 
     private final TailEndpoint endpoint;
-    private final Map<Path, Running> running = new LinkedHashMap<>();
+    private final Reconciler<Path, Boolean, TailedFile> files = new Reconciler<>(new Reconciler.Workers<>() {
+        @Override
+        public TailedFile start(Path file, Boolean startAtEnd) {
+            return follow(file, startAtEnd);
+        }
+
+        @Override
+        public void retire(Path file, TailedFile tailed) {
+            tailed.follower().finish(); // read to the end, then forget
+        }
+
+        @Override
+        public boolean done(TailedFile tailed) {
+            return tailed.done();
+        }
+    });
     private final Set<Path> reported = new HashSet<>();
     private PositionStore positions;
     private LogSourceMetrics metrics;
@@ -52,17 +69,22 @@ public class TailConsumer extends DefaultConsumer {
     private ScheduledFuture<?> scan;
     private boolean firstScan;
     private volatile String lastError;
+    private volatile Instant lastErrorAt;
 
-    private record Running(FileFollower follower, Pollers.Handle handle) {
+    /** A followed file: its follower, the loop that polls it, the labels of its entries. */
+    private record TailedFile(FileFollower follower, Pollers.Handle handle, Labels labels) {
+        boolean done() {
+            if (follower.isDone()) {
+                handle.cancel(); // it stopped polling itself; this makes sure no run is left
+                return true;
+            }
+            return false;
+        }
     }
 
     public TailConsumer(TailEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.endpoint = endpoint;
-    }
-
-    private String source() {
-        return "tail:" + endpoint.getName();
     }
 
     @Override
@@ -72,22 +94,21 @@ public class TailConsumer extends DefaultConsumer {
         metrics = component.metrics(endpoint.getName());
         settings = endpoint.settings();
         labels = endpoint.labelSet();
-        positions = PositionStore.open(DataDir.positionsFile(endpoint.dataDirectory(), TailComponent.SCHEME, endpoint.getName()), metrics);
+        positions = PositionStore.open(endpoint.positionsFile(), metrics);
         pollers = component.pollers();
         firstScan = true;
         if (GlobPaths.isGlob(endpoint.getPath())) {
             glob = new GlobPaths(endpoint.getPath());
             rescan(); // on this thread, so "start=end" means the files that exist at start-up
-            scan = pollers.every(this::rescan, endpoint.scanMillis());
         } else {
-            Path p = Path.of(endpoint.getPath()).toAbsolutePath().normalize();
-            synchronized (running) {
-                follow(p, true);
-            }
+            files.sync(Map.of(Path.of(endpoint.getPath()).toAbsolutePath().normalize(), endpoint.startAtEnd()));
         }
         finishStalePositions();
+        if (glob != null) {
+            scan = pollers.every(this::rescan, endpoint.scanMillis());
+        }
         component.register(this);
-        LOG.info("{}: following {} (positions in {})", source(), endpoint.getPath(), positions.file());
+        LOG.info("{}: following {} (positions in {})", endpoint.source(), endpoint.getPath(), positions.file());
     }
 
     @Override
@@ -96,16 +117,12 @@ public class TailConsumer extends DefaultConsumer {
         if (scan != null) {
             scan.cancel(false);
         }
-        List<Running> all;
-        synchronized (running) {
-            all = new ArrayList<>(running.values());
-            running.clear();
+        List<TailedFile> all = files.clear();
+        for (TailedFile f : all) {
+            f.handle().cancel();
         }
-        for (Running r : all) {
-            r.handle().cancel();
-        }
-        for (Running r : all) {
-            r.follower().close(); // waits for a poll in progress
+        for (TailedFile f : all) {
+            f.follower().close(); // waits for a poll in progress
         }
         super.doStop();
     }
@@ -113,59 +130,44 @@ public class TailConsumer extends DefaultConsumer {
     /** Positions of files the path does not name now: each is read to its end (wherever it is), then forgotten. */
     private void finishStalePositions() {
         int n = 0;
-        synchronized (running) {
-            for (Position p : positions.all().values()) {
-                Path file = Path.of(p.key());
-                if (p.file() != null && !running.containsKey(file)) {
-                    follow(file, false);
-                    running.get(file).follower().finish();
-                    n++;
-                }
+        for (Position p : positions.all().values()) {
+            Path file = Path.of(p.key());
+            if (p.file() != null && files.get(file) == null) {
+                files.finish(file, false);
+                n++;
             }
         }
         if (n > 0) {
             LOG.info("{}: {} file(s) with a stored position are not matched by {} now; each is read to its end, then forgotten",
-                    source(), n, endpoint.getPath());
+                    endpoint.source(), n, endpoint.getPath());
         }
     }
 
     private void rescan() {
-        List<Path> now = glob.expand(this::problem);
-        synchronized (running) {
-            Set<Path> matched = new HashSet<>(now);
-            for (Path p : now) {
-                if (!running.containsKey(p)) {
-                    follow(p, firstScan);
-                }
-            }
-            running.entrySet().removeIf(e -> {
-                if (e.getValue().follower().isDone()) {
-                    e.getValue().handle().cancel();
-                    return true;
-                }
-                if (!matched.contains(e.getKey())) {
-                    e.getValue().follower().finish(); // read to the end, then forget; removed once done
-                }
-                return false;
-            });
-            firstScan = false;
+        boolean startAtEnd = firstScan && endpoint.startAtEnd(); // only files that exist at start-up
+        Map<Path, Boolean> matched = new LinkedHashMap<>();
+        for (Path p : glob.expand(this::problem)) {
+            matched.put(p, startAtEnd);
         }
+        files.sync(matched);
+        firstScan = false;
     }
 
     private void problem(Path p, String what) {
         if (reported.add(p)) {
             metrics.error(what.startsWith("a directory") ? "not_a_file" : "unreadable");
+            lastErrorAt = Instant.now();
             lastError = p + " matches " + endpoint.getPath() + " but is " + what + "; it is not followed";
-            LOG.warn("{}: {}", source(), lastError);
+            LOG.warn("{}: {}", endpoint.source(), lastError);
         }
     }
 
-    private void follow(Path p, boolean existingAtStart) {
+    private TailedFile follow(Path p, boolean startAtEnd) {
         Labels fileLabels = labels.toBuilder().set("filename", p.toString()).build();
         BatchSink sink = batch -> deliver(p, batch);
-        FileFollower f = new FileFollower(source(), p.toString(), FollowedPath.fixed(p), file -> new PlainLineDecoder(fileLabels),
-                sink, positions, settings, metrics, existingAtStart && endpoint.startAtEnd(), null);
-        running.put(p, new Running(f, pollers.repeat(f::poll, 0)));
+        FileFollower f = new FileFollower(endpoint.source(), p.toString(), FollowedPath.fixed(p), file -> new PlainLineDecoder(fileLabels),
+                sink, positions, settings, metrics, startAtEnd, null);
+        return new TailedFile(f, pollers.repeat(f::poll, 0), fileLabels);
     }
 
     private void deliver(Path file, List<LogEntry> batch) throws Exception {
@@ -182,15 +184,24 @@ public class TailConsumer extends DefaultConsumer {
         }
     }
 
-    SourceStatus status() {
-        List<FollowerStatus> list = new ArrayList<>();
-        synchronized (running) {
-            for (Running r : running.values()) {
-                if (!r.follower().isDone()) { // a finished one waits for the next scan to be removed, or stays (one path)
-                    list.add(r.follower().status());
-                }
-            }
+    /** The files followed now, finished ones left out. */
+    private List<TailedFile> followed() {
+        return files.workers().stream().filter(f -> !f.follower().isDone()).toList();
+    }
+
+    ComponentStatus status() {
+        LogSourceStatus s = new LogSourceStatus(TailComponent.SCHEME, endpoint.getName(), endpoint.getEndpointUri(), positions);
+        for (TailedFile f : followed()) {
+            s.follower(f.follower().status(), f.labels().toMap());
         }
+        boolean ownError = lastError != null;
+        return s.build(LogSourceStatus.FOLLOWING, ownError ? lastError : positions == null ? null : positions.lastWriteError(),
+                ownError ? lastErrorAt : positions == null ? null : positions.lastWriteErrorAt());
+    }
+
+    // read by ui until it reads statuses()
+    SourceStatus sourceStatus() {
+        List<FollowerStatus> list = followed().stream().map(f -> f.follower().status()).toList();
         return new SourceStatus(endpoint.getEndpointUri(), positions == null ? null : positions.file().toString(), list,
                 lastError != null ? lastError : positions == null ? null : positions.lastWriteError());
     }

@@ -1,5 +1,6 @@
 package io.caravan.logs.pods;
 
+import io.caravan.component.ComponentStatus;
 import io.caravan.logs.LogRoute;
 import io.caravan.logs.SourceStatus;
 import io.caravan.model.Labels;
@@ -230,6 +231,65 @@ class PodLogsFilesTest {
             SourceStatus s = r.camel.getComponent("pod-logs", PodLogsComponent.class).getStatuses().get(0);
             assertThat(s.followers()).isEmpty();
             assertThat(s.lastError()).contains("__meta_kubernetes_pod_uid");
+        }
+    }
+
+    @Test
+    void theStatusListsTheContainersAndTheTargetsItSkipped() throws Exception {
+        Path log = logDir("shop", "web-1", "u-1", "web").resolve("0.log");
+        append(log, "2024-01-01T00:00:00Z stdout F served");
+        try (LogRoute r = route()) {
+            PodLogsComponent pods = r.camel.getComponent("pod-logs", PodLogsComponent.class);
+            Target invalid = Target.of("__address__", "10.0.0.1:80", "namespace", "shop");
+            send(r, List.of(target("shop", "web-1", "u-1", "web", "80"), invalid));
+            assertThat(r.lines(1, WAIT)).containsExactly("served");
+
+            ComponentStatus s = pods.statuses().get(0);
+            assertThat(s.component()).isEqualTo("pod-logs");
+            assertThat(s.name()).isEqualTo("pods");
+            assertThat(s.health()).isEqualTo(ComponentStatus.Health.DEGRADED);
+            assertThat(s.state()).isEqualTo("following");
+            assertThat(s.lastError()).startsWith("1 target(s) skipped").contains("__meta_kubernetes_pod_uid");
+            assertThat(s.lastErrorAt()).isNotNull();
+            assertThat(s.details()).containsEntry("mode", "files").containsEntry("files", 1)
+                    .containsEntry("positionsFile", dir.resolve("data/positions/pod-logs-pods.jsonl").toString());
+            assertThat(s.details().get("invalidTargets")).isEqualTo(
+                    java.util.Map.of(invalid.labels().toString(), s.lastError().substring("1 target(s) skipped: ".length())));
+            assertThat(s.items()).hasSize(1);
+            ComponentStatus.Item web = s.items().get(0);
+            assertThat(web.id()).isEqualTo("shop_web-1_u-1/web");
+            assertThat(web.labels()).containsEntry("pod", "web-1").containsEntry("container", "web")
+                    .doesNotContainKeys("__meta_kubernetes_pod_uid", "__address__");
+            assertThat(web.lastError()).isNull();
+            assertThat(web.details()).containsEntry("file", log.toString()).containsKeys("position", "size", "lagBytes", "linesRead");
+
+            send(r, List.of(target("shop", "web-1", "u-1", "web", "80"))); // the relabel rules fixed: nothing skipped
+            s = pods.statuses().get(0);
+            assertThat(s.health()).isEqualTo(ComponentStatus.Health.UP);
+            assertThat(s.lastError()).isNull();
+            assertThat(s.details().get("invalidTargets")).isEqualTo(java.util.Map.of());
+        }
+    }
+
+    @Test
+    void withoutARouteReadingItTheSourceSaysItWaits() throws Exception {
+        append(logDir("shop", "web-1", "u-1", "web").resolve("0.log"), "2024-01-01T00:00:00Z stdout F kept for later");
+        try (LogRoute r = new LogRoute()) {
+            r.camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:targets").to("pod-logs:unread?baseDir=" + base() + "&dataDir=" + dir.resolve("data")
+                            + "&pollInterval=10ms&retryInterval=20ms");
+                }
+            });
+            r.start();
+            PodLogsComponent pods = r.camel.getComponent("pod-logs", PodLogsComponent.class);
+            assertThat(pods.statuses().get(0).state()).isEqualTo("waiting");
+            assertThat(pods.statuses().get(0).health()).isEqualTo(ComponentStatus.Health.UP); // nothing to read yet
+            send(r, List.of(target("shop", "web-1", "u-1", "web", "80")));
+            LogRoute.await(() -> pods.statuses().get(0).health() == ComponentStatus.Health.DEGRADED, WAIT);
+            assertThat(pods.statuses().get(0).state()).isEqualTo("waiting");
+            assertThat(pods.statuses().get(0).lastError()).contains("no route reads pod-logs:unread");
         }
     }
 }

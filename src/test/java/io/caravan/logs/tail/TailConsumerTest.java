@@ -1,5 +1,6 @@
 package io.caravan.logs.tail;
 
+import io.caravan.component.ComponentStatus;
 import io.caravan.logs.LogRoute;
 import io.caravan.logs.SourceStatus;
 import io.caravan.model.LogEntry;
@@ -407,6 +408,48 @@ class TailConsumerTest {
             append(ok, "still fine\n");
             assertThat(r.lines(2, WAIT)).containsExactlyInAnyOrder("now a file", "still fine");
         }
+    }
+
+    @Test
+    void theStatusListsEachFileAndIsDegradedWhileOneCannotBeRead() throws Exception {
+        Path ok = dir.resolve("ok.log");
+        append(ok, "fine\nfine too\n");
+        Path loop = dir.resolve("loop.log");
+        Files.createSymbolicLink(loop, loop); // matched by the glob, unreadable (even for root)
+        try (LogRoute r = new LogRoute(uri("two", dir.resolve("*.log"), "&labels=job=app")).start()) {
+            assertThat(r.lines(2, WAIT)).containsExactly("fine", "fine too");
+            TailComponent tail = r.camel.getComponent("tail", TailComponent.class);
+            LogRoute.await(() -> tail.statuses().get(0).health() == ComponentStatus.Health.DEGRADED
+                    && item(tail.statuses().get(0), ok).details().get("position").equals(14L), WAIT);
+
+            ComponentStatus s = tail.statuses().get(0);
+            assertThat(s.component()).isEqualTo("tail");
+            assertThat(s.name()).isEqualTo("two");
+            assertThat(s.uri()).startsWith("tail://two");
+            assertThat(s.state()).isEqualTo("following");
+            assertThat(s.items()).extracting(ComponentStatus.Item::id).containsExactlyInAnyOrder(ok.toString(), loop.toString());
+            ComponentStatus.Item okItem = item(s, ok);
+            assertThat(okItem.lastError()).isNull();
+            assertThat(okItem.labels()).containsEntry("job", "app").containsEntry("filename", ok.toString());
+            assertThat(okItem.details()).containsEntry("size", 14L).containsEntry("lagBytes", 0L).containsEntry("linesRead", 2L);
+            ComponentStatus.Item loopItem = item(s, loop);
+            assertThat(loopItem.state()).startsWith("error");
+            assertThat(loopItem.lastError()).contains(loop.toString());
+            assertThat(s.lastError()).isEqualTo(loopItem.lastError());
+            assertThat(s.lastErrorAt()).isNotNull();
+            assertThat(s.details()).containsEntry("files", 2).containsEntry("lagBytes", 0L)
+                    .containsEntry("positionsFile", dir.resolve("data/positions/tail-two.jsonl").toString());
+
+            Files.delete(loop); // fixed: read, and the endpoint is healthy again
+            append(loop, "readable now\n");
+            assertThat(r.lines(1, WAIT)).containsExactly("readable now");
+            LogRoute.await(() -> tail.statuses().get(0).health() == ComponentStatus.Health.UP, WAIT);
+            assertThat(tail.statuses().get(0).lastError()).isNull();
+        }
+    }
+
+    static ComponentStatus.Item item(ComponentStatus s, Path file) {
+        return s.items().stream().filter(i -> i.id().equals(file.toString())).findFirst().orElseThrow();
     }
 
     @Test

@@ -1,9 +1,5 @@
 package io.caravan.ui;
 
-import io.caravan.logs.FollowerStatus;
-import io.caravan.logs.SourceStatus;
-import io.caravan.logs.pods.PodLogsComponent;
-import io.caravan.logs.tail.TailComponent;
 import io.caravan.loki.LokiComponent;
 import io.caravan.loki.LokiStatus;
 import org.apache.camel.CamelContext;
@@ -57,31 +53,9 @@ public class PipelineHealthIndicators {
         };
     }
 
+    /** Each tail and pod-logs source: files followed, lag, the last error of a source or one of its files. */
     @Bean
     public HealthIndicator logSources(CamelContext camel) {
-        return () -> {
-            List<SourceStatus> all = new ArrayList<>();
-            if (camel.hasComponent("tail") instanceof TailComponent tail) {
-                all.addAll(tail.getStatuses());
-            }
-            if (camel.hasComponent("pod-logs") instanceof PodLogsComponent pods) {
-                all.addAll(pods.getStatuses());
-            }
-            Health.Builder b = Health.up();
-            for (SourceStatus s : all) {
-                Map<String, Object> d = new LinkedHashMap<>();
-                long lag = 0;
-                for (FollowerStatus f : s.followers()) {
-                    lag += Math.max(0, f.lagBytes());
-                }
-                d.put("files", s.followers().size());
-                d.put("lagBytes", lag);
-                if (s.lastError() != null) {
-                    d.put("lastError", s.lastError());
-                }
-                b.withDetail(s.endpoint(), d);
-            }
-            return b.build();
-        };
+        return new ComponentHealth(new Components(camel), "tail", "pod-logs");
     }
 }

@@ -2,7 +2,7 @@ package io.caravan.faults;
 
 import io.caravan.logs.FileFollower;
 import io.caravan.logs.LogRoute;
-import io.caravan.logs.SourceStatus;
+import io.caravan.component.ComponentStatus;
 import io.caravan.logs.pods.PodLogsComponent;
 import io.caravan.logs.tail.TailComponent;
 import io.caravan.model.LogEntry;
@@ -290,8 +290,8 @@ class LogFaultsTest {
                 assertThat(r.lines(1, WAIT)).containsExactly("steady " + i);
             }
             assertThat(r.counter("caravan_logs_errors", "name", "pods", "reason", "not_a_file")).as("once, not per poll").isEqualTo(1);
-            SourceStatus s = r.camel.getComponent("pod-logs", PodLogsComponent.class).getStatuses().get(0);
-            assertThat(s.followers().stream().filter(x -> x.lastError() != null).findFirst().orElseThrow().lastError())
+            ComponentStatus s = r.camel.getComponent("pod-logs", PodLogsComponent.class).statuses().get(0);
+            assertThat(s.items().stream().filter(x -> x.lastError() != null).findFirst().orElseThrow().lastError())
                     .contains(flip.toString()).contains("is a directory").contains("point the path at files");
             Files.delete(flip);
             write(flip, utf8("2024-01-01T00:00:05Z stdout F flip 2\n"));
@@ -321,8 +321,8 @@ class LogFaultsTest {
             assertThat(r.counter("caravan_logs_errors", "name", "glob", "reason", "unreadable")).as("self.log, once").isEqualTo(1);
             assertThat(r.counter("caravan_logs_errors", "name", "glob", "reason", "not_a_file")).as("up.log, once").isEqualTo(1);
             assertThat(r.counter("caravan_logs_lines_read", "name", "glob")).isEqualTo(5);
-            SourceStatus s = r.camel.getComponent("tail", TailComponent.class).getStatuses().get(0);
-            assertThat(s.followers().stream().map(x -> String.valueOf(x.lastError())).toList())
+            ComponentStatus s = r.camel.getComponent("tail", TailComponent.class).statuses().get(0);
+            assertThat(s.items().stream().map(x -> String.valueOf(x.lastError())).toList())
                     .anySatisfy(e -> assertThat(e).contains(logs.resolve("self.log").toString()).contains("symbolic links"))
                     .anySatisfy(e -> assertThat(e).contains(sub.resolve("up.log").toString()).contains("is a directory"));
         }

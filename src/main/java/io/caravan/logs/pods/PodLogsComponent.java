@@ -2,7 +2,6 @@ package io.caravan.logs.pods;
 
 import io.caravan.component.ComponentStatus;
 import io.caravan.logs.LogSourceComponent;
-import io.caravan.logs.SourceStatus;
 import org.apache.camel.Endpoint;
 
 import java.util.ArrayList;
@@ -57,15 +56,6 @@ public class PodLogsComponent extends LogSourceComponent {
         List<ComponentStatus> out = new ArrayList<>();
         jobs.forEach((name, job) -> out.add(job.status(uri(name))));
         out.sort(Comparator.comparing(ComponentStatus::uri));
-        return out;
-    }
-
-    /** Every pod-logs source: containers followed, positions, lag and last error. */
-    // read by ui until it reads statuses()
-    public List<SourceStatus> getStatuses() {
-        List<SourceStatus> out = new ArrayList<>();
-        jobs.forEach((name, job) -> out.add(job.sourceStatus(uri(name))));
-        out.sort(Comparator.comparing(SourceStatus::endpoint));
         return out;
     }
 

@@ -10,7 +10,6 @@ import io.caravan.logs.LogSourceStatus;
 import io.caravan.logs.Pollers;
 import io.caravan.logs.Position;
 import io.caravan.logs.PositionStore;
-import io.caravan.logs.SourceStatus;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
 import io.caravan.model.Target;
@@ -247,13 +246,5 @@ final class PodLogsJob {
             return s.build(state, error, invalidTargetsAt);
         }
         return s.build(state, positions == null ? null : positions.lastWriteError(), positions == null ? null : positions.lastWriteErrorAt());
-    }
-
-    // read by ui until it reads statuses()
-    synchronized SourceStatus sourceStatus(String endpoint) {
-        List<FollowerStatus> list = followed().stream().map(ContainerFollower::status).toList();
-        String err = invalidTargetsError();
-        return new SourceStatus(endpoint, positions == null ? null : positions.file().toString(), list,
-                err != null ? err : positions == null ? null : positions.lastWriteError());
     }
 }

@@ -2,7 +2,6 @@ package io.caravan.logs.tail;
 
 import io.caravan.component.ComponentStatus;
 import io.caravan.logs.LogSourceComponent;
-import io.caravan.logs.SourceStatus;
 import org.apache.camel.Endpoint;
 
 import java.util.Comparator;
@@ -45,11 +44,5 @@ public class TailComponent extends LogSourceComponent {
     @Override
     public List<ComponentStatus> statuses() {
         return consumers.stream().map(TailConsumer::status).sorted(Comparator.comparing(ComponentStatus::uri)).toList();
-    }
-
-    /** Every running tail endpoint: files followed, positions, lag and last error. */
-    // read by ui until it reads statuses()
-    public List<SourceStatus> getStatuses() {
-        return consumers.stream().map(TailConsumer::sourceStatus).sorted(Comparator.comparing(SourceStatus::endpoint)).toList();
     }
 }

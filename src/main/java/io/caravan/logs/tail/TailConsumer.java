@@ -12,7 +12,6 @@ import io.caravan.logs.LogSourceStatus;
 import io.caravan.logs.Pollers;
 import io.caravan.logs.Position;
 import io.caravan.logs.PositionStore;
-import io.caravan.logs.SourceStatus;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
 import org.apache.camel.Exchange;
@@ -197,12 +196,5 @@ public class TailConsumer extends DefaultConsumer {
         boolean ownError = lastError != null;
         return s.build(LogSourceStatus.FOLLOWING, ownError ? lastError : positions == null ? null : positions.lastWriteError(),
                 ownError ? lastErrorAt : positions == null ? null : positions.lastWriteErrorAt());
-    }
-
-    // read by ui until it reads statuses()
-    SourceStatus sourceStatus() {
-        List<FollowerStatus> list = followed().stream().map(f -> f.follower().status()).toList();
-        return new SourceStatus(endpoint.getEndpointUri(), positions == null ? null : positions.file().toString(), list,
-                lastError != null ? lastError : positions == null ? null : positions.lastWriteError());
     }
 }

@@ -109,7 +109,7 @@ class PodLogsApiTest {
             assertThat(got.get(0).labels()).isEqualTo(Labels.of("namespace", "shop", "pod", "web-1", "container", "web",
                     "node", "node-a", "app", "web"));
             r.quietFor(Duration.ofMillis(300)); // several more reconnects, each replaying "next": nothing new
-            assertThat(r.camel.getComponent("pod-logs", PodLogsComponent.class).getStatuses().get(0).followers())
+            assertThat(r.camel.getComponent("pod-logs", PodLogsComponent.class).statuses().get(0).items())
                     .singleElement().satisfies(f -> assertThat(f.state()).contains("connections"));
         }
         // the agent restarts: it goes on from the stored timestamp, and the replay is skipped again

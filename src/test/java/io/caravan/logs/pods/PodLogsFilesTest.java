@@ -2,7 +2,7 @@ package io.caravan.logs.pods;
 
 import io.caravan.component.ComponentStatus;
 import io.caravan.logs.LogRoute;
-import io.caravan.logs.SourceStatus;
+import io.caravan.component.ComponentStatus;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
 import io.caravan.model.Target;
@@ -100,9 +100,9 @@ class PodLogsFilesTest {
             assertThat(ready.labels().get("namespace")).isEqualTo("ops");
             assertThat(ready.labels().get("app")).isEqualTo("db");
 
-            List<SourceStatus> status = r.camel.getComponent("pod-logs", PodLogsComponent.class).getStatuses();
+            List<ComponentStatus> status = r.camel.getComponent("pod-logs", PodLogsComponent.class).statuses();
             assertThat(status).hasSize(1);
-            assertThat(status.get(0).followers()).hasSize(2).allSatisfy(f -> assertThat(f.lagBytes()).isZero());
+            assertThat(status.get(0).items()).hasSize(2).allSatisfy(f -> assertThat(f.details()).containsEntry("lagBytes", 0L));
         }
     }
 
@@ -138,10 +138,10 @@ class PodLogsFilesTest {
             try {
                 assertThat(r.lines(1, WAIT)).containsExactly("db last words");
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + firstTwo + r.camel.getComponent("pod-logs", PodLogsComponent.class).getStatuses());
+                throw new AssertionError(e.getMessage() + firstTwo + r.camel.getComponent("pod-logs", PodLogsComponent.class).statuses());
             }
             PodLogsComponent c = r.camel.getComponent("pod-logs", PodLogsComponent.class);
-            LogRoute.await(() -> c.getStatuses().get(0).followers().size() == 1, WAIT);
+            LogRoute.await(() -> c.statuses().get(0).items().size() == 1, WAIT);
             String positions = Files.readString(dir.resolve("data/positions/pod-logs-pods.jsonl"));
             assertThat(positions).contains("shop_web-1_u-1/web").doesNotContain("db-0");
 
@@ -177,7 +177,7 @@ class PodLogsFilesTest {
             release.countDown();
             assertThat(r.lines(4, WAIT)).containsExactly("first run", "dying words", "second run", "last words");
             PodLogsComponent c = r.camel.getComponent("pod-logs", PodLogsComponent.class);
-            LogRoute.await(() -> c.getStatuses().get(0).followers().isEmpty(), WAIT);
+            LogRoute.await(() -> c.statuses().get(0).items().isEmpty(), WAIT);
             assertThat(Files.readString(dir.resolve("data/positions/pod-logs-pods.jsonl"))).doesNotContain("web-1");
             append(dir0.resolve("1.log"), "2024-01-01T00:00:04Z stdout F nobody listens");
             r.quietFor(Duration.ofMillis(150));
@@ -228,8 +228,8 @@ class PodLogsFilesTest {
     void targetsWithoutContainerLabelsAreReportedNotFollowed() throws Exception {
         try (LogRoute r = route()) {
             send(r, List.of(Target.of("__address__", "10.0.0.1:80", "namespace", "shop")));
-            SourceStatus s = r.camel.getComponent("pod-logs", PodLogsComponent.class).getStatuses().get(0);
-            assertThat(s.followers()).isEmpty();
+            ComponentStatus s = r.camel.getComponent("pod-logs", PodLogsComponent.class).statuses().get(0);
+            assertThat(s.items()).isEmpty();
             assertThat(s.lastError()).contains("__meta_kubernetes_pod_uid");
         }
     }

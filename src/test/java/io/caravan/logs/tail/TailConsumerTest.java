@@ -2,7 +2,7 @@ package io.caravan.logs.tail;
 
 import io.caravan.component.ComponentStatus;
 import io.caravan.logs.LogRoute;
-import io.caravan.logs.SourceStatus;
+import io.caravan.component.ComponentStatus;
 import io.caravan.model.LogEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -288,7 +288,7 @@ class TailConsumerTest {
             append(g.resolve("a.log"), "a 2\n");
             assertThat(r.lines(1, WAIT)).containsExactly("a 2");
             r.quietFor(Duration.ofMillis(150));
-            assertThat(r.camel.getComponent("tail", TailComponent.class).getStatuses().get(0).followers()).hasSize(1);
+            assertThat(r.camel.getComponent("tail", TailComponent.class).statuses().get(0).items()).hasSize(1);
         }
     }
 
@@ -330,9 +330,9 @@ class TailConsumerTest {
             LogRoute.await(() -> r.counter("caravan_logs_errors", "name", "fail2", "reason", "route_failed") == 1, WAIT);
             Thread.sleep(100);
             assertThat(read(positions("fail2"))).contains("\"offset\":0").doesNotContain("\"offset\":" + Files.size(g));
-            SourceStatus s = r.camel.getComponent("tail", TailComponent.class).getStatuses().get(0);
-            assertThat(s.followers().get(0).lastError()).contains("sink down").contains(g.toString());
-            assertThat(s.followers().get(0).lagBytes()).isEqualTo(Files.size(g));
+            ComponentStatus s = r.camel.getComponent("tail", TailComponent.class).statuses().get(0);
+            assertThat(s.items().get(0).lastError()).contains("sink down").contains(g.toString());
+            assertThat(s.items().get(0).details().get("lagBytes")).isEqualTo(Files.size(g));
         }
     }
 
@@ -398,10 +398,10 @@ class TailConsumerTest {
             Thread.sleep(100); // many polls: still counted once
             assertThat(r.counter("caravan_logs_errors", "name", "dir", "reason", "not_a_file")).isEqualTo(1);
             assertThat(r.counter("caravan_logs_errors", "name", "loop", "reason", "unreadable")).isEqualTo(1);
-            List<SourceStatus> statuses = r.camel.getComponent("tail", TailComponent.class).getStatuses();
+            List<ComponentStatus> statuses = r.camel.getComponent("tail", TailComponent.class).statuses();
             assertThat(statuses).hasSize(3);
-            assertThat(statuses.stream().filter(s -> s.endpoint().startsWith("tail://dir")).findFirst().orElseThrow()
-                    .followers().get(0).lastError()).contains("is a directory").contains(notAFile.toString());
+            assertThat(statuses.stream().filter(s -> s.uri().startsWith("tail://dir")).findFirst().orElseThrow()
+                    .items().get(0).lastError()).contains("is a directory").contains(notAFile.toString());
 
             Files.delete(notAFile); // fixed: the file is read
             append(notAFile, "now a file\n");
@@ -466,7 +466,7 @@ class TailConsumerTest {
             Files.delete(f);
             append(f, "after\n");
             assertThat(r.lines(1, WAIT)).containsExactly("after");
-            LogRoute.await(() -> r.camel.getComponent("tail", TailComponent.class).getStatuses().get(0).followers().get(0)
+            LogRoute.await(() -> r.camel.getComponent("tail", TailComponent.class).statuses().get(0).items().get(0)
                     .lastError() == null, WAIT);
         }
     }

@@ -77,6 +77,8 @@ class StageArgsTest {
                 accept("- drop: {source: [a, b], older_than: 1h, longer_than: 1KB}",
                         new DropStage.Args(List.of("a", "b"), ";", "", "", Duration.ofHours(1), 1024L, "drop_stage")),
                 accept("- drop: {longer_than: 4, separator: ''}", new DropStage.Args(List.of(), ";", "", "", Duration.ZERO, 4L, "drop_stage")),
+                accept("- drop: {source: ok, value: true}", new DropStage.Args(List.of("ok"), ";", "", "true", Duration.ZERO, 0L, "drop_stage")),
+                accept("- drop: {source: code, value: 1.50}", new DropStage.Args(List.of("code"), ";", "", "1.50", Duration.ZERO, 0L, "drop_stage")),
                 refuse("- drop: {expression: x, sourec: a}",
                         "stage 1 (drop): unknown argument 'sourec' (line 1, column 25); " + DROP_TAKES),
                 refuse("- drop:\n    expression: x\n    longer-than: 3\n",
@@ -99,6 +101,7 @@ class StageArgsTest {
     static Stream<Case> staticLabels() {
         return Stream.of(
                 accept("- static_labels: {values: {a: b, empty: ''}}", new StaticLabelsStage.Args(map("a", "b", "empty", ""))),
+                accept("- static_labels: {values: {port: 8080, tls: false}}", new StaticLabelsStage.Args(map("port", "8080", "tls", "false"))),
                 accept("- static_labels:\n    values:\n      dc: '{{DC}}'\n      left_out:\n",
                         new StaticLabelsStage.Args(map("dc", "east", "left_out", ""))),
                 refuse("- static_labels:", "stage 1 (static_labels): 'values' is required (a mapping like values: {a: b}) (line 1, column 3)"),

@@ -143,6 +143,7 @@ class StageArgsTest {
                 accept("- cri: {}", new CriStage.Args(100, 0L, false)),
                 accept("- cri: {max_partial_lines: 2, max_partial_line_size: 64KB, max_partial_line_size_truncate: true}",
                         new CriStage.Args(2, 65_536L, true)),
+                accept("- cri: {max_partial_lines: '{{RATE}}', max_partial_line_size_truncate: 'false'}", new CriStage.Args(5, 0L, false)),
                 refuse("- cri: {max_partial_lines: 0}", "stage 1 (cri): max_partial_lines must be greater than 0 (line 1, column 3)"),
                 refuse("- cri: {max_partial_lines: many}", "stage 1 (cri): 'max_partial_lines' must be a number, found 'many' (line 1, column 9)"),
                 refuse("- cri: {max_partial_line_size: 1XB}", "stage 1 (cri): 'max_partial_line_size' has an unknown unit 'XB'; use B, KB, MB or GB (line 1, column 9)"),

@@ -110,12 +110,24 @@ public abstract class CaravanComponent extends DefaultComponent implements Statu
     }
 
     public static String readResource(CamelContext camel, String what, String location) throws IOException {
+        return camel.resolvePropertyPlaceholders(readResourceVerbatim(camel, what, location));
+    }
+
+    /**
+     * As {@link #readResource(String, String)}, placeholders left as written: for files that resolve them value by
+     * value (stage files, whose YAML flow mappings end in "}}", which a resolver over the whole text refuses).
+     */
+    public String readResourceVerbatim(String what, String location) throws IOException {
+        return readResourceVerbatim(getCamelContext(), what, location);
+    }
+
+    public static String readResourceVerbatim(CamelContext camel, String what, String location) throws IOException {
         if (location == null || location.isBlank()) {
             throw new IllegalArgumentException(what + " is empty: give a file (classpath:, file: or a path)");
         }
         String uri = location.startsWith("classpath:") || location.startsWith("file:") ? location : "file:" + location;
         try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(camel, uri)) {
-            return camel.resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IOException(what + ": cannot read " + location + " (" + e.getMessage()
                     + "); check the path, its prefix (classpath: or file:) and its permissions", e);

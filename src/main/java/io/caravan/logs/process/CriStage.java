@@ -1,5 +1,6 @@
 package io.caravan.logs.process;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.caravan.logs.CriParser;
 import io.caravan.logs.Utf8;
 import io.caravan.model.Labels;
@@ -25,14 +26,27 @@ final class CriStage implements Stage {
     private final Map<Labels, ProcessEntry> partial = new LinkedHashMap<>();
     private final CriParser cri = new CriParser(CriParser.Grammar.ALLOY);
 
-    CriStage(StageArgs args) {
-        maxPartialLines = (int) args.number("max_partial_lines", 100);
-        maxPartialLineSize = args.bytes("max_partial_line_size");
-        truncate = args.bool("max_partial_line_size_truncate", false);
-        args.done("cri", "max_partial_lines, max_partial_line_size, max_partial_line_size_truncate");
-        if (maxPartialLines <= 0) {
-            throw new IllegalArgumentException("max_partial_lines must be greater than 0");
+    /** Alloy's CRIConfig: how many streams may hold a partial line, and how long a joined line may grow (0: no limit). */
+    record Args(Integer maxPartialLines, @JsonDeserialize(using = ArgValues.Bytes.class) Long maxPartialLineSize,
+                Boolean maxPartialLineSizeTruncate) implements StageArgs {
+        Args {
+            maxPartialLines = ArgChecks.orDefault(maxPartialLines, 100);
+            maxPartialLineSize = ArgChecks.orDefault(maxPartialLineSize, 0L);
+            maxPartialLineSizeTruncate = ArgChecks.orDefault(maxPartialLineSizeTruncate, false);
         }
+
+        @Override
+        public void validate() {
+            if (maxPartialLines <= 0) {
+                throw new IllegalArgumentException("max_partial_lines must be greater than 0");
+            }
+        }
+    }
+
+    CriStage(Args args) {
+        maxPartialLines = args.maxPartialLines();
+        maxPartialLineSize = args.maxPartialLineSize();
+        truncate = args.maxPartialLineSizeTruncate();
     }
 
     @Override

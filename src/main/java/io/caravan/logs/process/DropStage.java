@@ -1,9 +1,12 @@
 package io.caravan.logs.process;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.google.re2j.Pattern;
 import io.caravan.logs.Utf8;
 import io.micrometer.core.instrument.Counter;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,41 +26,61 @@ final class DropStage extends Stage.PerEntry {
     private final long longerThan;
     private final Counter dropped;
 
-    DropStage(StageArgs args, StageMetrics metrics) {
-        List<String> src = new ArrayList<>();
-        for (String s : args.stringOrList("source")) {
-            for (String part : s.split(",", -1)) { // Alloy also splits a source string on commas
-                if (!part.isEmpty()) {
-                    src.add(part);
+    /**
+     * Alloy's DropConfig. source takes a string or a list, and a string is also split on commas; "" for expression
+     * and value means not given; zero older_than and longer_than are off.
+     */
+    record Args(@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> source,
+                String separator, String expression, String value, Duration olderThan,
+                @JsonDeserialize(using = ArgValues.Bytes.class) Long longerThan, String dropCounterReason) implements StageArgs {
+        Args {
+            List<String> split = new ArrayList<>();
+            for (String s : ArgChecks.listOrEmpty(source)) {
+                for (String part : s.split(",", -1)) {
+                    if (!part.isEmpty()) {
+                        split.add(part);
+                    }
                 }
             }
+            source = List.copyOf(split);
+            separator = ArgChecks.emptyAsDefault(separator, ";");
+            expression = ArgChecks.orDefault(expression, "");
+            value = ArgChecks.orDefault(value, "");
+            olderThan = ArgChecks.orDefault(olderThan, Duration.ZERO);
+            longerThan = ArgChecks.orDefault(longerThan, 0L);
+            dropCounterReason = ArgChecks.emptyAsDefault(dropCounterReason, "drop_stage");
         }
-        String value = args.optString("value", "");
-        String expression = args.optString("expression", "");
-        String sep = args.optString("separator", "");
-        separator = sep.isEmpty() ? ";" : sep;
-        olderThanNanos = args.durationMillis("older_than") * 1_000_000L;
-        longerThan = args.bytes("longer_than");
-        String reason = args.optString("drop_counter_reason", "");
-        args.done("drop", "source, separator, expression, value, older_than, longer_than, drop_counter_reason");
-        if (src.isEmpty() && expression.isEmpty() && olderThanNanos == 0 && longerThan == 0) {
-            throw new IllegalArgumentException("drop needs at least one of source, expression, older_than or longer_than");
+
+        @Override
+        public void validate() {
+            if (source.isEmpty() && expression.isEmpty() && olderThan.isZero() && longerThan == 0) {
+                throw new IllegalArgumentException("drop needs at least one of source, expression, older_than or longer_than");
+            }
+            if (!value.isEmpty() && !expression.isEmpty()) {
+                throw new IllegalArgumentException("value and expression cannot both be set; use one");
+            }
+            if (!value.isEmpty() && source.isEmpty()) {
+                throw new IllegalArgumentException("value needs a source to compare with");
+            }
+            if (!expression.isEmpty()) {
+                Regexes.compile("expression", expression);
+            }
         }
-        if (!value.isEmpty() && !expression.isEmpty()) {
-            throw new IllegalArgumentException("value and expression cannot both be set; use one");
-        }
-        if (!value.isEmpty() && src.isEmpty()) {
-            throw new IllegalArgumentException("value needs a source to compare with");
-        }
-        if (!expression.isEmpty()) {
-            regex = Regexes.compile("expression", expression);
-        } else if (!value.isEmpty()) {
-            regex = Pattern.compile("^" + Pattern.quote(value) + "$");
+    }
+
+    DropStage(Args args, StageMetrics metrics) {
+        if (!args.expression().isEmpty()) {
+            regex = Regexes.compile("expression", args.expression());
+        } else if (!args.value().isEmpty()) {
+            regex = Pattern.compile("^" + Pattern.quote(args.value()) + "$");
         } else {
             regex = null;
         }
-        sources = List.copyOf(src);
-        dropped = metrics.dropCounter(reason.isEmpty() ? "drop_stage" : reason);
+        sources = args.source();
+        separator = args.separator();
+        olderThanNanos = args.olderThan().toMillis() * 1_000_000L;
+        longerThan = args.longerThan();
+        dropped = metrics.dropCounter(args.dropCounterReason());
     }
 
     @Override

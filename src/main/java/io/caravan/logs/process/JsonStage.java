@@ -36,38 +36,54 @@ final class JsonStage extends Stage.PerEntry {
     private final Counter malformed;
     private final Counter dropped;
 
+    /** Alloy's JSONConfig: name to JMESPath (empty: the name itself), read from the line or an extracted source. */
+    record Args(Map<String, String> expressions, String source, Boolean dropMalformed) implements StageArgs {
+        Args {
+            expressions = ArgChecks.inOrder(expressions);
+            dropMalformed = ArgChecks.orDefault(dropMalformed, false);
+        }
+
+        @Override
+        public void validate() {
+            ArgChecks.required("expressions", expressions);
+            if (expressions.isEmpty()) {
+                throw new IllegalArgumentException("'expressions' is empty; give at least one name: JMESPath pair");
+            }
+            ArgChecks.notEmptyIfGiven("source", source);
+            expressions.forEach((name, expression) -> compile(name, expression));
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    JsonStage(StageArgs args, StageMetrics metrics) {
-        Map<String, String> exprs = args.map("expressions", true);
-        source = args.optString("source", null);
-        dropMalformed = args.bool("drop_malformed", false);
-        args.done("json", "expressions, source, drop_malformed");
-        if (exprs.isEmpty()) {
-            throw new IllegalArgumentException("'expressions' is empty; give at least one name: JMESPath pair");
-        }
-        if (source != null && source.isEmpty()) {
-            throw new IllegalArgumentException("'source' is empty; leave it out to read the line");
-        }
-        names = exprs.keySet().toArray(new String[0]);
+    JsonStage(Args args, StageMetrics metrics) {
+        source = args.source();
+        dropMalformed = args.dropMalformed();
+        names = args.expressions().keySet().toArray(new String[0]);
         expressions = new Expression[names.length];
         paths = new String[names.length][];
         boolean allPlain = true;
         for (int i = 0; i < names.length; i++) {
-            String e = exprs.get(names[i]).isEmpty() ? names[i] : exprs.get(names[i]);
-            try {
-                Expression<JsonNode> compiled = JMESPATH.compile(e); // validates even plain paths
-                paths[i] = JsonPathScanner.plainPath(e);
-                if (paths[i] == null) {
-                    expressions[i] = compiled;
-                    allPlain = false;
-                }
-            } catch (RuntimeException ex) {
-                throw new IllegalArgumentException("could not compile JMESPath expression '" + e + "' for '" + names[i] + "': " + ex.getMessage());
+            String e = args.expressions().get(names[i]);
+            Expression<JsonNode> compiled = compile(names[i], e);
+            paths[i] = JsonPathScanner.plainPath(e.isEmpty() ? names[i] : e);
+            if (paths[i] == null) {
+                expressions[i] = compiled;
+                allPlain = false;
             }
         }
         scanner = allPlain ? new JsonPathScanner(paths) : null;
         malformed = metrics.malformedJson();
         dropped = metrics.dropCounter("json_malformed");
+    }
+
+    /** The expression of a name, compiled (even a plain path, to refuse what JMESPath refuses). */
+    static Expression<JsonNode> compile(String name, String expression) {
+        String e = expression.isEmpty() ? name : expression;
+        try {
+            return JMESPATH.compile(e);
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException("could not compile JMESPath expression '" + e + "' for '" + name + "': " + ex.getMessage());
+        }
     }
 
     @Override

@@ -7,13 +7,22 @@ final class LabelDropStage extends Stage.PerEntry {
 
     private final String[] names;
 
-    LabelDropStage(StageArgs args) {
-        List<String> v = args.list("values");
-        args.done("label_drop", "values");
-        if (v.isEmpty()) {
-            throw new IllegalArgumentException("'values' is required: the label names to drop");
+    /** Alloy's LabelDropConfig: the label names to remove. */
+    record Args(List<String> values) implements StageArgs {
+        Args {
+            values = ArgChecks.listOrEmpty(values);
         }
-        names = v.toArray(new String[0]);
+
+        @Override
+        public void validate() {
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("'values' is required: the label names to drop");
+            }
+        }
+    }
+
+    LabelDropStage(Args args) {
+        names = args.values().toArray(new String[0]);
     }
 
     @Override

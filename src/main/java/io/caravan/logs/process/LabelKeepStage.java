@@ -9,13 +9,22 @@ final class LabelKeepStage extends Stage.PerEntry {
 
     private final Set<String> keep;
 
-    LabelKeepStage(StageArgs args) {
-        List<String> v = args.list("values");
-        args.done("label_keep", "values");
-        if (v.isEmpty()) {
-            throw new IllegalArgumentException("'values' is required: the label names to keep");
+    /** Alloy's LabelAllowConfig: the label names to keep. */
+    record Args(List<String> values) implements StageArgs {
+        Args {
+            values = ArgChecks.listOrEmpty(values);
         }
-        keep = new HashSet<>(v);
+
+        @Override
+        public void validate() {
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("'values' is required: the label names to keep");
+            }
+        }
+    }
+
+    LabelKeepStage(Args args) {
+        keep = new HashSet<>(args.values());
     }
 
     @Override

@@ -11,18 +11,29 @@ final class LabelsStage extends Stage.PerEntry {
     private final String[] names;
     private final String[] sources;
 
-    LabelsStage(StageArgs args) {
-        Map<String, String> v = args.map("values", true);
-        String sourceType = args.optString("source_type", "extracted");
-        args.done("labels", "values, source_type");
-        if (!sourceType.equals("extracted")) {
-            throw new IllegalArgumentException("source_type '" + sourceType + "' is not supported here; only 'extracted'");
+    /** Alloy's LabelsConfig: label name to extracted key; only extracted values as the source. */
+    record Args(Map<String, String> values, String sourceType) implements StageArgs {
+        Args {
+            values = ArgChecks.inOrder(values);
+            sourceType = ArgChecks.orDefault(sourceType, "extracted");
         }
+
+        @Override
+        public void validate() {
+            ArgChecks.required("values", values);
+            if (!sourceType.equals("extracted")) {
+                throw new IllegalArgumentException("source_type '" + sourceType + "' is not supported here; only 'extracted'");
+            }
+            values.keySet().forEach(LabelNames::require);
+        }
+    }
+
+    LabelsStage(Args args) {
+        Map<String, String> v = args.values();
         names = new String[v.size()];
         sources = new String[v.size()];
         int i = 0;
         for (Map.Entry<String, String> kv : v.entrySet()) {
-            LabelNames.require(kv.getKey());
             names[i] = kv.getKey();
             sources[i] = kv.getValue().isEmpty() ? kv.getKey() : kv.getValue();
             i++;

@@ -24,19 +24,33 @@ final class LimitStage extends Stage.PerEntry {
     private Map<String, Bucket> newGen = new HashMap<>();
     private Map<String, Bucket> oldGen = new HashMap<>();
 
-    LimitStage(StageArgs args, StageMetrics metrics) {
-        rate = args.number("rate", 0);
-        burst = (int) args.number("burst", 0);
-        drop = args.bool("drop", false);
-        byLabel = args.optString("by_label_name", "");
-        maxDistinct = Math.max(10_000, (int) args.number("max_distinct_labels", 0));
-        args.done("limit", "rate, burst, drop, by_label_name, max_distinct_labels");
-        if (rate <= 0 || burst <= 0) {
-            throw new IllegalArgumentException("rate and burst must both be greater than 0");
+    /** Alloy's LimitConfig; fewer than 10,000 max_distinct_labels is raised to it, as Alloy does. */
+    record Args(Double rate, Integer burst, Boolean drop, String byLabelName, Integer maxDistinctLabels) implements StageArgs {
+        Args {
+            rate = ArgChecks.orDefault(rate, 0.0);
+            burst = ArgChecks.orDefault(burst, 0);
+            drop = ArgChecks.orDefault(drop, false);
+            byLabelName = ArgChecks.orDefault(byLabelName, "");
+            maxDistinctLabels = Math.max(10_000, ArgChecks.orDefault(maxDistinctLabels, 0));
         }
-        if (!byLabel.isEmpty() && !drop) {
-            throw new IllegalArgumentException("when limiting by_label_name, drop must be true");
+
+        @Override
+        public void validate() {
+            if (rate <= 0 || burst <= 0) {
+                throw new IllegalArgumentException("rate and burst must both be greater than 0");
+            }
+            if (!byLabelName.isEmpty() && !drop) {
+                throw new IllegalArgumentException("when limiting by_label_name, drop must be true");
+            }
         }
+    }
+
+    LimitStage(Args args, StageMetrics metrics) {
+        rate = args.rate();
+        burst = args.burst();
+        drop = args.drop();
+        byLabel = args.byLabelName();
+        maxDistinct = args.maxDistinctLabels();
         single = byLabel.isEmpty() ? new Bucket(rate, burst) : null;
         dropped = metrics.dropCounter("ratelimit_drop_stage");
     }

@@ -1,5 +1,6 @@
 package io.caravan.logs.process;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.micrometer.core.instrument.Counter;
 
 import java.util.ArrayList;
@@ -18,10 +19,39 @@ final class MatchStage implements Stage {
     private final List<Stage> stages;
     private final Counter dropped; // null for keep
 
-    MatchStage(StageArgs args, List<Stage> nested, LogSelector selector, String action, String reason, StageMetrics metrics) {
-        this.selector = selector;
-        this.stages = nested;
-        this.dropped = action.equals("drop") ? metrics.dropCounter(reason.isEmpty() ? "match_stage" : reason) : null;
+    /**
+     * Alloy's MatchConfig: a LogQL selector; action keep runs the nested stages (which it needs), drop drops (and
+     * takes none). pipeline_name is accepted, as Alloy's, and names nothing here.
+     */
+    record Args(String selector, String action, @JsonDeserialize(using = StagesFile.Nested.class) List<StageConfig> stages,
+                String dropCounterReason, String pipelineName) implements StageArgs {
+        Args {
+            action = ArgChecks.orDefault(action, "keep");
+            stages = stages == null ? List.of() : List.copyOf(stages);
+            dropCounterReason = ArgChecks.emptyAsDefault(dropCounterReason, "match_stage");
+            pipelineName = ArgChecks.orDefault(pipelineName, "");
+        }
+
+        @Override
+        public void validate() {
+            ArgChecks.required("selector", selector);
+            if (!action.equals("keep") && !action.equals("drop")) {
+                throw new IllegalArgumentException("action must be keep or drop, found '" + action + "'");
+            }
+            if (action.equals("keep") && stages.isEmpty()) {
+                throw new IllegalArgumentException("a match stage with action keep needs nested 'stages'");
+            }
+            if (action.equals("drop") && !stages.isEmpty()) {
+                throw new IllegalArgumentException("a match stage with action drop cannot have nested 'stages'");
+            }
+            LogSelector.parse(selector);
+        }
+    }
+
+    MatchStage(Args args, StageMetrics metrics) {
+        this.selector = LogSelector.parse(args.selector());
+        this.stages = Pipeline.build(args.stages(), metrics);
+        this.dropped = args.action().equals("drop") ? metrics.dropCounter(args.dropCounterReason()) : null;
     }
 
     @Override

@@ -5,9 +5,16 @@ final class OutputStage extends Stage.PerEntry {
 
     private final String source;
 
-    OutputStage(StageArgs args) {
-        source = args.string("source");
-        args.done("output", "source");
+    /** Alloy's OutputConfig: the extracted key whose value becomes the line. */
+    record Args(String source) implements StageArgs {
+        @Override
+        public void validate() {
+            ArgChecks.required("source", source);
+        }
+    }
+
+    OutputStage(Args args) {
+        source = args.source();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.caravan.logs.process;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
+import io.caravan.component.ComponentStatus;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -10,10 +9,11 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.support.ResourceHelper;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 @UriEndpoint(scheme = "loki-process", title = "Loki process stages", syntax = "loki-process:name", producerOnly = true,
         category = Category.MONITORING)
@@ -25,18 +25,36 @@ public class ProcessEndpoint extends DefaultEndpoint {
             + "Camel placeholders such as {{env:NODE_NAME}} are resolved in its string values")
     private String stages;
 
-    private Pipeline loaded;
+    private volatile Pipeline loaded;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
 
     public ProcessEndpoint(String uri, ProcessComponent component, String name) {
         super(uri, component);
         this.name = name;
     }
 
+    @Override
+    public ProcessComponent getComponent() {
+        return (ProcessComponent) super.getComponent();
+    }
+
     /** The file is read when the endpoint is created, so a bad stage fails validate and start-up. */
     @Override
     protected void doInit() throws Exception {
         super.doInit();
-        loaded = load();
+        try {
+            loaded = load();
+        } catch (Exception e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        getComponent().removed(this);
+        super.doShutdown();
     }
 
     @Override
@@ -53,16 +71,29 @@ public class ProcessEndpoint extends DefaultEndpoint {
         if (stages == null || stages.isBlank()) {
             throw new IllegalArgumentException("loki-process:" + name + " needs stages=FILE (a YAML list of stages)");
         }
-        String uri = stages.startsWith("classpath:") || stages.startsWith("file:") ? stages : "file:" + stages;
-        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(getCamelContext(), uri)) {
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return Pipeline.parse(text, stages, name, meterRegistry(), getCamelContext()::resolvePropertyPlaceholders);
-        }
+        String text = getComponent().readResourceVerbatim("loki-process:" + name + " stages", stages);
+        return Pipeline.parse(text, stages, name, getComponent().meters(), getCamelContext()::resolvePropertyPlaceholders);
     }
 
-    private MeterRegistry meterRegistry() {
-        MeterRegistry r = getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
-        return r != null ? r : Metrics.globalRegistry;
+    /** Something went wrong loading the file or running the stages: kept for the status. */
+    void failed(Exception e) {
+        lastError = e.getMessage() != null ? e.getMessage() : e.toString();
+        lastErrorAt = Instant.now();
+    }
+
+    ComponentStatus status() {
+        Pipeline p = loaded;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("stagesFile", stages);
+        if (p != null) {
+            details.put("stageCount", p.size());
+            details.put("stages", p.stageNames());
+        }
+        ComponentStatus.Health health = p != null ? ComponentStatus.Health.UP
+                : lastError != null ? ComponentStatus.Health.DOWN : ComponentStatus.Health.UNKNOWN;
+        String state = p != null ? "ok" : lastError != null ? "failed" : "not loaded";
+        return new ComponentStatus("loki-process", name, getEndpointUri(), health, state, List.of(), null,
+                lastError, lastErrorAt, details);
     }
 
     public String getName() {

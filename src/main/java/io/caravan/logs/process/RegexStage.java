@@ -17,15 +17,24 @@ final class RegexStage extends Stage.PerEntry {
     private final String[] groupNames;
     private final int[] groupIndexes;
 
-    RegexStage(StageArgs args) {
-        String expression = args.string("expression");
-        source = args.optString("source", null);
-        labelsFromGroups = args.bool("labels_from_groups", false);
-        args.done("regex", "expression, source, labels_from_groups");
-        if (source != null && source.isEmpty()) {
-            throw new IllegalArgumentException("'source' is empty; leave it out to read the line");
+    /** Alloy's RegexConfig: an RE2 expression with named groups, over the line or an extracted source. */
+    record Args(String expression, String source, Boolean labelsFromGroups) implements StageArgs {
+        Args {
+            labelsFromGroups = ArgChecks.orDefault(labelsFromGroups, false);
         }
-        pattern = Regexes.compile("expression", expression);
+
+        @Override
+        public void validate() {
+            ArgChecks.required("expression", expression);
+            ArgChecks.notEmptyIfGiven("source", source);
+            Regexes.compile("expression", expression);
+        }
+    }
+
+    RegexStage(Args args) {
+        source = args.source();
+        labelsFromGroups = args.labelsFromGroups();
+        pattern = Regexes.compile("expression", args.expression());
         Map<String, Integer> named = pattern.namedGroups();
         groupNames = named.keySet().toArray(new String[0]);
         groupIndexes = new int[groupNames.length];

@@ -1,5 +1,6 @@
 package io.caravan.logs.process;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** stage.static_labels: sets fixed labels; an empty value is skipped, as in Alloy. */
@@ -8,10 +9,21 @@ final class StaticLabelsStage extends Stage.PerEntry {
     private final String[] names;
     private final String[] values;
 
-    StaticLabelsStage(StageArgs args) {
-        Map<String, String> v = args.map("values", true);
-        args.done("static_labels", "values");
-        v.keySet().forEach(LabelNames::require);
+    /** Alloy's StaticLabelsConfig: label name to value. */
+    record Args(Map<String, String> values) implements StageArgs {
+        Args {
+            values = ArgChecks.inOrder(values);
+        }
+
+        @Override
+        public void validate() {
+            ArgChecks.required("values", values);
+            values.keySet().forEach(LabelNames::require);
+        }
+    }
+
+    StaticLabelsStage(Args args) {
+        Map<String, String> v = new LinkedHashMap<>(args.values());
         v.values().removeIf(String::isEmpty);
         names = v.keySet().toArray(new String[0]);
         values = v.values().toArray(new String[0]);

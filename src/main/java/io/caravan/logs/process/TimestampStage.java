@@ -31,28 +31,52 @@ final class TimestampStage extends Stage.PerEntry {
         }
     };
 
-    TimestampStage(StageArgs args) {
-        source = args.string("source");
-        String format = args.string("format");
-        List<String> fallbacks = args.list("fallback_formats");
-        String location = args.optString("location", null);
-        String action = args.optString("action_on_failure", "fudge");
-        args.done("timestamp", "source, format, fallback_formats, location, action_on_failure");
-        ZoneId loc = null;
-        if (location != null) {
+    /**
+     * Alloy's TimestampConfig. location is the zone for layouts that carry none (absent: as the layout reads,
+     * UTC); action_on_failure is fudge or skip.
+     */
+    record Args(String source, String format, List<String> fallbackFormats, String location, String actionOnFailure)
+            implements StageArgs {
+        Args {
+            fallbackFormats = ArgChecks.listOrEmpty(fallbackFormats);
+            actionOnFailure = ArgChecks.orDefault(actionOnFailure, "fudge");
+        }
+
+        @Override
+        public void validate() {
+            ArgChecks.required("source", source);
+            ArgChecks.required("format", format);
+            ZoneId zone = zone(location);
+            if (!actionOnFailure.equals("fudge") && !actionOnFailure.equals("skip")) {
+                throw new IllegalArgumentException("invalid action_on_failure '" + actionOnFailure + "'; use fudge or skip");
+            }
+            parser(format, zone);
+            fallbackFormats.forEach(f -> parser(f, zone));
+        }
+
+        ZoneId zone() {
+            return zone(location);
+        }
+
+        private static ZoneId zone(String location) {
+            if (location == null) {
+                return null;
+            }
             try {
-                loc = ZoneId.of(location);
+                return ZoneId.of(location);
             } catch (DateTimeException e) {
                 throw new IllegalArgumentException("invalid location '" + location + "': " + e.getMessage());
             }
         }
-        if (!action.equals("fudge") && !action.equals("skip")) {
-            throw new IllegalArgumentException("invalid action_on_failure '" + action + "'; use fudge or skip");
-        }
-        fudge = action.equals("fudge");
-        parsers.add(parser(format, loc));
-        for (String f : fallbacks) {
-            parsers.add(parser(f, loc));
+    }
+
+    TimestampStage(Args args) {
+        source = args.source();
+        fudge = args.actionOnFailure().equals("fudge");
+        ZoneId zone = args.zone();
+        parsers.add(parser(args.format(), zone));
+        for (String f : args.fallbackFormats()) {
+            parsers.add(parser(f, zone));
         }
     }
 

@@ -1,0 +1,42 @@
+package io.caravan.scrape;
+
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Fetches from an in-process exporter (the bean named by {@code localExporter}, e.g. the built-in node exporter):
+ * no socket, but the same timeout and reporting as HTTP. The exporter hands over text format 0.0.4, the one
+ * format the appender reads: a node scrape's format-and-parse costs little next to reading /proc and /sys
+ * (figures in {@code NodeExporterBenchmark}), so a second way into the appender would not pay for itself.
+ */
+final class LocalFetcher implements Fetcher {
+
+    static final String TEXT_FORMAT = "text/plain; version=0.0.4";
+
+    private final Supplier<byte[]> exporter;
+    private final ScheduledExecutorService timer;
+    private final Executor workers;
+
+    LocalFetcher(Supplier<byte[]> exporter, ScheduledExecutorService timer, Executor workers) {
+        this.exporter = exporter;
+        this.timer = timer;
+        this.workers = workers;
+    }
+
+    @Override
+    public void fetch(ScrapeTarget target, BiConsumer<Fetched, Throwable> done) {
+        CompletableFuture<Fetched> call = CompletableFuture.supplyAsync(() -> new Fetched(exporter.get(), TEXT_FORMAT), workers);
+        ScheduledFuture<?> timeout = timer.schedule(
+                () -> call.completeExceptionally(new HttpTimeoutException("scrape timed out")), target.timeoutMs(), TimeUnit.MILLISECONDS);
+        call.whenCompleteAsync((fetched, err) -> {
+            timeout.cancel(false);
+            done.accept(fetched, err);
+        }, workers);
+    }
+}

@@ -55,7 +55,7 @@ class ScrapeComponentStatusTest {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("static-targets:mixed?addresses=" + up + "," + down).to("scrape:mixed?interval=1s&timeout=500ms");
+                from("static-targets:mixed?addresses=" + up + "," + down).to("scrape:mixed?interval=1s&timeout=900ms");
                 from("scrape:mixed").to("log:samples?level=OFF");
                 from("static-targets:unread?addresses=" + up).to("scrape:unread?interval=1s&timeout=500ms");
             }
@@ -69,7 +69,7 @@ class ScrapeComponentStatusTest {
         }
         ComponentStatus mixed = status(scrape, "mixed");
         assertThat(mixed.component()).isEqualTo("scrape");
-        assertThat(mixed.uri()).isEqualTo("scrape://mixed?interval=1s&timeout=500ms");
+        assertThat(mixed.uri()).isEqualTo("scrape://mixed?interval=1s&timeout=900ms");
         assertThat(mixed.health()).isEqualTo(Health.DEGRADED);
         assertThat(mixed.state()).isEqualTo("some down");
         assertThat(mixed.details()).containsEntry("invalidTargets", Map.of());

@@ -122,7 +122,8 @@ public class ScrapeEndpoint extends DefaultEndpoint {
         if (metricRelabel == null || metricRelabel.isBlank()) {
             return null;
         }
-        RelabelRules rules = RelabelRules.parse(getComponent().readResource("scrape:" + job + " metricRelabel", metricRelabel), metricRelabel);
+        String text = getComponent().readResource("scrape:" + job + " metricRelabel", metricRelabel);
+        RelabelRules rules = RelabelRules.parse(text, metricRelabel);
         return rules::apply;
     }
 

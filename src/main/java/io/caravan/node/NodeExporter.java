@@ -9,12 +9,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * Caravan's built-in node exporter: Alloy's prometheus.exporter.unix / node_exporter with the collectors
@@ -34,6 +34,7 @@ public final class NodeExporter implements AutoCloseable {
 
     private final NodeExporterConfig config;
     private final ExecutorService pool;
+    private final Consumer<ExecutorService> shutdown;
     private final Runner[] runners;
     private final TextFormat format = new TextFormat();
     private final ByteOut buffer = new ByteOut(64 * 1024);
@@ -41,14 +42,24 @@ public final class NodeExporter implements AutoCloseable {
     private final MetricFamilies meta = new MetricFamilies();
     private final Statfs statfs;
 
+    /** With threads of its own, ended by {@link #close}: the command line, tests and benchmarks, where no Camel runs. */
     public NodeExporter(NodeExporterConfig config) {
-        this.config = config;
-        ThreadFactory tf = r -> {
+        this(config, Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "node-exporter-" + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
-        };
-        this.pool = Executors.newCachedThreadPool(tf);
+        }), ExecutorService::shutdownNow);
+    }
+
+    /**
+     * Collectors run on {@code pool}, which must start a thread whenever all of its threads are busy (a cached pool):
+     * a collector past its timeout keeps its thread until it ends, and the next scrape's collectors must not wait
+     * behind it. {@link #close} hands the pool to {@code shutdown}.
+     */
+    public NodeExporter(NodeExporterConfig config, ExecutorService pool, Consumer<ExecutorService> shutdown) {
+        this.config = config;
+        this.pool = pool;
+        this.shutdown = shutdown;
         this.statfs = config.statfs() != null ? config.statfs() : Statfs.platformDefault();
         List<String> names = config.collectors();
         this.runners = new Runner[names.size()];
@@ -139,7 +150,7 @@ public final class NodeExporter implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        shutdown.accept(pool);
     }
 
     /** One collector, its output and whether it is still busy. */

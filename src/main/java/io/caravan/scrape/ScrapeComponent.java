@@ -1,10 +1,12 @@
 package io.caravan.scrape;
 
+import io.caravan.component.CaravanComponent;
+import io.caravan.component.ComponentStatus;
 import io.caravan.http.UserAgent;
 import org.apache.camel.Endpoint;
-import org.apache.camel.support.DefaultComponent;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * one small timer thread and a worker pool sized to the cores: the HTTP exchanges are asynchronous, so no
  * thread ever waits on a slow target.
  */
-public class ScrapeComponent extends DefaultComponent {
+public class ScrapeComponent extends CaravanComponent {
 
     private final Map<String, ScrapeJob> jobs = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
@@ -35,14 +37,13 @@ public class ScrapeComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        var esm = getCamelContext().getExecutorServiceManager();
-        scheduler = esm.newScheduledThreadPool(this, "scrape-timer", 1);
-        workers = esm.newThreadPool(this, "scrape-worker", Math.max(2, Runtime.getRuntime().availableProcessors()),
-                Math.max(2, Runtime.getRuntime().availableProcessors()));
+        int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+        scheduler = scheduledPool("scrape-timer", 1);
+        workers = threadPool("scrape-worker", cores);
         // Agents on different nodes get different phases for the same target, as Prometheus seeds by host.
         String node = System.getenv().getOrDefault("NODE_NAME", System.getenv().getOrDefault("HOSTNAME", ""));
         offsetSeed = ScrapeLoop.fnv64(node);
-        metrics = ScrapeMetrics.of(getCamelContext());
+        metrics = new ScrapeMetrics(meters());
     }
 
     @Override
@@ -51,18 +52,23 @@ public class ScrapeComponent extends DefaultComponent {
             job.stopAll();
         }
         jobs.clear();
-        getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
-        getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
-        super.doStop();
+        super.doStop(); // shuts the timer and the workers down
     }
 
     ScrapeJob job(String name) {
         return jobs.computeIfAbsent(name, n -> new ScrapeJob(n, scheduler, workers, offsetSeed, UserAgent.CARAVAN,
-                metrics != null ? metrics : ScrapeMetrics.of(getCamelContext())));
+                metrics != null ? metrics : new ScrapeMetrics(meters())));
     }
 
     /** Every job, for the UI and health checks. */
+    // read by ui until it reads statuses()
     public List<ScrapeJob> jobs() {
         return new ArrayList<>(jobs.values());
+    }
+
+    /** One status per job, by job name, its targets as items. */
+    @Override
+    public List<ComponentStatus> statuses() {
+        return jobs.values().stream().sorted(Comparator.comparing(ScrapeJob::name)).map(ScrapeJobStatus::of).toList();
     }
 }

@@ -14,13 +14,11 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.support.ResourceHelper;
 
-import java.io.InputStream;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** The options of a scrape job, named after Prometheus' scrape_config fields. */
@@ -124,12 +122,9 @@ public class ScrapeEndpoint extends DefaultEndpoint {
         if (metricRelabel == null || metricRelabel.isBlank()) {
             return null;
         }
-        String uri = metricRelabel.contains(":") ? metricRelabel : "file:" + metricRelabel;
-        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(getCamelContext(), uri)) {
-            String text = getCamelContext().resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            RelabelRules rules = RelabelRules.parse(text, metricRelabel);
-            return rules::apply;
-        }
+        String text = getComponent().readResource("scrape:" + job + " metricRelabel", metricRelabel);
+        RelabelRules rules = RelabelRules.parse(text, metricRelabel);
+        return rules::apply;
     }
 
     public String getJob() {
@@ -258,16 +253,16 @@ public class ScrapeEndpoint extends DefaultEndpoint {
 
     /** The in-process exporter named by localExporter, or null for HTTP targets. */
     @SuppressWarnings("unchecked")
-    java.util.function.Supplier<byte[]> localSource() {
+    Supplier<byte[]> localSource() {
         if (localExporter == null || localExporter.isBlank()) {
             return null;
         }
         Object bean = getCamelContext().getRegistry().lookupByName(localExporter);
-        if (!(bean instanceof java.util.function.Supplier<?> supplier)) {
+        if (!(bean instanceof Supplier<?> supplier)) {
             throw new IllegalArgumentException("scrape:" + job + " localExporter=" + localExporter
                     + ": no such in-process exporter bean (the built-in node exporter is 'nodeExporter')");
         }
-        return (java.util.function.Supplier<byte[]>) supplier;
+        return (Supplier<byte[]>) supplier;
     }
 
     public String getLocalExporter() {

@@ -1,17 +1,17 @@
 package io.caravan.scrape;
 
+import io.caravan.component.Reconciler;
 import io.caravan.model.Sample;
 import io.caravan.model.Target;
+import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpClient;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,9 +19,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * One scrape job: its settings, its current targets with one {@link ScrapeLoop} each, and where the
- * samples go. The producer side of {@code scrape:NAME} replaces the target set; the consumer side
- * receives every scrape's samples.
+ * One scrape job: its settings, where its bodies come from ({@link Fetcher}), its current targets with one
+ * {@link ScrapeLoop} each (kept by the {@link Reconciler}), and where the samples go. The producer side of
+ * {@code scrape:NAME} replaces the target set; the consumer side receives every scrape's samples.
  */
 public final class ScrapeJob {
 
@@ -33,20 +33,30 @@ public final class ScrapeJob {
     private final long offsetSeed;
     private final String userAgent;
     private final ScrapeMetrics metrics;
+    private final Reconciler<String, ScrapeTarget, ScrapeLoop> loops = new Reconciler<>(new Reconciler.Workers<>() {
+        @Override
+        public ScrapeLoop start(String key, ScrapeTarget target) {
+            ScrapeLoop loop = new ScrapeLoop(ScrapeJob.this, target);
+            loop.start();
+            return loop;
+        }
+
+        @Override
+        public void retire(String key, ScrapeLoop loop) {
+            loop.stop(); // a target that went away: its series go stale
+        }
+    });
     private volatile ScrapeSettings settings;
     private String owner;
-    private Supplier<HttpClient> httpFactory;
-    private volatile HttpClient http;
-    private Supplier<String> authorization;
-    private volatile Supplier<byte[]> localSource;
-    private final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
+    private volatile Fetcher httpFetcher;
+    private volatile Fetcher localFetcher;
     private final Map<String, String> invalidTargets = new LinkedHashMap<>();
     private volatile BiConsumer<ScrapeTarget, List<Sample>> sink;
     private final AtomicLong unconsumed = new AtomicLong();
     private List<Target> lastTargets;
 
     ScrapeJob(String name, ScheduledExecutorService scheduler, ExecutorService workers, long offsetSeed, String userAgent) {
-        this(name, scheduler, workers, offsetSeed, userAgent, new ScrapeMetrics(io.micrometer.core.instrument.Metrics.globalRegistry));
+        this(name, scheduler, workers, offsetSeed, userAgent, new ScrapeMetrics(Metrics.globalRegistry));
     }
 
     ScrapeJob(String name, ScheduledExecutorService scheduler, ExecutorService workers, long offsetSeed, String userAgent,
@@ -67,9 +77,17 @@ public final class ScrapeJob {
         }
         this.owner = ownerUri;
         this.settings = settings;
-        this.httpFactory = httpFactory;
-        this.http = null;
-        this.authorization = authorization;
+        this.httpFetcher = new HttpFetcher(settings, httpFactory, authorization, userAgent, scheduler, workers);
+    }
+
+    /** Set for a job whose targets are an in-process exporter: the body comes from it instead of HTTP. */
+    void localSource(Supplier<byte[]> source) {
+        this.localFetcher = source == null ? null : new LocalFetcher(source, scheduler, workers);
+    }
+
+    Fetcher fetcher() {
+        Fetcher local = localFetcher;
+        return local != null ? local : httpFetcher;
     }
 
     /**
@@ -83,9 +101,7 @@ public final class ScrapeJob {
         }
         lastTargets = targets;
         if (sink == null) {
-            if (!loops.isEmpty()) {
-                haltAll();
-            }
+            haltAll();
             LOG.info("scrape:{}: {} target(s) wait for a route reading from scrape:{} (they are scraped once one runs)",
                     name, targets.size(), name);
             return;
@@ -104,42 +120,29 @@ public final class ScrapeJob {
             LOG.warn("scrape:{} skips {} target(s) it cannot scrape, e.g. {}: {}", name, invalidTargets.size(),
                     invalidTargets.keySet().iterator().next(), invalidTargets.values().iterator().next());
         }
-        Set<String> gone = new HashSet<>(loops.keySet());
-        gone.removeAll(wanted.keySet());
-        for (String key : gone) {
-            loops.remove(key).stop();
-        }
-        int started = 0;
-        for (Map.Entry<String, ScrapeTarget> e : wanted.entrySet()) {
-            if (!loops.containsKey(e.getKey())) {
-                ScrapeLoop loop = new ScrapeLoop(this, e.getValue());
-                loops.put(e.getKey(), loop);
-                loop.start();
-                started++;
-            }
-        }
-        if (started > 0 || !gone.isEmpty()) {
-            LOG.info("scrape:{} now has {} target(s): {} started, {} stopped", name, loops.size(), started, gone.size());
+        Reconciler.Change change = loops.sync(wanted);
+        if (change.started() > 0 || change.retired() > 0) {
+            LOG.info("scrape:{} now has {} target(s): {} started, {} stopped", name, change.started() + change.kept(),
+                    change.started(), change.retired());
         }
     }
 
+    /** Stops every loop, its series going stale (the producer stops: its targets are withdrawn). */
     synchronized void stopAll() {
-        for (ScrapeLoop loop : loops.values()) {
+        for (ScrapeLoop loop : loops.clear()) {
             loop.stop();
         }
-        loops.clear();
     }
 
     /** Stops every loop without staleness markers, each after its last parsed scrape reached the route. */
     private void haltAll() {
         try {
-            for (ScrapeLoop loop : loops.values()) {
+            for (ScrapeLoop loop : loops.clear()) {
                 loop.halt();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        loops.clear();
     }
 
     synchronized void attach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
@@ -167,71 +170,47 @@ public final class ScrapeJob {
         s.accept(target, samples);
     }
 
+    // read by ui until it reads statuses()
     public String name() {
         return name;
     }
 
+    // read by ui until it reads statuses()
     public synchronized List<TargetHealth> targets() {
-        List<TargetHealth> out = new ArrayList<>(loops.size());
-        for (ScrapeLoop loop : loops.values()) {
+        List<ScrapeLoop> running = loops.workers();
+        List<TargetHealth> out = new ArrayList<>(running.size());
+        for (ScrapeLoop loop : running) {
             out.add(loop.health());
         }
         return out;
     }
 
     /** Targets discovery offered that could not be scraped, with the reason (shown in the UI). */
+    // read by ui until it reads statuses()
     public synchronized Map<String, String> invalidTargets() {
         return new LinkedHashMap<>(invalidTargets);
+    }
+
+    /** The URI of the producer endpoint that configured the job (its options); null before one did. */
+    synchronized String ownerUri() {
+        return owner;
+    }
+
+    /** Whether a route reads the job's samples; without one its targets wait. */
+    boolean hasReader() {
+        return sink != null;
     }
 
     ScrapeSettings settings() {
         return settings;
     }
 
-    /**
-     * The job's client, built on first use: a CA file that is not there yet (no service account outside a
-     * cluster) then fails each scrape with a clear error (up=0) instead of failing the agent's start.
-     */
-    HttpClient http() {
-        HttpClient h = http;
-        if (h == null) {
-            synchronized (this) {
-                if (http == null) {
-                    http = httpFactory.get();
-                }
-                h = http;
-            }
-        }
-        return h;
-    }
-
-    /** Set for a job whose targets are an in-process exporter: the body comes from it instead of HTTP. */
-    void localSource(Supplier<byte[]> source) {
-        this.localSource = source;
-    }
-
-    Supplier<byte[]> localSource() {
-        return localSource;
-    }
-
-    String authorization() {
-        return authorization == null ? null : authorization.get();
-    }
-
     ScheduledExecutorService scheduler() {
         return scheduler;
     }
 
-    ExecutorService workers() {
-        return workers;
-    }
-
     long offsetSeed() {
         return offsetSeed;
-    }
-
-    String userAgent() {
-        return userAgent;
     }
 
     ScrapeMetrics metrics() {

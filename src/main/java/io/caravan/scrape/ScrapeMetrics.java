@@ -2,8 +2,6 @@ package io.caravan.scrape;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import org.apache.camel.CamelContext;
 
 /**
  * The scrape component's own counters, tagged by job and reason (never by target: a job may have thousands).
@@ -29,14 +27,9 @@ final class ScrapeMetrics {
 
     private final MeterRegistry registry;
 
+    /** Counts into {@code registry}: the component's {@code meters()}, so /actuator/prometheus shows them. */
     ScrapeMetrics(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    /** The registry's MeterRegistry (the Spring one, shown at /actuator/prometheus), else Micrometer's global one. */
-    static ScrapeMetrics of(CamelContext camel) {
-        MeterRegistry r = camel.getRegistry().findSingleByType(MeterRegistry.class);
-        return new ScrapeMetrics(r != null ? r : Metrics.globalRegistry);
     }
 
     void failed(String job, String reason) {

@@ -61,7 +61,6 @@ public class ScrapeComponent extends CaravanComponent {
     }
 
     /** Every job, for the UI and health checks. */
-    // read by ui until it reads statuses()
     public List<ScrapeJob> jobs() {
         return new ArrayList<>(jobs.values());
     }

@@ -170,12 +170,10 @@ public final class ScrapeJob {
         s.accept(target, samples);
     }
 
-    // read by ui until it reads statuses()
     public String name() {
         return name;
     }
 
-    // read by ui until it reads statuses()
     public synchronized List<TargetHealth> targets() {
         List<ScrapeLoop> running = loops.workers();
         List<TargetHealth> out = new ArrayList<>(running.size());
@@ -186,7 +184,6 @@ public final class ScrapeJob {
     }
 
     /** Targets discovery offered that could not be scraped, with the reason (shown in the UI). */
-    // read by ui until it reads statuses()
     public synchronized Map<String, String> invalidTargets() {
         return new LinkedHashMap<>(invalidTargets);
     }

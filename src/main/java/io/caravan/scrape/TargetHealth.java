@@ -1,7 +1,6 @@
 package io.caravan.scrape;
 
 /** What the UI and health checks show for one target: its state, last error and last scrape. */
-// public: read by ui until it reads statuses()
 public record TargetHealth(ScrapeTarget target, State state, String lastError, long lastScrapeMs,
                            double lastDurationSeconds, int lastSamples) {
 

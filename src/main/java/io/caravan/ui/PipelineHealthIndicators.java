@@ -53,6 +53,12 @@ public class PipelineHealthIndicators {
         };
     }
 
+    /** Each scrape job: UP when all its targets are up; the targets down and the last error otherwise. */
+    @Bean
+    public HealthIndicator scrapeJobs(CamelContext camel) {
+        return new ComponentHealth(new Components(camel), "scrape");
+    }
+
     /** Each tail and pod-logs source: files followed, lag, the last error of a source or one of its files. */
     @Bean
     public HealthIndicator logSources(CamelContext camel) {

@@ -4,9 +4,6 @@ import io.caravan.cluster.GroupLeadership;
 import io.caravan.component.ComponentStatus;
 import io.caravan.component.LabelTracing;
 import io.caravan.model.Labels;
-import io.caravan.scrape.ScrapeComponent;
-import io.caravan.scrape.ScrapeJob;
-import io.caravan.scrape.TargetHealth;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.api.management.ManagedCamelContext;
@@ -88,27 +85,23 @@ public class UiApiController {
     @GetMapping("/targets")
     public List<Map<String, Object>> targets() {
         List<Map<String, Object>> out = new ArrayList<>();
-        ScrapeComponent scrape = (ScrapeComponent) camel.hasComponent("scrape");
-        if (scrape == null) {
-            return out;
-        }
-        for (ScrapeJob job : scrape.jobs()) {
+        for (ComponentStatus job : components.statuses("scrape")) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("job", job.name());
+            j.put("health", job.health().name());
+            j.put("state", job.state());
             List<Map<String, Object>> targets = new ArrayList<>();
-            for (TargetHealth h : job.targets()) {
+            for (ComponentStatus.Item item : job.items()) {
                 Map<String, Object> t = new LinkedHashMap<>();
-                t.put("url", h.target().url().toString());
-                t.put("labels", h.target().labels().toMap());
-                t.put("state", h.state().name());
-                t.put("lastError", h.lastError());
-                t.put("lastScrapeMs", h.lastScrapeMs());
-                t.put("lastDurationSeconds", h.lastDurationSeconds());
-                t.put("lastSamples", h.lastSamples());
+                t.put("url", item.id());
+                t.put("labels", item.labels());
+                t.put("state", item.state());
+                t.put("lastError", item.lastError());
+                t.putAll(item.details());
                 targets.add(t);
             }
             j.put("targets", targets);
-            j.put("invalidTargets", job.invalidTargets());
+            j.put("invalidTargets", job.details().getOrDefault("invalidTargets", Map.of()));
             out.add(j);
         }
         return out;

@@ -1,6 +1,7 @@
 package io.caravan.loki;
 
-import io.caravan.model.LogEntry;
+import io.caravan.sink.PushClient;
+import io.caravan.sink.SinkMetrics;
 import io.caravan.wal.SegmentLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** The sink's metrics, tagged with sink=NAME (Alloy's loki_write_* family under Caravan's names). */
-final class LokiMetrics implements SegmentLog.Events {
+final class LokiMetrics implements SinkMetrics {
 
     private final MeterRegistry registry;
     private final String sink;
@@ -43,7 +44,7 @@ final class LokiMetrics implements SegmentLog.Events {
         return Counter.builder(name).description(description).tag("sink", sink).register(registry);
     }
 
-    void gauges(Supplier<SegmentLog<LogEntry>> log) {
+    void gauges(Supplier<SegmentLog<LokiRecords.Piece>> log) {
         Gauge.builder("caravan_loki_queue_entries", () -> value(log, SegmentLog::pendingEntries))
                 .description("Entries waiting to be sent (on disk, not yet read by the sender)").tag("sink", sink).register(registry);
         Gauge.builder("caravan_loki_queue_bytes", () -> value(log, SegmentLog::pendingBytes))
@@ -52,8 +53,9 @@ final class LokiMetrics implements SegmentLog.Events {
                 .description("Bytes the sink's spill directory holds").tag("sink", sink).register(registry);
     }
 
-    private static double value(Supplier<SegmentLog<LogEntry>> log, java.util.function.ToLongFunction<SegmentLog<LogEntry>> f) {
-        SegmentLog<LogEntry> l = log.get();
+    private static double value(Supplier<SegmentLog<LokiRecords.Piece>> log,
+                                java.util.function.ToLongFunction<SegmentLog<LokiRecords.Piece>> f) {
+        SegmentLog<LokiRecords.Piece> l = log.get();
         return l == null ? 0 : f.applyAsLong(l);
     }
 
@@ -61,12 +63,13 @@ final class LokiMetrics implements SegmentLog.Events {
         in.increment(n);
     }
 
-    void sent(long entries, long bytes) {
+    @Override
+    public void sent(long entries) {
         sent.increment(entries);
-        sentBytes.increment(bytes);
     }
 
-    void retried(long n) {
+    @Override
+    public void retried(long n) {
         retried.increment(n);
     }
 
@@ -74,8 +77,12 @@ final class LokiMetrics implements SegmentLog.Events {
         truncated.increment(n);
     }
 
-    void request(long nanos) {
+    @Override
+    public void request(long nanos, PushClient.Outcome outcome, int bodyBytes) {
         requests.record(nanos, TimeUnit.NANOSECONDS);
+        if (outcome.kind() == PushClient.Outcome.Kind.SENT) {
+            sentBytes.increment(bodyBytes);
+        }
     }
 
     @Override
@@ -83,7 +90,8 @@ final class LokiMetrics implements SegmentLog.Events {
         dropped("spill_full", entries);
     }
 
-    void dropped(String reason, long n) {
+    @Override
+    public void dropped(String reason, long n) {
         dropped.computeIfAbsent(reason, r -> Counter.builder("caravan_loki_entries_dropped")
                 .description("Entries lost, by reason").tag("sink", sink).tag("reason", r).register(registry)).increment(n);
     }

@@ -1,38 +1,43 @@
 package io.caravan.loki;
 
-import io.caravan.wal.SegmentLog;
-import io.caravan.http.BearerTokenFile;
-import io.caravan.http.HttpClients;
+import io.caravan.component.ComponentStatus;
+import io.caravan.component.DebugView;
+import io.caravan.http.UserAgent;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
+import io.caravan.sink.PushClient;
+import io.caravan.sink.Sender;
+import io.caravan.sink.SinkComponent;
+import io.caravan.sink.SinkStatus;
+import io.caravan.wal.SegmentLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.support.DefaultProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 
 /**
  * Takes a {@code List<LogEntry>} body, applies the line size policy, and appends it to the sink's disk
- * queue; the exchange returns once the entries are written, so an upstream tailer may then advance its
- * positions. Sending happens on the sink's own thread.
+ * queue as the push request fields it will be sent as; the exchange returns once the entries are written,
+ * so an upstream tailer may then advance its positions. Sending happens on the sink's own {@link Sender}.
  */
-public class LokiProducer extends DefaultProducer {
+public class LokiProducer extends DefaultProducer implements SinkComponent.Running {
 
     private static final Logger LOG = LoggerFactory.getLogger(LokiProducer.class);
+    static final String USER_AGENT = UserAgent.CARAVAN + " (loki push)";
 
     private final LokiEndpoint endpoint;
-    private volatile SegmentLog<LogEntry> log;
-    private LokiSender sender;
+    private volatile SegmentLog<LokiRecords.Piece> log;
+    private PushEncoder encoder; // used under the log's lock only
+    private Sender<LokiRecords.Piece, LokiBatches.Batch> sender;
     private LokiDebugSink debugSink;
     private LineSizePolicy lineSize;
     private LokiMetrics metrics;
@@ -51,7 +56,8 @@ public class LokiProducer extends DefaultProducer {
         super.doStart();
         String name = endpoint.getName();
         Labels external = endpoint.parsedExternalLabels();
-        metrics = new LokiMetrics(meterRegistry(), name);
+        LokiComponent component = endpoint.getComponent();
+        metrics = new LokiMetrics(component.meters(), name);
         lineSize = new LineSizePolicy(endpoint.lineSizeBytes(), LineSizePolicy.parse(endpoint.getMaxLineSizePolicy()), metrics);
         if (endpoint.getUrl().isEmpty() && "off".equals(endpoint.getWhenNoUrl())) {
             off = true;
@@ -60,40 +66,38 @@ public class LokiProducer extends DefaultProducer {
         }
         if (endpoint.getUrl().isEmpty()) {
             debugSink = LokiDebugSink.register(name, external, endpoint.getDebugMaxEntries());
-            endpoint.getComponent().register(name, this::status);
+            component.register(name, this);
             LOG.info("loki {}: no url set, entries go to the local debug sink (GET /debug/sinks/{} on the UI port)", name, name);
             return;
         }
-        URI url = URI.create(endpoint.getUrl());
-        redactedUrl = HttpClients.redact(url);
-        Path dir = endpoint.spillPath();
-        log = new SegmentLog<>("loki " + name, dir, endpoint.segmentBytes(), endpoint.maxSpillBytesValue(), endpoint.syncIntervalMs(), SpillCodec.CODEC, metrics);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-protobuf");
+        headers.put("User-Agent", USER_AGENT);
+        if (endpoint.getTenant() != null && !endpoint.getTenant().isBlank()) {
+            headers.put("X-Scope-OrgID", endpoint.getTenant());
+        }
+        PushClient client = endpoint.pushClient(headers, false); // Loki drops what it refuses: no part would pass
+        redactedUrl = client.redactedUrl();
+        Path dir = endpoint.queuePath();
+        encoder = new PushEncoder(external);
+        log = new SegmentLog<>("loki " + name, dir, endpoint.segmentBytesWithinBound(), endpoint.maxQueueBytesValue(),
+                endpoint.syncIntervalMs(), new LokiRecords(new PushEncoder(external)), metrics);
         metrics.gauges(() -> log);
-        HttpClient http = HttpClients.create(Duration.ofSeconds(10), endpoint.getCaFile(), endpoint.isInsecureSkipVerify(), null);
-        LokiClient client = new LokiClient(http, url, Duration.ofMillis(endpoint.timeoutMs()), endpoint.getTenant(), authorization());
-        sender = new LokiSender(name, log, client, new PushEncoder(external), endpoint.senderSettings(), metrics);
-        executor = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "loki-" + name);
+        sender = new Sender<>("loki " + name, "entries", log, client,
+                new LokiBatches(endpoint.batchBytes(), endpoint.batchWaitMs(), metrics), metrics,
+                endpoint.minBackoffMs(), endpoint.maxBackoffMs());
+        executor = component.senderThreads("loki-" + name, 1);
         executor.submit(sender);
-        endpoint.getComponent().register(name, this::status);
+        component.register(name, this);
         LOG.info("loki {}: sending to {} (tenant {}), external labels {}, spilling to {}", name, redactedUrl,
                 endpoint.getTenant() == null ? "none" : endpoint.getTenant(), external, dir);
-    }
-
-    private Supplier<String> authorization() {
-        if (endpoint.getBearerTokenFile() != null && !endpoint.getBearerTokenFile().isBlank()) {
-            return new BearerTokenFile(Path.of(endpoint.getBearerTokenFile()));
-        }
-        if (endpoint.getBasicAuthUser() != null && !endpoint.getBasicAuthUser().isBlank()) {
-            return new BasicAuthFile(endpoint.getBasicAuthUser(), Path.of(endpoint.getBasicAuthPasswordFile()));
-        }
-        return null;
     }
 
     @Override
     protected void doStop() throws Exception {
         endpoint.getComponent().unregister(endpoint.getName());
         if (sender != null) {
-            sender.stop(endpoint.flushTimeoutMs());
+            Sender.stopAll(List.of(sender), endpoint.flushTimeoutMs());
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(executor);
             sender = null;
         }
@@ -127,11 +131,11 @@ public class LokiProducer extends DefaultProducer {
         if (debugSink != null) {
             debugSink.accept(entries);
         } else {
-            SegmentLog<LogEntry> l = log;
+            SegmentLog<LokiRecords.Piece> l = log;
             if (l == null) {
                 throw new IllegalStateException("loki " + endpoint.getName() + " is not started");
             }
-            SpillCodec.append(l, entries);
+            LokiRecords.append(l, encoder, entries);
         }
         metrics.in(entries.size());
     }
@@ -143,30 +147,27 @@ public class LokiProducer extends DefaultProducer {
     static List<LogEntry> inTimeOrder(List<LogEntry> entries) {
         for (int i = 1; i < entries.size(); i++) {
             if (entries.get(i).timestampNanos() < entries.get(i - 1).timestampNanos()) {
-                List<LogEntry> sorted = new java.util.ArrayList<>(entries);
-                sorted.sort(java.util.Comparator.comparingLong(LogEntry::timestampNanos));
+                List<LogEntry> sorted = new ArrayList<>(entries);
+                sorted.sort(Comparator.comparingLong(LogEntry::timestampNanos));
                 return sorted;
             }
         }
         return entries;
     }
 
-    /** What the UI shows for this sink. */
-    public LokiStatus status() {
-        String name = endpoint.getName();
+    /** What the UI and the health endpoint show for this sink. */
+    @Override
+    public ComponentStatus status() {
         if (debugSink != null) {
-            return new LokiStatus(name, "", "debug", 0, 0, 0, debugSink.received(), 0, 0, "");
+            return SinkStatus.debug(endpoint, "loki", debugSink.received());
         }
-        SegmentLog<LogEntry> l = log;
-        LokiSender s = sender;
-        return new LokiStatus(name, redactedUrl, s == null ? "stopped" : s.state(),
-                l == null ? 0 : l.pendingEntries(), l == null ? 0 : l.pendingBytes(), l == null ? 0 : l.diskBytes(),
-                (long) metrics.sentTotal(), s == null ? 0 : s.lastSuccessMs(), s == null ? 0 : s.lastErrorMs(),
-                s == null ? "" : s.lastError());
+        Sender<LokiRecords.Piece, LokiBatches.Batch> s = sender;
+        return SinkStatus.sending(endpoint, "loki", s == null ? List.of() : List.of(s), redactedUrl, (long) metrics.sentTotal(),
+                Map.of("tenant", endpoint.getTenant() == null ? "" : endpoint.getTenant()));
     }
 
-    private MeterRegistry meterRegistry() {
-        MeterRegistry r = getEndpoint().getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
-        return r != null ? r : Metrics.globalRegistry;
+    @Override
+    public DebugView debugView() {
+        return debugSink;
     }
 }

@@ -1,6 +1,7 @@
 package io.caravan.remotewrite;
 
-import io.caravan.wal.SegmentLog;
+import io.caravan.sink.PushClient;
+import io.caravan.sink.SinkMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /** The sink's own metrics, named after Prometheus' prometheus_remote_storage_* family. */
-final class RemoteWriteMetrics implements SegmentLog.Events {
+final class RemoteWriteMetrics implements SinkMetrics {
 
     private final MeterRegistry registry;
     private final String sink;
@@ -51,11 +52,13 @@ final class RemoteWriteMetrics implements SegmentLog.Events {
         enqueued.increment(n);
     }
 
-    void sent(long n) {
+    @Override
+    public void sent(long n) {
         sent.increment(n);
     }
 
-    void retried(long n) {
+    @Override
+    public void retried(long n) {
         retried.increment(n);
     }
 
@@ -69,15 +72,21 @@ final class RemoteWriteMetrics implements SegmentLog.Events {
         corruptBytes.increment(bytes);
     }
 
-    void dropped(String reason, long n) {
+    @Override
+    public void dropped(String reason, long n) {
         Counter.builder("caravan_remote_write_samples_dropped").description("Samples lost, by reason")
                 .tag("sink", sink).tag("reason", reason).register(registry).increment(n);
     }
 
-    void request(RemoteWriteClient.Outcome outcome, long nanos, int bodyBytes) {
+    @Override
+    public void request(long nanos, PushClient.Outcome outcome, int bodyBytes) {
         requests.record(nanos, TimeUnit.NANOSECONDS);
-        if (outcome.kind() == RemoteWriteClient.Outcome.Kind.SENT) {
+        if (outcome.kind() == PushClient.Outcome.Kind.SENT) {
             bytes.increment(bodyBytes);
         }
+    }
+
+    double sentTotal() {
+        return sent.count();
     }
 }

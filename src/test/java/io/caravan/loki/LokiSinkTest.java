@@ -250,8 +250,14 @@ class LokiSinkTest {
             seg = s.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(seg);
-        int recordSize = bytes.length / 10;
-        bytes[recordSize * 4 + SegmentLog.HEADER + 20] ^= 0x5A; // inside the payload of the 5th record
+        // records differ in size by a byte or two (protobuf varints): walk the headers to the 5th
+        java.nio.ByteBuffer headers = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int fifth = 0;
+        for (int r = 0; r < 4; r++) {
+            fifth += SegmentLog.HEADER + headers.getInt(fifth + 4);
+        }
+        int recordSize = SegmentLog.HEADER + headers.getInt(fifth + 4);
+        bytes[fifth + SegmentLog.HEADER + 20] ^= 0x5A; // inside the payload of the 5th record
         Files.write(seg, bytes);
         loki.up();
         try (SinkHarness h = new SinkHarness("c", uri("c", opts))) {

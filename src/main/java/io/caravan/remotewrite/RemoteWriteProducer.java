@@ -56,7 +56,7 @@ public class RemoteWriteProducer extends DefaultProducer implements SinkComponen
         metrics = new RemoteWriteMetrics(component.meters(), name);
         Path walDir = endpoint.queuePath();
         queue = new RemoteWriteQueue(name, settings, walDir, external, metrics, () -> client);
-        metrics.gauges(queue, RemoteWriteQueue::pending, RemoteWriteQueue::shardCount, RemoteWriteQueue::walBytes);
+        metrics.gauges(queue);
         executor = component.senderThreads("remote-write-" + name, settings.shards());
         queue.start(executor);
         component.register(name, this);

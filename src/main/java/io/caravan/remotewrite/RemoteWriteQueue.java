@@ -171,7 +171,7 @@ final class RemoteWriteQueue {
             }
         }
         appender.clear();
-        metrics.enqueued(samples.size() - dropped);
+        metrics.in(samples.size() - dropped);
         return dropped;
     }
 

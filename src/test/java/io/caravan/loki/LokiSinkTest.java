@@ -299,6 +299,30 @@ class LokiSinkTest {
     }
 
     @Test
+    void an_upgraded_agent_sends_what_the_older_spill_format_left_and_loses_nothing() throws Exception {
+        // the spill of an older agent: 30 entries in the old format, the receiver had acknowledged 13
+        try (SegmentLog<LogEntry> old = new SegmentLog<>("old", tmp.resolve("up"), 1 << 20, 1 << 24, 1000, OldSpillRecord::decode,
+                SpillLogTest.NO_EVENTS)) {
+            for (int i = 0; i < 30; i += 10) {
+                OldSpillWriter.append(old, entries(POD, i, 10));
+            }
+            for (int i = 0; i < 13; i++) {
+                old.peek();
+                old.advance();
+            }
+            old.ack(old.position(), 13);
+        }
+        try (SinkHarness h = new SinkHarness("up", uri("up", "externalLabels=cluster=conveyor"))) {
+            h.send("up", entries(POD, 30, 5)); // and the new agent's own, behind them
+            await("the 17 left and the 5 new", 10_000, () -> loki.accepted().size() == 22);
+            await("sent counted", 2_000, () -> h.counter("caravan_loki_entries_sent", "sink", "up") == 22);
+        }
+        assertThat(loki.lines()).containsExactlyElementsOf(entries(POD, 13, 22).stream().map(LogEntry::line).toList());
+        assertThat(loki.accepted()).allMatch(r -> r.stream().equals("{cluster=\"conveyor\", container=\"web\", namespace=\"shop\", pod=\"web-1\"}"));
+        assertThat(loki.refusals()).isEmpty();
+    }
+
+    @Test
     void without_url_entries_go_to_the_debug_sink_and_status_reports_it() throws Exception {
         try (SinkHarness h = new SinkHarness("dbg", "loki:dbg?externalLabels=cluster=x&debugMaxEntries=5")) {
             h.send("dbg", entries(POD, 0, 8));

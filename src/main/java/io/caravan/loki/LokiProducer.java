@@ -1,18 +1,13 @@
 package io.caravan.loki;
 
-import io.caravan.component.ComponentStatus;
 import io.caravan.component.DebugView;
 import io.caravan.http.UserAgent;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
 import io.caravan.sink.PushClient;
 import io.caravan.sink.Sender;
-import io.caravan.sink.SinkComponent;
-import io.caravan.sink.SinkStatus;
+import io.caravan.sink.SinkProducer;
 import io.caravan.wal.SegmentLog;
-import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.support.DefaultProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +17,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 
 /**
- * Takes a {@code List<LogEntry>} body, applies the line size policy, and appends it to the sink's disk
- * queue as the push request fields it will be sent as; the exchange returns once the entries are written,
- * so an upstream tailer may then advance its positions. Sending happens on the sink's own {@link Sender}.
+ * Applies the line size policy and appends the entries to the sink's queue as the push request fields they
+ * will be sent as ({@link LokiRecords}); an upstream tailer may advance its positions once the exchange
+ * returns. One {@link Sender} sends them.
  */
-public class LokiProducer extends DefaultProducer implements SinkComponent.Running {
+public class LokiProducer extends SinkProducer<LogEntry> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LokiProducer.class);
     static final String USER_AGENT = UserAgent.CARAVAN + " (loki push)";
@@ -37,17 +31,14 @@ public class LokiProducer extends DefaultProducer implements SinkComponent.Runni
     private final LokiEndpoint endpoint;
     private volatile SegmentLog<LokiRecords.Piece> log;
     private PushEncoder encoder; // used under the log's lock only
-    private Sender<LokiRecords.Piece, LokiBatches.Batch> sender;
     private LokiDebugSink debugSink;
     private LineSizePolicy lineSize;
     private LokiMetrics metrics;
-    private ExecutorService executor;
-    private String redactedUrl = "";
 
     private boolean off; // no url and whenNoUrl=off: e.g. loki-remote before the DR DC exists
 
     public LokiProducer(LokiEndpoint endpoint) {
-        super(endpoint);
+        super(endpoint, endpoint.getComponent(), LogEntry.class);
         this.endpoint = endpoint;
     }
 
@@ -56,8 +47,7 @@ public class LokiProducer extends DefaultProducer implements SinkComponent.Runni
         super.doStart();
         String name = endpoint.getName();
         Labels external = endpoint.parsedExternalLabels();
-        LokiComponent component = endpoint.getComponent();
-        metrics = new LokiMetrics(component.meters(), name);
+        metrics = new LokiMetrics(endpoint.getComponent().meters(), name);
         lineSize = new LineSizePolicy(endpoint.lineSizeBytes(), LineSizePolicy.parse(endpoint.getMaxLineSizePolicy()), metrics);
         if (endpoint.getUrl().isEmpty() && "off".equals(endpoint.getWhenNoUrl())) {
             off = true;
@@ -66,7 +56,7 @@ public class LokiProducer extends DefaultProducer implements SinkComponent.Runni
         }
         if (endpoint.getUrl().isEmpty()) {
             debugSink = LokiDebugSink.register(name, external, endpoint.getDebugMaxEntries());
-            component.register(name, this);
+            startDebug();
             LOG.info("loki {}: no url set, entries go to the local debug sink (GET /debug/sinks/{} on the UI port)", name, name);
             return;
         }
@@ -77,54 +67,27 @@ public class LokiProducer extends DefaultProducer implements SinkComponent.Runni
             headers.put("X-Scope-OrgID", endpoint.getTenant());
         }
         PushClient client = endpoint.pushClient(headers, false); // Loki drops what it refuses: no part would pass
-        redactedUrl = client.redactedUrl();
         Path dir = endpoint.queuePath();
         encoder = new PushEncoder(external);
         log = new SegmentLog<>("loki " + name, dir, endpoint.segmentBytesWithinBound(), endpoint.maxQueueBytesValue(),
                 endpoint.syncIntervalMs(), new LokiRecords(new PushEncoder(external)), metrics);
         metrics.gauges(() -> log);
-        sender = new Sender<>("loki " + name, "entries", log, client,
+        startSending(List.of(new Sender<>("loki " + name, "entries", log, client,
                 new LokiBatches(endpoint.batchBytes(), endpoint.batchWaitMs(), metrics), metrics,
-                endpoint.minBackoffMs(), endpoint.maxBackoffMs());
-        executor = component.senderThreads("loki-" + name, 1);
-        executor.submit(sender);
-        component.register(name, this);
-        LOG.info("loki {}: sending to {} (tenant {}), external labels {}, spilling to {}", name, redactedUrl,
+                endpoint.minBackoffMs(), endpoint.maxBackoffMs())), client, metrics);
+        LOG.info("loki {}: sending to {} (tenant {}), external labels {}, spilling to {}", name, client.redactedUrl(),
                 endpoint.getTenant() == null ? "none" : endpoint.getTenant(), external, dir);
     }
 
     @Override
     protected void doStop() throws Exception {
-        endpoint.getComponent().unregister(endpoint.getName());
-        if (sender != null) {
-            Sender.stopAll(List.of(sender), endpoint.flushTimeoutMs());
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(executor);
-            sender = null;
-        }
-        if (log != null) {
-            long left = log.pendingEntries();
-            log.close();
-            if (left > 0) {
-                LOG.info("loki {}: {} entries stay queued on disk and are sent first at the next start", endpoint.getName(), left);
-            }
-            log = null;
-        }
-        super.doStop();
+        super.doStop(); // closes the log
+        log = null;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public void process(Exchange exchange) throws Exception {
-        Object body = exchange.getMessage().getBody();
-        List<LogEntry> entries;
-        if (body instanceof List<?> list) {
-            entries = (List<LogEntry>) list;
-        } else if (body instanceof LogEntry e) {
-            entries = List.of(e);
-        } else {
-            throw new InvalidPayloadException(exchange, List.class);
-        }
-        if (entries.isEmpty() || off) {
+    protected void accept(List<LogEntry> entries) throws Exception {
+        if (off) {
             return;
         }
         entries = inTimeOrder(lineSize.apply(entries));
@@ -155,15 +118,14 @@ public class LokiProducer extends DefaultProducer implements SinkComponent.Runni
         return entries;
     }
 
-    /** What the UI and the health endpoint show for this sink. */
     @Override
-    public ComponentStatus status() {
-        if (debugSink != null) {
-            return SinkStatus.debug(endpoint, "loki", debugSink.received());
-        }
-        Sender<LokiRecords.Piece, LokiBatches.Batch> s = sender;
-        return SinkStatus.sending(endpoint, "loki", s == null ? List.of() : List.of(s), redactedUrl, (long) metrics.sentTotal(),
-                Map.of("tenant", endpoint.getTenant() == null ? "" : endpoint.getTenant()));
+    protected Map<String, Object> details() {
+        return Map.of("tenant", endpoint.getTenant() == null ? "" : endpoint.getTenant());
+    }
+
+    @Override
+    protected long debugReceived() {
+        return debugSink.received();
     }
 
     @Override

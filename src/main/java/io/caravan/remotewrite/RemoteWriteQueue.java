@@ -58,7 +58,7 @@ final class RemoteWriteQueue {
     private final ThreadLocal<WalAppender> appenders;
 
     /** A remote_write client: a 4xx about the content is REFUSED, so the shard splits the batch. */
-    static PushClient client(HttpClient http, URI url, Duration timeout, java.util.function.Supplier<String> authorization) {
+    static PushClient client(HttpClient http, URI url, Duration timeout, Supplier<String> authorization) {
         return new PushClient(http, url, timeout, HEADERS, authorization, true);
     }
 

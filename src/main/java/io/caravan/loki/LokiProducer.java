@@ -34,6 +34,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
     private LokiDebugSink debugSink;
     private LineSizePolicy lineSize;
     private LokiMetrics metrics;
+    private long batchBytes;
 
     private boolean off; // no url and whenNoUrl=off: e.g. loki-remote before the DR DC exists
 
@@ -69,6 +70,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
         PushClient client = endpoint.pushClient(headers, false); // Loki drops what it refuses: no part would pass
         Path dir = endpoint.queuePath();
         encoder = new PushEncoder(external);
+        batchBytes = endpoint.batchBytes();
         log = new SegmentLog<>("loki " + name, dir, endpoint.segmentBytesWithinBound(), endpoint.maxQueueBytesValue(),
                 endpoint.syncIntervalMs(), new LokiRecords(new PushEncoder(external)), metrics);
         metrics.gauges(() -> log);
@@ -98,7 +100,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
             if (l == null) {
                 throw new IllegalStateException("loki " + endpoint.getName() + " is not started");
             }
-            LokiRecords.append(l, encoder, entries);
+            LokiRecords.append(l, encoder, entries, batchBytes);
         }
         metrics.in(entries.size());
     }

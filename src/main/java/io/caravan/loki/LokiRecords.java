@@ -36,9 +36,33 @@ final class LokiRecords implements SegmentLog.Codec<LokiRecords.Piece> {
         this.upgradeEncoder = upgradeEncoder;
     }
 
-    /** Appends the entries as one record; the encoder runs under the log's lock, which it needs (it is not thread-safe). */
-    static void append(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries) throws IOException {
+    /**
+     * Appends the entries as records of at most about batchBytes each, so that no request grows past it (Loki
+     * refuses a push over its rate-limit burst for good). The encoder runs under the log's lock, which it
+     * needs (it is not thread-safe).
+     */
+    static void append(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries, long batchBytes) throws IOException {
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            long size = sizeEstimate(entries.get(i));
+            if (i > from && bytes + size > batchBytes) {
+                appendRecord(log, encoder, entries.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        appendRecord(log, encoder, entries.subList(from, entries.size()));
+    }
+
+    private static void appendRecord(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries) throws IOException {
         log.append(entries.size(), out -> encoder.writeStreams(entries, out));
+    }
+
+    /** About what an entry costs in a request, without encoding it: its line and a few bytes per label. */
+    private static long sizeEstimate(LogEntry e) {
+        return e.line().length() + 16L * (e.labels().size() + e.metadata().size());
     }
 
     @Override

@@ -65,6 +65,16 @@ class LokiSinkTest {
     }
 
     @Test
+    void one_big_append_is_sent_in_requests_of_batch_size() throws Exception {
+        try (SinkHarness h = new SinkHarness("big", uri("big", "batchSize=2KB"))) {
+            h.send("big", entries(POD, 0, 500)); // ~30KB in one exchange
+            await("500 entries", 10_000, () -> loki.accepted().size() == 500);
+        }
+        assertThat(loki.requests()).as("cut by batchSize (about 15KB encoded at 2KB a request), not sent as one").isGreaterThanOrEqualTo(6);
+        assertThat(loki.lines()).containsExactlyElementsOf(entries(POD, 0, 500).stream().map(LogEntry::line).toList());
+    }
+
+    @Test
     void bearer_token_is_sent_and_basic_auth_alternative() throws Exception {
         Path token = Files.writeString(tmp.resolve("token"), "s3cret\n");
         try (SinkHarness h = new SinkHarness("t", uri("t", "bearerTokenFile=" + token))) {

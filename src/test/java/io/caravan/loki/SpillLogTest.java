@@ -47,7 +47,7 @@ class SpillLogTest {
     }
 
     static void append(SegmentLog<LokiRecords.Piece> log, List<LogEntry> entries) throws Exception {
-        LokiRecords.append(log, ENCODER, entries);
+        LokiRecords.append(log, ENCODER, entries, 1 << 20);
     }
 
     /** Every line the log holds, read as the sender reads it: piece by piece, each piece's entries taken at once. */

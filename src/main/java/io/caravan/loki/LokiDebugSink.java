@@ -70,6 +70,7 @@ public final class LokiDebugSink implements DebugView {
         return received.get();
     }
 
+    // read by ui until it reads debugViews()
     /** The latest entries, oldest first, with the labels they would be sent under. */
     public synchronized List<LogEntry> snapshot() {
         return new ArrayList<>(latest);

@@ -52,6 +52,7 @@ public final class DebugSink implements DebugView {
         return name;
     }
 
+    // read by ui until it reads debugViews()
     public Labels externalLabels() {
         return externalLabels;
     }
@@ -60,14 +61,17 @@ public final class DebugSink implements DebugView {
         return received.get();
     }
 
+    // read by ui until it reads debugViews()
     public long batches() {
         return batches.get();
     }
 
+    // read by ui until it reads debugViews()
     public long overflow() {
         return overflow.get();
     }
 
+    // read by ui until it reads debugViews()
     /** The latest samples, sorted by series. */
     public List<Sample> snapshot() {
         List<Sample> out = new ArrayList<>(latest.values());

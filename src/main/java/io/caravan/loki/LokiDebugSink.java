@@ -1,23 +1,28 @@
 package io.caravan.loki;
 
+import io.caravan.component.DebugView;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where entries go when a loki sink has no url (the embedded default): the latest entries, bounded in
- * count, with the external labels applied, readable by the UI at {@code /debug/sinks/NAME}.
+ * count, with the external labels applied, readable at {@code /debug/sinks/NAME}. Its component lists it in
+ * {@link LokiComponent#debugViews()}.
  */
-public final class LokiDebugSink {
+public final class LokiDebugSink implements DebugView {
 
+    // read by ui until it reads debugViews()
     private static final Map<String, LokiDebugSink> SINKS = new ConcurrentHashMap<>();
 
     private final String name;
@@ -36,10 +41,12 @@ public final class LokiDebugSink {
         return SINKS.computeIfAbsent(name, n -> new LokiDebugSink(n, externalLabels, maxEntries));
     }
 
+    // read by ui until it reads debugViews()
     public static LokiDebugSink get(String name) {
         return SINKS.get(name);
     }
 
+    // read by ui until it reads debugViews()
     public static Collection<LokiDebugSink> all() {
         return SINKS.values();
     }
@@ -54,6 +61,7 @@ public final class LokiDebugSink {
         }
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -62,8 +70,31 @@ public final class LokiDebugSink {
         return received.get();
     }
 
+    // read by ui until it reads debugViews()
     /** The latest entries, oldest first, with the labels they would be sent under. */
     public synchronized List<LogEntry> snapshot() {
         return new ArrayList<>(latest);
+    }
+
+    @Override
+    public String summary() {
+        return String.format(Locale.ROOT, "latest_entries=%d\treceived=%d", snapshot().size(), received());
+    }
+
+    @Override
+    public String contentType() {
+        return "text/plain;version=0.0.4;charset=utf-8";
+    }
+
+    /** Time, stream labels, line per entry, after a comment line with the count. */
+    @Override
+    public String render() {
+        StringBuilder sb = new StringBuilder(64 * 1024);
+        sb.append("# sink ").append(name).append(": latest entries; ").append(received()).append(" received\n");
+        for (LogEntry e : snapshot()) {
+            sb.append(Instant.ofEpochSecond(0, e.timestampNanos())).append(' ').append(e.labels()).append(' ')
+                    .append(e.line()).append('\n');
+        }
+        return sb.toString();
     }
 }

@@ -1,48 +1,45 @@
 package io.caravan.loki;
 
-import io.caravan.wal.SegmentLog;
-import io.caravan.http.BearerTokenFile;
-import io.caravan.http.HttpClients;
+import io.caravan.component.DebugView;
+import io.caravan.http.UserAgent;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.support.DefaultProducer;
+import io.caravan.sink.PushClient;
+import io.caravan.sink.Sender;
+import io.caravan.sink.SinkProducer;
+import io.caravan.wal.SegmentLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
+import java.util.Map;
 
 /**
- * Takes a {@code List<LogEntry>} body, applies the line size policy, and appends it to the sink's disk
- * queue; the exchange returns once the entries are written, so an upstream tailer may then advance its
- * positions. Sending happens on the sink's own thread.
+ * Applies the line size policy and appends the entries to the sink's queue as the push request fields they
+ * will be sent as ({@link LokiRecords}); an upstream tailer may advance its positions once the exchange
+ * returns. One {@link Sender} sends them.
  */
-public class LokiProducer extends DefaultProducer {
+public class LokiProducer extends SinkProducer<LogEntry> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LokiProducer.class);
+    static final String USER_AGENT = UserAgent.CARAVAN + " (loki push)";
 
     private final LokiEndpoint endpoint;
-    private volatile SegmentLog<LogEntry> log;
-    private LokiSender sender;
+    private volatile SegmentLog<LokiRecords.Piece> log;
+    private PushEncoder encoder; // used under the log's lock only
     private LokiDebugSink debugSink;
     private LineSizePolicy lineSize;
     private LokiMetrics metrics;
-    private ExecutorService executor;
-    private String redactedUrl = "";
+    private long batchBytes;
 
     private boolean off; // no url and whenNoUrl=off: e.g. loki-remote before the DR DC exists
 
     public LokiProducer(LokiEndpoint endpoint) {
-        super(endpoint);
+        super(endpoint, endpoint.getComponent(), LogEntry.class);
         this.endpoint = endpoint;
     }
 
@@ -51,7 +48,7 @@ public class LokiProducer extends DefaultProducer {
         super.doStart();
         String name = endpoint.getName();
         Labels external = endpoint.parsedExternalLabels();
-        metrics = new LokiMetrics(meterRegistry(), name);
+        metrics = new LokiMetrics(endpoint.getComponent().meters(), name);
         lineSize = new LineSizePolicy(endpoint.lineSizeBytes(), LineSizePolicy.parse(endpoint.getMaxLineSizePolicy()), metrics);
         if (endpoint.getUrl().isEmpty() && "off".equals(endpoint.getWhenNoUrl())) {
             off = true;
@@ -60,78 +57,50 @@ public class LokiProducer extends DefaultProducer {
         }
         if (endpoint.getUrl().isEmpty()) {
             debugSink = LokiDebugSink.register(name, external, endpoint.getDebugMaxEntries());
-            endpoint.getComponent().register(name, this::status);
+            startDebug();
             LOG.info("loki {}: no url set, entries go to the local debug sink (GET /debug/sinks/{} on the UI port)", name, name);
             return;
         }
-        URI url = URI.create(endpoint.getUrl());
-        redactedUrl = HttpClients.redact(url);
-        Path dir = endpoint.spillPath();
-        log = new SegmentLog<>("loki " + name, dir, endpoint.segmentBytes(), endpoint.maxSpillBytesValue(), endpoint.syncIntervalMs(), SpillCodec.CODEC, metrics);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-protobuf");
+        headers.put("User-Agent", USER_AGENT);
+        if (endpoint.getTenant() != null && !endpoint.getTenant().isBlank()) {
+            headers.put("X-Scope-OrgID", endpoint.getTenant());
+        }
+        PushClient client = endpoint.pushClient(headers, false); // Loki drops what it refuses: no part would pass
+        Path dir = endpoint.queuePath();
+        encoder = new PushEncoder(external);
+        batchBytes = endpoint.batchBytes();
+        log = new SegmentLog<>("loki " + name, dir, endpoint.segmentBytesWithinBound(), endpoint.maxQueueBytesValue(),
+                endpoint.syncIntervalMs(), new LokiRecords(new PushEncoder(external)), metrics);
         metrics.gauges(() -> log);
-        HttpClient http = HttpClients.create(Duration.ofSeconds(10), endpoint.getCaFile(), endpoint.isInsecureSkipVerify(), null);
-        LokiClient client = new LokiClient(http, url, Duration.ofMillis(endpoint.timeoutMs()), endpoint.getTenant(), authorization());
-        sender = new LokiSender(name, log, client, new PushEncoder(external), endpoint.senderSettings(), metrics);
-        executor = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "loki-" + name);
-        executor.submit(sender);
-        endpoint.getComponent().register(name, this::status);
-        LOG.info("loki {}: sending to {} (tenant {}), external labels {}, spilling to {}", name, redactedUrl,
+        startSending(List.of(new Sender<>("loki " + name, "entries", log, client,
+                new LokiBatches(endpoint.batchBytes(), endpoint.batchWaitMs(), metrics), metrics,
+                endpoint.minBackoffMs(), endpoint.maxBackoffMs())), client, metrics);
+        LOG.info("loki {}: sending to {} (tenant {}), external labels {}, spilling to {}", name, client.redactedUrl(),
                 endpoint.getTenant() == null ? "none" : endpoint.getTenant(), external, dir);
-    }
-
-    private Supplier<String> authorization() {
-        if (endpoint.getBearerTokenFile() != null && !endpoint.getBearerTokenFile().isBlank()) {
-            return new BearerTokenFile(Path.of(endpoint.getBearerTokenFile()));
-        }
-        if (endpoint.getBasicAuthUser() != null && !endpoint.getBasicAuthUser().isBlank()) {
-            return new BasicAuthFile(endpoint.getBasicAuthUser(), Path.of(endpoint.getBasicAuthPasswordFile()));
-        }
-        return null;
     }
 
     @Override
     protected void doStop() throws Exception {
-        endpoint.getComponent().unregister(endpoint.getName());
-        if (sender != null) {
-            sender.stop(endpoint.flushTimeoutMs());
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(executor);
-            sender = null;
-        }
-        if (log != null) {
-            long left = log.pendingEntries();
-            log.close();
-            if (left > 0) {
-                LOG.info("loki {}: {} entries stay queued on disk and are sent first at the next start", endpoint.getName(), left);
-            }
-            log = null;
-        }
-        super.doStop();
+        super.doStop(); // closes the log
+        log = null;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public void process(Exchange exchange) throws Exception {
-        Object body = exchange.getMessage().getBody();
-        List<LogEntry> entries;
-        if (body instanceof List<?> list) {
-            entries = (List<LogEntry>) list;
-        } else if (body instanceof LogEntry e) {
-            entries = List.of(e);
-        } else {
-            throw new InvalidPayloadException(exchange, List.class);
-        }
-        if (entries.isEmpty() || off) {
+    protected void accept(List<LogEntry> entries) throws Exception {
+        if (off) {
             return;
         }
         entries = inTimeOrder(lineSize.apply(entries));
         if (debugSink != null) {
             debugSink.accept(entries);
         } else {
-            SegmentLog<LogEntry> l = log;
+            SegmentLog<LokiRecords.Piece> l = log;
             if (l == null) {
                 throw new IllegalStateException("loki " + endpoint.getName() + " is not started");
             }
-            SpillCodec.append(l, entries);
+            LokiRecords.append(l, encoder, entries, batchBytes);
         }
         metrics.in(entries.size());
     }
@@ -143,30 +112,26 @@ public class LokiProducer extends DefaultProducer {
     static List<LogEntry> inTimeOrder(List<LogEntry> entries) {
         for (int i = 1; i < entries.size(); i++) {
             if (entries.get(i).timestampNanos() < entries.get(i - 1).timestampNanos()) {
-                List<LogEntry> sorted = new java.util.ArrayList<>(entries);
-                sorted.sort(java.util.Comparator.comparingLong(LogEntry::timestampNanos));
+                List<LogEntry> sorted = new ArrayList<>(entries);
+                sorted.sort(Comparator.comparingLong(LogEntry::timestampNanos));
                 return sorted;
             }
         }
         return entries;
     }
 
-    /** What the UI shows for this sink. */
-    public LokiStatus status() {
-        String name = endpoint.getName();
-        if (debugSink != null) {
-            return new LokiStatus(name, "", "debug", 0, 0, 0, debugSink.received(), 0, 0, "");
-        }
-        SegmentLog<LogEntry> l = log;
-        LokiSender s = sender;
-        return new LokiStatus(name, redactedUrl, s == null ? "stopped" : s.state(),
-                l == null ? 0 : l.pendingEntries(), l == null ? 0 : l.pendingBytes(), l == null ? 0 : l.diskBytes(),
-                (long) metrics.sentTotal(), s == null ? 0 : s.lastSuccessMs(), s == null ? 0 : s.lastErrorMs(),
-                s == null ? "" : s.lastError());
+    @Override
+    protected Map<String, Object> details() {
+        return Map.of("tenant", endpoint.getTenant() == null ? "" : endpoint.getTenant());
     }
 
-    private MeterRegistry meterRegistry() {
-        MeterRegistry r = getEndpoint().getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
-        return r != null ? r : Metrics.globalRegistry;
+    @Override
+    protected long debugReceived() {
+        return debugSink.received();
+    }
+
+    @Override
+    public DebugView debugView() {
+        return debugSink;
     }
 }

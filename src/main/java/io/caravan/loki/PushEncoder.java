@@ -25,7 +25,9 @@ import java.util.Map;
  * </pre>
  * Entries are grouped by stream (external labels added, the entry's own labels win, as in Alloy's
  * loki.write) and each stream's entries are sorted by time (stable), since Loki refuses out-of-order
- * entries in a stream. One instance per sender thread: the buffers are reused.
+ * entries in a stream. The StreamAdapter fields of one append are what the sink stores on disk
+ * ({@link #writeStreams}), so a push request is stored records one after the other: each entry is encoded
+ * once. One instance per thread (or per lock): the buffers and caches are reused.
  */
 public final class PushEncoder {
 
@@ -94,6 +96,12 @@ public final class PushEncoder {
     /** The uncompressed PushRequest bytes. */
     byte[] encodeRaw(List<LogEntry> batch) {
         out.reset();
+        writeStreams(batch, out);
+        return out.array();
+    }
+
+    /** Appends the batch's streams to out as PushRequest fields (StreamAdapters): a PushRequest, or part of one. */
+    void writeStreams(List<LogEntry> batch, ProtoWriter out) {
         if (lineLen.length < batch.size()) {
             lineLen = new int[batch.size() * 2];
             entrySize = new int[batch.size() * 2];
@@ -144,7 +152,6 @@ public final class PushEncoder {
                 }
             }
         }
-        return out.array();
     }
 
     private static int timestampSize(long secs, int nanos) {

@@ -1,10 +1,12 @@
 package io.caravan.remotewrite;
 
+import io.caravan.component.DebugView;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,9 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Where samples go when a sink has no receiver URL (the embedded default): the latest sample of each
  * series, bounded in series count, readable by an operator at {@code /debug/sinks/NAME}. New series past
- * the bound are counted and not kept, so memory stays flat however much arrives.
+ * the bound are counted and not kept, so memory stays flat however much arrives. Its component lists it in
+ * {@link RemoteWriteComponent#debugViews()}.
  */
-public final class DebugSink {
+public final class DebugSink implements DebugView {
 
     private final String name;
     private final Labels externalLabels;
@@ -44,10 +47,12 @@ public final class DebugSink {
         }
     }
 
+    @Override
     public String name() {
         return name;
     }
 
+    // read by ui until it reads debugViews()
     public Labels externalLabels() {
         return externalLabels;
     }
@@ -56,18 +61,65 @@ public final class DebugSink {
         return received.get();
     }
 
+    // read by ui until it reads debugViews()
     public long batches() {
         return batches.get();
     }
 
+    // read by ui until it reads debugViews()
     public long overflow() {
         return overflow.get();
     }
 
+    // read by ui until it reads debugViews()
     /** The latest samples, sorted by series. */
     public List<Sample> snapshot() {
         List<Sample> out = new ArrayList<>(latest.values());
         out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;
+    }
+
+    @Override
+    public String summary() {
+        return String.format(Locale.ROOT, "series=%d\treceived=%d\tbatches=%d\tnot_kept=%d",
+                snapshot().size(), received(), batches(), overflow());
+    }
+
+    @Override
+    public String contentType() {
+        return "text/plain;version=0.0.4;charset=utf-8";
+    }
+
+    /** The latest sample of each series in Prometheus text format, with the external labels as on the wire. */
+    @Override
+    public String render() {
+        StringBuilder sb = new StringBuilder(64 * 1024);
+        sb.append("# sink ").append(name).append(": latest sample per series; ").append(received())
+                .append(" samples received in ").append(batches()).append(" batches\n");
+        for (Sample s : snapshot()) {
+            Labels.Builder b = externalLabels.toBuilder();
+            s.labels().forEach(b::set); // series labels win over external labels, as on the wire
+            Labels all = b.build();
+            sb.append(all.getOrEmpty("__name__"));
+            String rest = all.toBuilder().del("__name__").build().toString();
+            if (!rest.equals("{}")) {
+                sb.append(rest.replace(", ", ","));
+            }
+            sb.append(' ').append(formatValue(s.value())).append(' ').append(s.timestampMs()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String formatValue(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
     }
 }

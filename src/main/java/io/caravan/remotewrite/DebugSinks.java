@@ -6,7 +6,8 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The debug sinks of this JVM by name, for the UI to read. */
+/** The debug sinks of this JVM by name; their components own them as DebugViews. */
+// read by ui until it reads debugViews()
 public final class DebugSinks {
 
     private static final Map<String, DebugSink> SINKS = new ConcurrentHashMap<>();

@@ -2,6 +2,7 @@ package io.caravan.remotewrite;
 
 import io.caravan.model.Durations;
 import io.caravan.model.Sample;
+import io.caravan.sink.PushClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ final class Refusals {
     }
 
     /** The receiver refused these samples (and not the rest of their batch): they are dropped. */
-    void rejected(RemoteWriteClient.Outcome refusal, List<WalRecord.Series> samples) {
+    void rejected(PushClient.Outcome refusal, List<WalRecord.Series> samples) {
         metrics.dropped(REJECTED, samples.size());
         String reason = reason(refusal.answer());
         long now = System.currentTimeMillis();

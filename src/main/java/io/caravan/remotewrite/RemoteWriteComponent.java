@@ -1,7 +1,7 @@
 package io.caravan.remotewrite;
 
+import io.caravan.sink.SinkComponent;
 import org.apache.camel.Endpoint;
-import org.apache.camel.support.DefaultComponent;
 
 import java.util.Map;
 
@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code remote-write:NAME?url=...}: a Prometheus remote_write 1.0 sink. NAME names the sink in metrics,
  * logs and the UI. Without a url the samples go to a bounded in-memory {@link DebugSink} instead.
  */
-public class RemoteWriteComponent extends DefaultComponent {
+public class RemoteWriteComponent extends SinkComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {

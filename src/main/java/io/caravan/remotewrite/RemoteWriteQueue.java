@@ -1,16 +1,23 @@
 package io.caravan.remotewrite;
 
+import io.caravan.http.UserAgent;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
+import io.caravan.sink.PushClient;
+import io.caravan.sink.Sender;
 import io.caravan.wal.SegmentLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
@@ -19,10 +26,10 @@ import java.util.stream.Stream;
 /**
  * Prometheus' queue manager on a write-ahead log: samples are spread over a fixed number of shards by
  * series, so each series stays in order; each shard appends to its own {@link SegmentLog} under
- * {@code walDir/shard-N} and one thread per shard reads it back in batches (by count and deadline), sends
- * one request at a time, retries recoverable failures with exponential backoff, splits a batch the
- * receiver refuses for one of its samples until only the refused series' samples are dropped, and only then
- * acknowledges the batch in the log.
+ * {@code walDir/shard-N} and one {@link Sender} per shard reads it back in batches (by count and deadline,
+ * see {@link Shard}), sends one request at a time, retries recoverable failures with exponential backoff,
+ * splits a batch the receiver refuses for one of its samples until only the refused series' samples are
+ * dropped, and only then acknowledges the batch in the log.
  * <p>
  * What that buys: {@link #offer} returns once the samples are in the log, so a slow or dead receiver never
  * holds up a scrape and memory stays flat; a restart or a {@code kill -9} resends what the receiver had not
@@ -37,33 +44,45 @@ final class RemoteWriteQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteQueue.class);
 
+    /** The remote_write 1.0 headers every request carries. */
+    static final Map<String, String> HEADERS = Map.of(
+            "Content-Encoding", "snappy",
+            "Content-Type", "application/x-protobuf",
+            "X-Prometheus-Remote-Write-Version", "0.1.0",
+            "User-Agent", UserAgent.CARAVAN);
 
     private final String sink;
     private final RemoteWriteSettings settings;
     private final RemoteWriteMetrics metrics;
-    private final Shard[] shards;
+    private final List<Sender<WalRecord.Series, Shard.Batch>> shards = new ArrayList<>();
     private final ThreadLocal<WalAppender> appenders;
 
+    /** A remote_write client: a 4xx about the content is REFUSED, so the shard splits the batch. */
+    static PushClient client(HttpClient http, URI url, Duration timeout, Supplier<String> authorization) {
+        return new PushClient(http, url, timeout, HEADERS, authorization, true);
+    }
+
     RemoteWriteQueue(String sink, RemoteWriteSettings settings, Path walDir, Labels externalLabels,
-                     RemoteWriteMetrics metrics, Supplier<RemoteWriteClient> clients) throws IOException {
+                     RemoteWriteMetrics metrics, Supplier<PushClient> clients) throws IOException {
         this.sink = sink;
         this.settings = settings;
         this.metrics = metrics;
         this.appenders = ThreadLocal.withInitial(() -> new WalAppender(externalLabels));
-        this.shards = new Shard[settings.shards()];
         Refusals refusals = new Refusals(sink, metrics);
         TreeMap<Integer, Path> existing = existingShardDirs(walDir);
         try {
-            for (int i = 0; i < shards.length; i++) {
-                shards[i] = new Shard(i, open(walDir.resolve("shard-" + i), "shard " + i), clients.get(), settings, metrics, refusals, sink);
+            for (int i = 0; i < settings.shards(); i++) {
+                shards.add(new Sender<>("remote-write " + sink + " shard " + i, "samples", open(walDir.resolve("shard-" + i), "shard " + i),
+                        clients.get(), new Shard(i, settings, metrics, refusals, sink), metrics,
+                        settings.minBackoffMs(), settings.maxBackoffMs()));
             }
             for (var e : existing.entrySet()) {
-                if (e.getKey() >= shards.length) {
-                    Shard heir = shards[e.getKey() % shards.length];
+                if (e.getKey() >= shards.size()) {
+                    int heir = e.getKey() % shards.size();
                     SegmentLog<WalRecord.Series> left = open(e.getValue(), "shard " + e.getKey() + " (left by a run with more shards)");
-                    heir.inherit(left);
+                    shards.get(heir).inherit(left);
                     LOG.info("remote-write {}: {} has {} samples from a run with more shards; shard {} sends them first",
-                            sink, e.getValue(), left.pendingEntries(), heir.index());
+                            sink, e.getValue(), left.pendingEntries(), heir);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -98,7 +117,7 @@ final class RemoteWriteQueue {
     }
 
     void start(ExecutorService executor) {
-        for (Shard s : shards) {
+        for (Sender<WalRecord.Series, Shard.Batch> s : shards) {
             executor.submit(s);
         }
     }
@@ -109,19 +128,7 @@ final class RemoteWriteQueue {
      * stays in the WAL for the next start.
      */
     void stop(long flushTimeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + flushTimeoutMs;
-        for (Shard s : shards) {
-            s.drain();
-        }
-        while (System.currentTimeMillis() < deadline && pending() > 0 && anyRunning() && !allRetrying()) {
-            Thread.sleep(20);
-        }
-        for (Shard s : shards) {
-            s.stop();
-        }
-        for (Shard s : shards) {
-            s.awaitStopped();
-        }
+        Sender.stopAll(shards, flushTimeoutMs);
         long left = pending();
         close();
         if (left > 0) {
@@ -129,31 +136,15 @@ final class RemoteWriteQueue {
         }
     }
 
-    /** Every sender is waiting out a failed attempt: flushing would only wait for the timeout. */
-    private boolean allRetrying() {
-        for (Shard s : shards) {
-            if (!s.retrying()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean anyRunning() {
-        for (Shard s : shards) {
-            if (!s.stopped()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void close() {
-        for (Shard s : shards) {
-            if (s != null) {
-                s.closeLogs();
-            }
+        for (Sender<WalRecord.Series, Shard.Batch> s : shards) {
+            s.closeLogs();
         }
+    }
+
+    /** The shards' senders, for the sink's status. */
+    List<Sender<WalRecord.Series, Shard.Batch>> senders() {
+        return shards;
     }
 
     /**
@@ -163,45 +154,41 @@ final class RemoteWriteQueue {
     int offer(List<Sample> samples) {
         WalAppender appender = appenders.get();
         int dropped = 0;
-        List<List<Sample>> byShard = appender.split(samples, shards.length);
-        for (int i = 0; i < shards.length; i++) {
+        List<List<Sample>> byShard = appender.split(samples, shards.size());
+        for (int i = 0; i < shards.size(); i++) {
             List<Sample> part = byShard.get(i);
             // records of at most one request's worth, so a big one goes out as it is stored
             for (int from = 0; from < part.size(); from += settings.maxSamplesPerSend()) {
                 List<Sample> chunk = part.subList(from, Math.min(part.size(), from + settings.maxSamplesPerSend()));
                 try {
-                    appender.append(shards[i].log(), chunk);
+                    appender.append(shards.get(i).log(), chunk);
                 } catch (IOException | RuntimeException e) {
                     dropped += chunk.size();
                     metrics.dropped("wal_write_error", chunk.size());
                     LOG.error("remote-write {}: cannot write {} samples to the WAL in {}: {} (check that the volume is writable and not full)",
-                            sink, chunk.size(), shards[i].log().dir(), e.toString());
+                            sink, chunk.size(), shards.get(i).log().dir(), e.toString());
                 }
             }
         }
         appender.clear();
-        metrics.enqueued(samples.size() - dropped);
+        metrics.in(samples.size() - dropped);
         return dropped;
     }
 
     long pending() {
-        long n = 0;
-        for (Shard s : shards) {
-            n += s.pending();
-        }
-        return n;
+        return Sender.pending(shards);
     }
 
     long walBytes() {
         long n = 0;
-        for (Shard s : shards) {
+        for (Sender<WalRecord.Series, Shard.Batch> s : shards) {
             n += s.diskBytes();
         }
         return n;
     }
 
     int shardCount() {
-        return shards.length;
+        return shards.size();
     }
 
     /** Per appending thread: encodes samples as TimeSeries fields and compresses them into a WAL record. */

@@ -14,8 +14,8 @@ record RemoteWriteSettings(int shards, int maxSamplesPerSend, long batchSendDead
         require(maxSamplesPerSend >= 1, "maxSamplesPerSend must be at least 1, got " + maxSamplesPerSend);
         require(minBackoffMs >= 1 && maxBackoffMs >= minBackoffMs,
                 "need 1ms <= minBackoff <= maxBackoff, got " + minBackoffMs + "ms and " + maxBackoffMs + "ms");
-        require(maxWalBytes >= (long) shards << 20, "maxWalBytes must be at least 1MiB per shard, got " + maxWalBytes + " bytes for " + shards + " shards");
-        require(walSegmentBytes >= 64 * 1024, "walSegmentSize must be at least 64KiB, got " + walSegmentBytes);
+        require(maxWalBytes >= (long) shards << 20, "maxQueueBytes (maxWalBytes) must be at least 1MiB per shard, got " + maxWalBytes + " bytes for " + shards + " shards");
+        require(walSegmentBytes >= 64 * 1024, "segmentSize (walSegmentSize) must be at least 64KiB, got " + walSegmentBytes);
         require(maxWalAgeMs >= 1000, "maxWalAge must be at least 1s, got " + maxWalAgeMs + "ms");
     }
 

@@ -1,135 +1,46 @@
 package io.caravan.remotewrite;
 
-import io.caravan.http.RetryBackoff;
+import io.caravan.sink.PushClient;
+import io.caravan.sink.Sender;
 import io.caravan.wal.SegmentLog;
 import io.caravan.wire.ProtoWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * One shard's sender: reads its WAL (logs inherited from a run with more shards first), cuts batches of up
- * to maxSamplesPerSend (a partial batch at most once per batchSendDeadline), sends one request at a time, retries 5xx,
- * 429 and connection failures with exponential backoff (honouring Retry-After) until they succeed, splits
- * a batch the receiver refuses for its content until the refused series are alone (see {@link #send}),
- * drops what it refuses with another 4xx (counted by status), and acknowledges the batch only once each of
- * its samples is sent or counted as dropped. Samples older than maxWalAge are skipped, counted as too_old.
+ * How one shard's {@link Sender} cuts and sends batches: up to maxSamplesPerSend samples (a partial batch at
+ * most once per batchSendDeadline), a big WAL record sent as it is stored, never a batch across two
+ * segments; samples older than maxWalAge skipped, counted as too_old; a batch the receiver refuses for its
+ * content split until the refused series are alone (see {@link #send}).
  */
-final class Shard implements Runnable {
+final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
     private final int index;
-    private final SegmentLog<WalRecord.Series> log;
-    private final Deque<SegmentLog<WalRecord.Series>> inherited = new ArrayDeque<>();
-    private final RemoteWriteClient client;
     private final RemoteWriteSettings settings;
     private final RemoteWriteMetrics metrics;
     private final Refusals refusals;
     private final String sink;
     private final ProtoWriter body = new ProtoWriter(64 * 1024);
-    private final CountDownLatch done = new CountDownLatch(1);
-    private final RetryBackoff backoff;
     private byte[] compressed;
 
-    private volatile boolean running = true;
-    private volatile boolean draining;
-    private long lastSendMs;
-
-    Shard(int index, SegmentLog<WalRecord.Series> log, RemoteWriteClient client, RemoteWriteSettings settings,
-          RemoteWriteMetrics metrics, Refusals refusals, String sink) {
+    Shard(int index, RemoteWriteSettings settings, RemoteWriteMetrics metrics, Refusals refusals, String sink) {
         this.index = index;
-        this.log = log;
-        this.client = client;
         this.settings = settings;
         this.metrics = metrics;
         this.refusals = refusals;
         this.sink = sink;
-        this.backoff = new RetryBackoff(settings.minBackoffMs(), settings.maxBackoffMs());
-    }
-
-    int index() {
-        return index;
-    }
-
-    SegmentLog<WalRecord.Series> log() {
-        return log;
-    }
-
-    synchronized void inherit(SegmentLog<WalRecord.Series> other) {
-        inherited.add(other);
-    }
-
-    @Override
-    public void run() {
-        Thread.currentThread().setName("remote-write-" + sink + "-" + index);
-        try {
-            while (running) {
-                SegmentLog<WalRecord.Series> source = source();
-                Batch batch = fill(source);
-                if (batch.size() == 0) {
-                    if (batch.tooOld > 0) {
-                        source.ack(batch.end, batch.tooOld);
-                    }
-                    retireIfDrained(source);
-                    continue;
-                }
-                int unsettled = send(batch);
-                if (unsettled == 0) {
-                    source.ack(batch.end, batch.size() + batch.tooOld);
-                } else if (!source.retains(batch.end.segment())) {
-                    // stopped while the receiver failed, and the WAL bound already deleted this batch's segment
-                    metrics.dropped("wal_full", unsettled);
-                    LOG.warn("remote-write {} shard {}: {} unsent samples were in a WAL segment deleted for maxWalBytes; dropped",
-                            sink, index, unsettled);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            LOG.error("remote-write {} shard {}: the sender stopped on an unexpected error; samples stay in the WAL for the next start",
-                    sink, index, e);
-        } finally {
-            done.countDown();
-        }
-    }
-
-    private synchronized SegmentLog<WalRecord.Series> source() {
-        return inherited.isEmpty() ? log : inherited.peekFirst();
-    }
-
-    /** An inherited log that has been sent in full is closed and its directory removed. */
-    private void retireIfDrained(SegmentLog<WalRecord.Series> source) throws IOException {
-        if (source == log || source.peek() != null) {
-            return;
-        }
-        synchronized (this) {
-            inherited.pollFirst();
-        }
-        Path dir = source.dir();
-        source.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        LOG.info("remote-write {}: sent everything left in {}; removed it", sink, dir);
     }
 
     /** What one request carries: a whole WAL record sent as it is, or series merged from several. */
-    private record Batch(WalRecord.Chunk whole, List<WalRecord.Series> series, int tooOld, SegmentLog.Position end) {
-        int size() {
+    record Batch(WalRecord.Chunk whole, List<WalRecord.Series> series, int skipped, SegmentLog.Position end) implements Sender.Batch {
+        @Override
+        public int entries() {
             return whole != null ? whole.count() : series.size();
         }
 
@@ -147,17 +58,19 @@ final class Shard implements Runnable {
     }
 
     /** Up to maxSamplesPerSend, waiting at most batchSendDeadline after the first one for more. */
-    private Batch fill(SegmentLog<WalRecord.Series> source) throws IOException, InterruptedException {
+    @Override
+    public Batch fill(SegmentLog<WalRecord.Series> source, boolean inherited, Sender<WalRecord.Series, Batch> sender)
+            throws IOException, InterruptedException {
         List<WalRecord.Series> batch = new ArrayList<>(Math.min(settings.maxSamplesPerSend(), 4096));
         int tooOld = 0;
         long firstAt = 0;
         long batchSegment = -1;
         long oldest = System.currentTimeMillis() - settings.maxWalAgeMs();
-        while (running && batch.size() < settings.maxSamplesPerSend()) {
+        while (sender.running() && batch.size() < settings.maxSamplesPerSend()) {
             source.syncIfDue();
             WalRecord.Series s = source.peek();
             if (s == null) {
-                if (source != log || tooOld > 0) {
+                if (inherited || tooOld > 0) {
                     break; // an inherited log is done, or skipped samples need acknowledging
                 }
                 if (batch.isEmpty()) {
@@ -167,8 +80,8 @@ final class Shard implements Runnable {
                 }
                 // a partial batch goes batchSendDeadline after its first sample or after the last send,
                 // whichever is earlier: at most one partial request per deadline, and no wait after a quiet spell
-                long due = Math.min(firstAt, lastSendMs) + settings.batchSendDeadlineMs();
-                long wait = draining ? 0 : due - System.currentTimeMillis();
+                long due = Math.min(firstAt, sender.lastSendMs()) + settings.batchSendDeadlineMs();
+                long wait = sender.draining() ? 0 : due - System.currentTimeMillis();
                 if (wait <= 0) {
                     break;
                 }
@@ -213,22 +126,23 @@ final class Shard implements Runnable {
      * dropped. A receiver that took part of a refused request (Mimir does) gets those samples again, which it
      * accepts as the duplicates they are.
      */
-    private int send(Batch batch) throws InterruptedException {
-        RemoteWriteClient.Outcome outcome;
-        if (batch.whole != null) {
-            outcome = deliver(batch.whole.block(), batch.whole.blockOff(), batch.whole.blockLen(), batch.size());
+    @Override
+    public int send(Batch batch, Sender<WalRecord.Series, Batch> sender) throws InterruptedException {
+        PushClient.Outcome outcome;
+        if (batch.whole() != null) {
+            outcome = sender.deliver(batch.whole().block(), batch.whole().blockOff(), batch.whole().blockLen(), batch.entries());
         } else {
-            int length = encode(batch.series);
+            int length = encode(batch.series());
             if (length < 0) {
                 return 0;
             }
-            outcome = deliver(compressed, 0, length, batch.size());
+            outcome = sender.deliver(compressed, 0, length, batch.entries());
         }
         if (outcome == null) {
-            return batch.size();
+            return batch.entries();
         }
-        if (outcome.kind() != RemoteWriteClient.Outcome.Kind.REFUSED) {
-            settle(batch.size(), outcome);
+        if (outcome.kind() != PushClient.Outcome.Kind.REFUSED) {
+            sender.settle(batch.entries(), outcome);
             return 0;
         }
         RefusedBatch refused = new RefusedBatch(batch.all());
@@ -236,17 +150,17 @@ final class Shard implements Runnable {
             refusals.rejected(outcome, batch.all());
             return 0;
         }
-        int unsettled = batch.size();
+        int unsettled = batch.entries();
         for (RefusedBatch.Part part; (part = refused.next()) != null; ) {
             List<WalRecord.Series> samples = part.samples();
             int length = encode(samples);
             if (length >= 0) {
-                outcome = deliver(compressed, 0, length, samples.size());
+                outcome = sender.deliver(compressed, 0, length, samples.size());
                 if (outcome == null) {
                     return unsettled;
                 }
-                if (outcome.kind() != RemoteWriteClient.Outcome.Kind.REFUSED) {
-                    settle(samples.size(), outcome);
+                if (outcome.kind() != PushClient.Outcome.Kind.REFUSED) {
+                    sender.settle(samples.size(), outcome);
                 } else if (refused.split(part)) {
                     continue; // its parts settle it
                 } else {
@@ -256,16 +170,6 @@ final class Shard implements Runnable {
             unsettled -= samples.size();
         }
         return unsettled;
-    }
-
-    /** Counts what a final answer other than REFUSED did to n samples. */
-    private void settle(int n, RemoteWriteClient.Outcome outcome) {
-        if (outcome.kind() == RemoteWriteClient.Outcome.Kind.SENT) {
-            metrics.sent(n);
-            return;
-        }
-        metrics.dropped("http_" + outcome.status(), n);
-        LOG.error("remote-write {}: receiver refused {} samples, dropped (not retryable): {}", sink, n, outcome.message());
     }
 
     /** The samples as one compressed WriteRequest in {@link #compressed}: its length, or -1 when unreadable (counted). */
@@ -282,95 +186,6 @@ final class Shard implements Runnable {
             LOG.error("remote-write {} shard {}: a WAL record of these {} samples cannot be read back ({}); dropped",
                     sink, index, series.size(), e.getMessage());
             return -1;
-        }
-    }
-
-    /**
-     * Sends one request, retrying 5xx, 429 and connection failures with backoff: the receiver's final answer
-     * (SENT, REFUSED or DROP), or null when stopped first.
-     */
-    private RemoteWriteClient.Outcome deliver(byte[] payload, int offset, int length, int samples) throws InterruptedException {
-        backoff.reset();
-        int attempt = 0;
-        while (running) {
-            long start = System.nanoTime();
-            RemoteWriteClient.Outcome outcome = client.send(payload, offset, length);
-            lastSendMs = System.currentTimeMillis();
-            metrics.request(outcome, System.nanoTime() - start, length);
-            if (outcome.kind() != RemoteWriteClient.Outcome.Kind.RETRY) {
-                if (attempt > 0) {
-                    LOG.info("remote-write {} shard {}: receiver answered after {} retries", sink, index, attempt);
-                }
-                return outcome;
-            }
-            metrics.retried(samples);
-            if (attempt == 0 || attempt % 20 == 0) {
-                LOG.warn("remote-write {}: {}; retrying with backoff (samples wait in the WAL)", sink, outcome.message());
-            }
-            attempt++;
-            if (!backoff.pause(outcome.retryAfterMs())) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    /** Stop waiting for batch deadlines: send what is there. */
-    void drain() {
-        draining = true;
-        log.wakeUp();
-    }
-
-    /** No interrupt: it would close the WAL files' channels under the reader. */
-    void stop() {
-        running = false;
-        backoff.stop();
-        log.wakeUp();
-    }
-
-    void awaitStopped() throws InterruptedException {
-        if (!done.await(settings.maxBackoffMs() + 10_000, TimeUnit.MILLISECONDS)) {
-            LOG.warn("remote-write {} shard {}: the sender did not stop in time", sink, index);
-        }
-    }
-
-    boolean stopped() {
-        return done.getCount() == 0;
-    }
-
-    /** Waiting to retry a batch the receiver did not take. */
-    boolean retrying() {
-        return backoff.waiting();
-    }
-
-    synchronized long pending() {
-        long n = log.pendingEntries(); // appended and not yet acknowledged, so in flight too
-        for (SegmentLog<WalRecord.Series> l : inherited) {
-            n += l.pendingEntries();
-        }
-        return n;
-    }
-
-    synchronized long diskBytes() {
-        long n = log.diskBytes();
-        for (SegmentLog<WalRecord.Series> l : inherited) {
-            n += l.diskBytes();
-        }
-        return n;
-    }
-
-    synchronized void closeLogs() {
-        for (SegmentLog<WalRecord.Series> l : inherited) {
-            closeQuietly(l);
-        }
-        closeQuietly(log);
-    }
-
-    private void closeQuietly(SegmentLog<WalRecord.Series> l) {
-        try {
-            l.close();
-        } catch (IOException e) {
-            LOG.warn("remote-write {}: closing {} failed: {}", sink, l.dir(), e.toString());
         }
     }
 }

@@ -12,14 +12,14 @@ import java.util.List;
 public final class SpillAppender {
 
     public static void main(String[] args) throws Exception {
-        SegmentLog<LogEntry> log = new SegmentLog<>("child", Path.of(args[0]), 64 * 1024, 64L << 20, 1_000, SpillCodec.CODEC, SpillLogTest.NO_EVENTS);
+        SegmentLog<LokiRecords.Piece> log = SpillLogTest.open("child", Path.of(args[0]), 64 * 1024, 64L << 20, 1_000);
         Labels labels = Labels.of("app", "child");
         for (int n = 0; ; n++) {
             List<LogEntry> batch = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 batch.add(new LogEntry(labels, n * 10L + i, "entry " + (n * 10 + i)));
             }
-            SpillCodec.append(log, batch);
+            SpillLogTest.append(log, batch);
             System.out.println("ok " + n);
             System.out.flush();
         }

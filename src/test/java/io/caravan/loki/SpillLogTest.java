@@ -1,8 +1,10 @@
 package io.caravan.loki;
 
+import io.caravan.loki.testing.LokiPushDecoder;
 import io.caravan.wal.SegmentLog;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
+import org.xerial.snappy.Snappy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,39 +40,98 @@ class SpillLogTest {
         return out;
     }
 
-    static List<String> readAll(SegmentLog<LogEntry> log) throws Exception {
+    static final PushEncoder ENCODER = new PushEncoder(Labels.EMPTY);
+
+    static SegmentLog<LokiRecords.Piece> open(String name, Path dir, long segmentBytes, long maxBytes, long syncMs) throws Exception {
+        return new SegmentLog<>(name, dir, segmentBytes, maxBytes, syncMs, new LokiRecords(new PushEncoder(Labels.EMPTY)), NO_EVENTS);
+    }
+
+    static void append(SegmentLog<LokiRecords.Piece> log, List<LogEntry> entries) throws Exception {
+        LokiRecords.append(log, ENCODER, entries, 1 << 20);
+    }
+
+    /** Every line the log holds, read as the sender reads it: piece by piece, each piece's entries taken at once. */
+    static List<String> readAll(SegmentLog<LokiRecords.Piece> log) throws Exception {
         List<String> out = new ArrayList<>();
-        LogEntry e;
-        while ((e = log.peek()) != null) {
-            out.add(e.line());
-            log.advance();
+        LokiRecords.Piece p;
+        while ((p = log.peek()) != null) {
+            int skip = log.position().index() - p.firstIndex();
+            List<String> lines = new ArrayList<>();
+            byte[] body = Snappy.compress(java.util.Arrays.copyOfRange(p.bytes(), p.offset(), p.offset() + p.length()));
+            for (LokiPushDecoder.Stream s : LokiPushDecoder.decode(body)) {
+                s.entries().forEach(e -> lines.add(e.line()));
+            }
+            out.addAll(lines.subList(skip, lines.size()));
+            for (int i = skip; i < p.entries(); i++) {
+                log.advance();
+            }
         }
         return out;
     }
 
     @Test
-    void resumes_at_the_acknowledged_entry_inside_a_record_after_a_restart(@TempDir Path dir) throws Exception {
-        try (SegmentLog<LogEntry> log = new SegmentLog<>("t", dir, 1 << 20, 1 << 24, 1000, SpillCodec.CODEC, NO_EVENTS)) {
-            SpillCodec.append(log, batch(0, 10));
-            SpillCodec.append(log, batch(10, 10));
-            for (int i = 0; i < 13; i++) {
-                log.peek();
+    void resumes_at_the_acknowledged_record_after_a_restart(@TempDir Path dir) throws Exception {
+        try (SegmentLog<LokiRecords.Piece> log = open("t", dir, 1 << 20, 1 << 24, 1000)) {
+            append(log, batch(0, 10));
+            append(log, batch(10, 10));
+            append(log, batch(20, 10));
+            LokiRecords.Piece first = log.peek();
+            for (int i = 0; i < first.entries(); i++) {
                 log.advance();
             }
-            log.ack(log.position(), 13);
-            assertThat(log.pendingEntries()).isEqualTo(7);
+            log.ack(log.position(), 10);
+            assertThat(log.pendingEntries()).isEqualTo(20);
         }
-        try (SegmentLog<LogEntry> log = new SegmentLog<>("t", dir, 1 << 20, 1 << 24, 1000, SpillCodec.CODEC, NO_EVENTS)) {
-            assertThat(log.pendingEntries()).isEqualTo(7);
-            assertThat(readAll(log)).containsExactly("entry 13", "entry 14", "entry 15", "entry 16", "entry 17", "entry 18", "entry 19");
+        try (SegmentLog<LokiRecords.Piece> log = open("t", dir, 1 << 20, 1 << 24, 1000)) {
+            assertThat(log.pendingEntries()).isEqualTo(20);
+            assertThat(readAll(log)).hasSize(20).startsWith("entry 10").endsWith("entry 29");
+        }
+    }
+
+    @Test
+    void records_an_older_agent_spilled_are_sent_after_an_upgrade_from_the_acknowledged_entry(@TempDir Path dir) throws Exception {
+        // an old agent's spill: two records in the old format, acknowledged up to entry 13 (inside the second)
+        try (SegmentLog<LogEntry> old = new SegmentLog<>("old", dir, 1 << 20, 1 << 24, 1000, OldSpillRecord::decode, NO_EVENTS)) {
+            OldSpillWriter.append(old, batch(0, 10));
+            OldSpillWriter.append(old, batch(10, 10));
+            for (int i = 0; i < 13; i++) {
+                old.peek();
+                old.advance();
+            }
+            old.ack(old.position(), 13);
+        }
+        try (SegmentLog<LokiRecords.Piece> log = open("new", dir, 1 << 20, 1 << 24, 1000)) {
+            append(log, batch(20, 5)); // the upgraded agent appends in the new format behind them
+            assertThat(log.pendingEntries()).isEqualTo(12);
+            List<String> lines = readAll(log);
+            assertThat(lines).containsExactly("entry 13", "entry 14", "entry 15", "entry 16", "entry 17", "entry 18", "entry 19",
+                    "entry 20", "entry 21", "entry 22", "entry 23", "entry 24");
+        }
+    }
+
+    @Test
+    void an_old_record_is_sent_under_the_sinks_stream_labels(@TempDir Path dir) throws Exception {
+        try (SegmentLog<LogEntry> old = new SegmentLog<>("old", dir, 1 << 20, 1 << 24, 1000, OldSpillRecord::decode, NO_EVENTS)) {
+            OldSpillWriter.append(old, List.of(new LogEntry(L, 5, "with metadata", Labels.of("trace_id", "t1"))));
+        }
+        LokiRecords codec = new LokiRecords(new PushEncoder(Labels.of("cluster", "c1")));
+        try (SegmentLog<LokiRecords.Piece> log = new SegmentLog<>("new", dir, 1 << 20, 1 << 24, 1000, codec, NO_EVENTS)) {
+            LokiRecords.Piece p = log.peek();
+            List<LokiPushDecoder.Stream> streams = LokiPushDecoder.decode(Snappy.compress(
+                    java.util.Arrays.copyOfRange(p.bytes(), p.offset(), p.offset() + p.length())));
+            assertThat(streams).hasSize(1);
+            assertThat(streams.get(0).labels()).isEqualTo("{app=\"x\", cluster=\"c1\"}");
+            assertThat(streams.get(0).entries().get(0).line()).isEqualTo("with metadata");
+            assertThat(streams.get(0).entries().get(0).timestampNanos()).isEqualTo(5);
+            assertThat(streams.get(0).entries().get(0).metadata()).containsEntry("trace_id", "t1");
         }
     }
 
     @Test
     void rolls_segments_and_deletes_them_once_acknowledged(@TempDir Path dir) throws Exception {
-        try (SegmentLog<LogEntry> log = new SegmentLog<>("t", dir, 64 * 1024, 1 << 24, 0, SpillCodec.CODEC, NO_EVENTS)) {
+        try (SegmentLog<LokiRecords.Piece> log = open("t", dir, 64 * 1024, 1 << 24, 0)) {
             for (int i = 0; i < 20_000; i += 100) {
-                SpillCodec.append(log, batch(i, 100));
+                append(log, batch(i, 100));
             }
             assertThat(log.segmentCount()).isGreaterThan(2);
             List<String> lines = readAll(log);
@@ -83,8 +144,8 @@ class SpillLogTest {
 
     @Test
     void one_directory_serves_one_log(@TempDir Path dir) throws Exception {
-        try (SegmentLog<LogEntry> log = new SegmentLog<>("a", dir, 1 << 20, 1 << 24, 1000, SpillCodec.CODEC, NO_EVENTS)) {
-            assertThatThrownBy(() -> new SegmentLog<>("b", dir, 1 << 20, 1 << 24, 1000, SpillCodec.CODEC, NO_EVENTS))
+        try (SegmentLog<LokiRecords.Piece> log = open("a", dir, 1 << 20, 1 << 24, 1000)) {
+            assertThatThrownBy(() -> open("b", dir, 1 << 20, 1 << 24, 1000))
                     .hasMessageContaining("is in use by another sink or agent");
         }
     }
@@ -109,7 +170,7 @@ class SpillLogTest {
         }
         child.waitFor();
         assertThat(acknowledged).as("child output").isGreaterThanOrEqualTo(300);
-        try (SegmentLog<LogEntry> log = new SegmentLog<>("after", dir, 64 * 1024, 64L << 20, 1000, SpillCodec.CODEC, NO_EVENTS)) {
+        try (SegmentLog<LokiRecords.Piece> log = open("after", dir, 64 * 1024, 64L << 20, 1000)) {
             List<String> lines = readAll(log);
             assertThat(lines.size()).isGreaterThanOrEqualTo((acknowledged + 1) * 10);
             for (int i = 0; i < lines.size(); i++) {

@@ -46,7 +46,7 @@ class RemoteWriteQueueTest {
                                   MeterRegistry registry, ExecutorService executor) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         RemoteWriteQueue q = new RemoteWriteQueue("test", settings, wal, external, new RemoteWriteMetrics(registry, "test"),
-                () -> new RemoteWriteClient(http, URI.create(url), Duration.ofSeconds(5), () -> "Bearer secret"));
+                () -> RemoteWriteQueue.client(http, URI.create(url), Duration.ofSeconds(5), () -> "Bearer secret"));
         q.start(executor);
         return q;
     }

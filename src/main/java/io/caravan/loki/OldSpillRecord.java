@@ -2,53 +2,24 @@ package io.caravan.loki;
 
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
-import io.caravan.wal.SegmentLog;
-import io.caravan.wire.ProtoWriter;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The payload of one spill record: a list of entries. Per entry: a flag (0 = same labels as the previous
- * entry, 1 = labels follow), the labels (count, then name/value strings), the time (fixed 8 bytes),
- * the line, and the structured metadata (count, name/value strings). Strings are varint length + UTF-8.
+ * Only for an upgrade: a spill record as Caravan wrote it before the spill stored wire-ready records
+ * ({@link LokiRecords}), read once so that nothing an older agent left on disk is lost. Nothing writes this
+ * format any more. Per entry: a flag (0 = same labels as the previous entry, 1 = labels follow), the labels
+ * (count, then name/value strings), the time (fixed 8 bytes), the line, and the structured metadata (count,
+ * name/value strings). Strings are varint length + UTF-8. The first entry always has flag 1, so a record of
+ * this format starts with the byte 0x01, where a wire-ready one starts with 0x0A.
  */
-final class SpillCodec {
+final class OldSpillRecord {
 
-    static final SegmentLog.Codec<LogEntry> CODEC = SpillCodec::decode;
+    static final byte FIRST_BYTE = 0x01;
 
-    private SpillCodec() {
-    }
-
-    /** Appends the entries to the sink's log as one record. */
-    static void append(SegmentLog<LogEntry> log, List<LogEntry> entries) throws IOException {
-        log.append(entries.size(), out -> encode(entries, out));
-    }
-
-    static void encode(List<LogEntry> entries, ProtoWriter out) {
-        Labels prev = null;
-        for (LogEntry e : entries) {
-            if (e.labels() == prev || e.labels().equals(prev)) {
-                out.varint(0);
-            } else {
-                out.varint(1);
-                labels(e.labels(), out);
-                prev = e.labels();
-            }
-            out.fixed64(e.timestampNanos());
-            out.string(e.line(), ProtoWriter.utf8Length(e.line()));
-            labels(e.metadata(), out);
-        }
-    }
-
-    private static void labels(Labels l, ProtoWriter out) {
-        out.varint(l.size());
-        for (int i = 0; i < l.size(); i++) {
-            out.string(l.name(i), ProtoWriter.utf8Length(l.name(i)));
-            out.string(l.value(i), ProtoWriter.utf8Length(l.value(i)));
-        }
+    private OldSpillRecord() {
     }
 
     /** Decodes count entries; IllegalArgumentException when the bytes do not hold them. */

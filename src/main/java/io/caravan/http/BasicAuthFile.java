@@ -1,4 +1,4 @@
-package io.caravan.loki;
+package io.caravan.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,14 +10,14 @@ import java.util.Base64;
 import java.util.function.Supplier;
 
 /** A Basic Authorization header from a user name and a password file, re-read when the file changes. Never logged. */
-final class BasicAuthFile implements Supplier<String> {
+public final class BasicAuthFile implements Supplier<String> {
 
     private final String user;
     private final Path passwordFile;
     private volatile FileTime readAt;
     private volatile String header;
 
-    BasicAuthFile(String user, Path passwordFile) {
+    public BasicAuthFile(String user, Path passwordFile) {
         this.user = user;
         this.passwordFile = passwordFile;
     }

@@ -1,0 +1,114 @@
+package io.caravan.loki;
+
+import io.caravan.model.LogEntry;
+import io.caravan.wal.SegmentLog;
+import io.caravan.wire.ProtoWriter;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The Loki spill's records, wire-ready: one append's entries as the PushRequest fields they are sent as
+ * (one StreamAdapter per stream, external labels applied, each stream in time order), so a push request is
+ * records one after the other, compressed once: each entry is encoded once, when it is appended. A record
+ * of n entries reads back as n references to one {@link Piece}; the sender takes a record whole.
+ * Records an older Caravan spilled ({@link OldSpillRecord}) read back as one piece per entry, encoded then.
+ */
+final class LokiRecords implements SegmentLog.Codec<LokiRecords.Piece> {
+
+    /** PushRequest field 1 (StreamAdapter), length-delimited: how every wire-ready record starts. */
+    private static final byte STREAM_FIELD = 0x0A;
+
+    /**
+     * Bytes to send as they are, holding the record's entries firstIndex .. firstIndex + entries - 1.
+     * Sent whole, so bytes() may be shared by every entry of its record.
+     */
+    record Piece(byte[] bytes, int offset, int length, int firstIndex, int entries) {
+    }
+
+    private final PushEncoder upgradeEncoder;
+
+    /** @param upgradeEncoder encodes what an older agent left on disk, with this sink's external labels */
+    LokiRecords(PushEncoder upgradeEncoder) {
+        this.upgradeEncoder = upgradeEncoder;
+    }
+
+    /**
+     * Appends the entries as records of at most about batchBytes each, so that no request grows past it (Loki
+     * refuses a push over its rate-limit burst for good). The encoder runs under the log's lock, which it
+     * needs (it is not thread-safe).
+     */
+    static void append(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries, long batchBytes) throws IOException {
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            long size = sizeEstimate(entries.get(i));
+            if (i > from && bytes + size > batchBytes) {
+                appendRecord(log, encoder, entries.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        appendRecord(log, encoder, entries.subList(from, entries.size()));
+    }
+
+    private static void appendRecord(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries) throws IOException {
+        log.append(entries.size(), out -> encoder.writeStreams(entries, out));
+    }
+
+    /** About what an entry costs in a request, without encoding it: its line and a few bytes per label. */
+    private static long sizeEstimate(LogEntry e) {
+        return e.line().length() + 16L * (e.labels().size() + e.metadata().size());
+    }
+
+    @Override
+    public List<Piece> decode(byte[] b, int off, int len, int count) {
+        if (len > 0 && b[off] == STREAM_FIELD) {
+            checkFields(b, off, off + len);
+            return Collections.nCopies(count, new Piece(b, off, len, 0, count));
+        }
+        if (len > 0 && b[off] == OldSpillRecord.FIRST_BYTE) {
+            return upgrade(OldSpillRecord.decode(b, off, len, count));
+        }
+        throw new IllegalArgumentException("neither a push record nor a spill record of an older version");
+    }
+
+    /** A wire-ready record is whole StreamAdapter fields, end to end. */
+    private static void checkFields(byte[] b, int pos, int end) {
+        while (pos < end) {
+            if (b[pos++] != STREAM_FIELD) {
+                throw new IllegalArgumentException("no StreamAdapter field at byte " + (pos - 1));
+            }
+            long len = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (pos >= end || shift > 28) {
+                    throw new IllegalArgumentException("bad length before byte " + pos);
+                }
+                byte x = b[pos++];
+                len |= (long) (x & 0x7F) << shift;
+                if (x >= 0) {
+                    break;
+                }
+            }
+            if (len > end - pos) {
+                throw new IllegalArgumentException("a StreamAdapter runs past the record's end");
+            }
+            pos += (int) len;
+        }
+    }
+
+    private List<Piece> upgrade(List<LogEntry> entries) {
+        List<Piece> out = new ArrayList<>(entries.size());
+        ProtoWriter w = new ProtoWriter(256);
+        for (int i = 0; i < entries.size(); i++) {
+            w.reset();
+            upgradeEncoder.writeStreams(List.of(entries.get(i)), w);
+            out.add(new Piece(Arrays.copyOf(w.array(), w.size()), 0, w.size(), i, 1));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,111 @@
+package io.caravan.sink;
+
+import io.caravan.component.ComponentStatus;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.support.DefaultProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A durable sink's producer: takes a {@code List<E>} body (or one E) and hands it to the sink, which appends
+ * it to its queue on disk, sent by its {@link Sender}s, or keeps it in its debug view when it has no url. The
+ * exchange returns once the entries are written, never waiting for the receiver. While started, the sink is
+ * reported by its component; a stop flushes for up to flushTimeout, and what is left stays on disk.
+ *
+ * @param <E> what the sink takes: samples, log entries
+ */
+public abstract class SinkProducer<E> extends DefaultProducer implements SinkComponent.Running {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkProducer.class);
+
+    private final SinkEndpoint endpoint;
+    private final SinkComponent component;
+    private final Class<E> type;
+    private volatile List<? extends Sender<?, ?>> senders = List.of();
+    private ExecutorService threads;
+    private SinkMeters meters;
+    private String redactedUrl = "";
+
+    protected SinkProducer(SinkEndpoint endpoint, SinkComponent component, Class<E> type) {
+        super(endpoint);
+        this.endpoint = endpoint;
+        this.component = component;
+        this.type = type;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        Object body = exchange.getMessage().getBody();
+        List<E> entries;
+        if (body instanceof List<?> list) {
+            entries = (List<E>) list;
+        } else if (type.isInstance(body)) {
+            entries = List.of(type.cast(body));
+        } else {
+            throw new InvalidPayloadException(exchange, List.class);
+        }
+        if (!entries.isEmpty()) {
+            accept(entries);
+        }
+    }
+
+    /** Queues the entries on disk, or keeps them in the debug view. */
+    protected abstract void accept(List<E> entries) throws Exception;
+
+    /** Runs the senders, a thread each, and reports the sink as sending through client. */
+    protected void startSending(List<? extends Sender<?, ?>> senders, PushClient client, SinkMeters meters) {
+        this.redactedUrl = client.redactedUrl();
+        this.meters = meters;
+        this.senders = senders;
+        threads = component.senderThreads(endpoint.sinkName().replace(':', '-'), senders.size());
+        senders.forEach(threads::submit);
+        component.register(endpoint.getName(), this);
+    }
+
+    /** Reports the sink as keeping what it gets in its debug view. */
+    protected void startDebug() {
+        component.register(endpoint.getName(), this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        component.unregister(endpoint.getName());
+        List<? extends Sender<?, ?>> s = senders;
+        if (!s.isEmpty()) {
+            Sender.stopAll(s, endpoint.flushTimeoutMs());
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(threads);
+            long left = Sender.pending(s);
+            s.forEach(Sender::closeLogs);
+            senders = List.of();
+            if (left > 0) {
+                LOG.info("{}: {} entries stay queued on disk in {} and are sent first at the next start",
+                        endpoint.sinkName(), left, endpoint.queuePath());
+            }
+        }
+        super.doStop();
+    }
+
+    /** Details of a sending sink beside the shared ones. */
+    protected Map<String, Object> details() {
+        return Map.of();
+    }
+
+    /** How many entries the debug view received; only asked when {@link #debugView()} is not null. */
+    protected abstract long debugReceived();
+
+    /** What the UI and the health endpoint show for this sink. */
+    @Override
+    public ComponentStatus status() {
+        String scheme = endpoint.sinkName().substring(0, endpoint.sinkName().indexOf(':'));
+        if (debugView() != null) {
+            return SinkStatus.debug(endpoint, scheme, debugReceived());
+        }
+        return SinkStatus.sending(endpoint, scheme, senders, redactedUrl, meters == null ? 0 : (long) meters.sentTotal(), details());
+    }
+}

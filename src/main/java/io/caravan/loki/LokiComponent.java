@@ -1,11 +1,8 @@
 package io.caravan.loki;
 
-import io.caravan.component.ComponentStatus;
 import io.caravan.sink.SinkComponent;
 import org.apache.camel.Endpoint;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,15 +17,5 @@ public class LokiComponent extends SinkComponent {
         LokiEndpoint endpoint = new LokiEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         return endpoint;
-    }
-
-    /** The status of every started sink of this component, by name. */
-    // read by ui until it reads statuses()
-    public List<LokiStatus> status() {
-        List<LokiStatus> out = new ArrayList<>();
-        for (ComponentStatus s : statuses()) {
-            out.add(LokiStatus.of(s));
-        }
-        return out;
     }
 }

@@ -7,12 +7,9 @@ import io.caravan.model.LogEntry;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,33 +19,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LokiDebugSink implements DebugView {
 
-    // read by ui until it reads debugViews()
-    private static final Map<String, LokiDebugSink> SINKS = new ConcurrentHashMap<>();
-
     private final String name;
     private final PushEncoder labels;
     private final int maxEntries;
     private final Deque<LogEntry> latest = new ArrayDeque<>();
     private final AtomicLong received = new AtomicLong();
 
-    private LokiDebugSink(String name, Labels externalLabels, int maxEntries) {
+    LokiDebugSink(String name, Labels externalLabels, int maxEntries) {
         this.name = name;
         this.labels = new PushEncoder(externalLabels);
         this.maxEntries = maxEntries;
-    }
-
-    static LokiDebugSink register(String name, Labels externalLabels, int maxEntries) {
-        return SINKS.computeIfAbsent(name, n -> new LokiDebugSink(n, externalLabels, maxEntries));
-    }
-
-    // read by ui until it reads debugViews()
-    public static LokiDebugSink get(String name) {
-        return SINKS.get(name);
-    }
-
-    // read by ui until it reads debugViews()
-    public static Collection<LokiDebugSink> all() {
-        return SINKS.values();
     }
 
     synchronized void accept(List<LogEntry> entries) {
@@ -70,9 +50,8 @@ public final class LokiDebugSink implements DebugView {
         return received.get();
     }
 
-    // read by ui until it reads debugViews()
     /** The latest entries, oldest first, with the labels they would be sent under. */
-    public synchronized List<LogEntry> snapshot() {
+    synchronized List<LogEntry> snapshot() {
         return new ArrayList<>(latest);
     }
 

@@ -56,7 +56,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
             return;
         }
         if (endpoint.getUrl().isEmpty()) {
-            debugSink = LokiDebugSink.register(name, external, endpoint.getDebugMaxEntries());
+            debugSink = endpoint.getComponent().debugSink(name, LokiDebugSink.class, () -> new LokiDebugSink(name, external, endpoint.getDebugMaxEntries()));
             startDebug();
             LOG.info("loki {}: no url set, entries go to the local debug sink (GET /debug/sinks/{} on the UI port)", name, name);
             return;
@@ -131,7 +131,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
     }
 
     @Override
-    public DebugView debugView() {
+    protected DebugView debugView() {
         return debugSink;
     }
 }

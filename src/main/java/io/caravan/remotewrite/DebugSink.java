@@ -52,8 +52,7 @@ public final class DebugSink implements DebugView {
         return name;
     }
 
-    // read by ui until it reads debugViews()
-    public Labels externalLabels() {
+    Labels externalLabels() {
         return externalLabels;
     }
 
@@ -61,19 +60,16 @@ public final class DebugSink implements DebugView {
         return received.get();
     }
 
-    // read by ui until it reads debugViews()
-    public long batches() {
+    long batches() {
         return batches.get();
     }
 
-    // read by ui until it reads debugViews()
-    public long overflow() {
+    long overflow() {
         return overflow.get();
     }
 
-    // read by ui until it reads debugViews()
     /** The latest samples, sorted by series. */
-    public List<Sample> snapshot() {
+    List<Sample> snapshot() {
         List<Sample> out = new ArrayList<>(latest.values());
         out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;

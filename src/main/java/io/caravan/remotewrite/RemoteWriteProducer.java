@@ -32,7 +32,7 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
         String name = endpoint.getName();
         Labels external = endpoint.parsedExternalLabels();
         if (endpoint.getUrl().isEmpty()) {
-            debugSink = DebugSinks.register(name, external, endpoint.getDebugMaxSeries());
+            debugSink = endpoint.getComponent().debugSink(name, DebugSink.class, () -> new DebugSink(name, external, endpoint.getDebugMaxSeries()));
             startDebug();
             LOG.info("remote-write {}: no url set, samples go to the local debug sink (GET /debug/sinks/{} on the UI port)", name, name);
             return;
@@ -75,7 +75,7 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
     }
 
     @Override
-    public DebugView debugView() {
+    protected DebugView debugView() {
         return debugSink;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 
 /**
  * A durable sink's Camel component: it knows its started sinks by name and reports them, each the same way
@@ -20,12 +21,10 @@ public abstract class SinkComponent extends CaravanComponent implements DebugVie
     /** A started sink, as its component reports it. */
     public interface Running {
         ComponentStatus status();
-
-        /** What it holds for an operator when it has no receiver; null when it sends. */
-        DebugView debugView();
     }
 
     private final Map<String, Running> running = new ConcurrentSkipListMap<>();
+    private final Map<String, DebugView> debugSinks = new ConcurrentSkipListMap<>();
 
     public void register(String name, Running sink) {
         running.put(name, sink);
@@ -43,16 +42,22 @@ public abstract class SinkComponent extends CaravanComponent implements DebugVie
         return out;
     }
 
+    /**
+     * The debug sink of this name, made on first use: kept across a restart of its route (what it holds stays
+     * readable), one per CamelContext, never shared with another.
+     */
+    public <V extends DebugView> V debugSink(String name, Class<V> type, Supplier<V> create) {
+        DebugView v = debugSinks.computeIfAbsent(name, n -> create.get());
+        if (!type.isInstance(v)) {
+            throw new IllegalStateException(name + " is already a debug sink of another kind: give each sink its own name");
+        }
+        return type.cast(v);
+    }
+
+    /** Every debug sink made so far, by name. */
     @Override
     public List<DebugView> debugViews() {
-        List<DebugView> out = new ArrayList<>();
-        for (Running s : running.values()) {
-            DebugView v = s.debugView();
-            if (v != null) {
-                out.add(v);
-            }
-        }
-        return out;
+        return new ArrayList<>(debugSinks.values());
     }
 
     /** Threads for a sink's senders, named after it, shut down with the component at the latest. */

@@ -1,6 +1,7 @@
 package io.caravan.sink;
 
 import io.caravan.component.ComponentStatus;
+import io.caravan.component.DebugView;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.support.DefaultProducer;
@@ -95,6 +96,9 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
     protected Map<String, Object> details() {
         return Map.of();
     }
+
+    /** Where entries go when the sink has no receiver URL; null when it sends. */
+    protected abstract DebugView debugView();
 
     /** How many entries the debug view received; only asked when {@link #debugView()} is not null. */
     protected abstract long debugReceived();

@@ -43,6 +43,7 @@ final class ComponentHealth implements HealthIndicator {
     /** The status as plain JSON values; the queue's fields named as the Loki sinks have always shown them. */
     static Map<String, Object> details(ComponentStatus s) {
         Map<String, Object> d = new LinkedHashMap<>();
+        d.put("uri", s.uri());
         d.put("health", s.health().name());
         d.put("state", s.state());
         d.putAll(s.details());

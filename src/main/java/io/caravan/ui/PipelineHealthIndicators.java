@@ -1,22 +1,15 @@
 package io.caravan.ui;
 
-import io.caravan.loki.LokiComponent;
-import io.caravan.loki.LokiStatus;
 import org.apache.camel.CamelContext;
-import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
- * Health details per pipeline component for /actuator/health and the UI: each Loki sink's queue and last
- * error, each log source's files with their lag. They report, they never fail the probes: a Loki outage is
- * absorbed by the disk queue and restarting the agent would not help (so UP, or UNKNOWN while retrying).
+ * One health entry per kind of pipeline component for /actuator/health and the UI, each from its components'
+ * {@link io.caravan.component.ComponentStatus}. They report, they never fail the probes (UP, or UNKNOWN while
+ * something is wrong): a receiver or an API server away, a target down, a file unreadable are not things a restart
+ * of the agent would fix, and the disk queues absorb an outage.
  */
 @Configuration(proxyBeanMethods = false)
 public class PipelineHealthIndicators {
@@ -25,32 +18,6 @@ public class PipelineHealthIndicators {
     @Bean
     public HealthIndicator kubernetesDiscovery(CamelContext camel) {
         return new ComponentHealth(new Components(camel), "k8s-discovery");
-    }
-
-    @Bean
-    public HealthIndicator lokiSinks(CamelContext camel) {
-        return () -> {
-            if (!(camel.hasComponent("loki") instanceof LokiComponent loki)) {
-                return Health.up().withDetail("sinks", 0).build();
-            }
-            boolean retrying = false;
-            Health.Builder b = Health.up();
-            for (LokiStatus s : loki.status()) {
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("url", s.url());
-                d.put("state", s.state());
-                d.put("queuedEntries", s.queuedEntries());
-                d.put("queuedBytes", s.queuedBytes());
-                d.put("spillBytes", s.spillBytes());
-                d.put("sentEntries", s.sentEntries());
-                if (s.lastError() != null) {
-                    d.put("lastError", s.lastError());
-                }
-                retrying |= "retrying".equals(s.state());
-                b.withDetail(s.name(), d);
-            }
-            return (retrying ? b.unknown() : b).build();
-        };
     }
 
     /** Each scrape job: UP when all its targets are up; the targets down and the last error otherwise. */
@@ -63,5 +30,17 @@ public class PipelineHealthIndicators {
     @Bean
     public HealthIndicator logSources(CamelContext camel) {
         return new ComponentHealth(new Components(camel), "tail", "pod-logs");
+    }
+
+    /** Each Loki sink: its queue (entries, bytes in memory and on disk), state, last error; UNKNOWN while it retries. */
+    @Bean
+    public HealthIndicator lokiSinks(CamelContext camel) {
+        return new ComponentHealth(new Components(camel), "loki");
+    }
+
+    /** Each remote-write sink, the same way. */
+    @Bean
+    public HealthIndicator remoteWriteSinks(CamelContext camel) {
+        return new ComponentHealth(new Components(camel), "remote-write");
     }
 }

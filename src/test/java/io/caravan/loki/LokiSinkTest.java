@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.component.ComponentStatus;
 import io.caravan.wal.SegmentLog;
 import io.caravan.loki.testing.LokiReceiver;
 import io.caravan.loki.testing.LokiReceiver.Answer;
@@ -336,11 +337,12 @@ class LokiSinkTest {
     void without_url_entries_go_to_the_debug_sink_and_status_reports_it() throws Exception {
         try (SinkHarness h = new SinkHarness("dbg", "loki:dbg?externalLabels=cluster=x&debugMaxEntries=5")) {
             h.send("dbg", entries(POD, 0, 8));
-            LokiDebugSink d = LokiDebugSink.get("dbg");
+            LokiComponent c = h.ctx.getComponent("loki", LokiComponent.class);
+            assertThat(c.debugViews()).singleElement().isInstanceOf(LokiDebugSink.class);
+            LokiDebugSink d = (LokiDebugSink) c.debugViews().get(0);
             assertThat(d.received()).isEqualTo(8);
             assertThat(d.snapshot()).hasSize(5).allMatch(e -> "x".equals(e.labels().get("cluster")));
-            LokiComponent c = h.ctx.getComponent("loki", LokiComponent.class);
-            assertThat(c.status()).extracting(LokiStatus::state).containsExactly("debug");
+            assertThat(c.statuses()).extracting(ComponentStatus::state).containsExactly("debug");
         }
     }
 

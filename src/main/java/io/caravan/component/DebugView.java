@@ -8,6 +8,9 @@ public interface DebugView {
 
     String name();
 
+    /** How many entries or samples it has been given. */
+    long received();
+
     /** One line for the index: counts, without the trailing path. */
     String summary();
 

@@ -46,6 +46,7 @@ public final class LokiDebugSink implements DebugView {
         return name;
     }
 
+    @Override
     public long received() {
         return received.get();
     }

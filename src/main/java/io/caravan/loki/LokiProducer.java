@@ -126,11 +126,6 @@ public class LokiProducer extends SinkProducer<LogEntry> {
     }
 
     @Override
-    protected long debugReceived() {
-        return debugSink.received();
-    }
-
-    @Override
     protected DebugView debugView() {
         return debugSink;
     }

@@ -56,6 +56,7 @@ public final class DebugSink implements DebugView {
         return externalLabels;
     }
 
+    @Override
     public long received() {
         return received.get();
     }

@@ -70,11 +70,6 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
     }
 
     @Override
-    protected long debugReceived() {
-        return debugSink.received();
-    }
-
-    @Override
     protected DebugView debugView() {
         return debugSink;
     }

@@ -100,15 +100,13 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
     /** Where entries go when the sink has no receiver URL; null when it sends. */
     protected abstract DebugView debugView();
 
-    /** How many entries the debug view received; only asked when {@link #debugView()} is not null. */
-    protected abstract long debugReceived();
 
     /** What the UI and the health endpoint show for this sink. */
     @Override
     public ComponentStatus status() {
         String scheme = endpoint.sinkName().substring(0, endpoint.sinkName().indexOf(':'));
         if (debugView() != null) {
-            return SinkStatus.debug(endpoint, scheme, debugReceived());
+            return SinkStatus.debug(endpoint, scheme, debugView().received());
         }
         return SinkStatus.sending(endpoint, scheme, senders, redactedUrl, meters == null ? 0 : (long) meters.sentTotal(), details());
     }

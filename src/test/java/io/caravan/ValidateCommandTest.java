@@ -64,6 +64,27 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aTemplatedRouteIsCheckedAgainstTheBuiltInTemplatesAndItsErrorsNameItsFileAndLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("extra.yaml"), """
+                # a pipeline of the operator's, on the shipped templates
+                - templatedRoute:
+                    routeTemplateRef: scrape-samples
+                    routeId: extra-samples
+                    parameters:
+                      - {name: name, value: extra}
+                      - {name: sink, value: mimirr}
+                - templatedRoute:
+                    routeTemplateRef: scrape-jobb
+                    routeId: typo
+                """);
+        assertThat(validate(Map.of(), dir.toString())).isEqualTo(1);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertThat(e).contains("extra.yaml:4: route extra-samples sends to direct:mimirr but no route reads it");
+        assertThat(e).contains("extra.yaml").contains("scrape-jobb");
+        assertThat(e).contains("2 error(s) in 1 route file(s)");
+    }
+
+    @Test
     void aMissingPlaceholderWithoutDefaultIsReported(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("env.yaml"), """
                 - route:

@@ -125,6 +125,8 @@ public final class ValidateCommand {
                 .logStartupInfo(false)
                 .run("--camel.main.routes-collector-enabled=false",
                         "--camel.main.auto-startup=false",
+                        // a bean is made when a route looks it up: the agent's beans, none of its web, actuator or metrics
+                        "--spring.main.lazy-initialization=true",
                         "--camel.main.source-location-enabled=true",
                         // no MBeans for routes that never run
                         "--camel.main.jmx-enabled=false",

@@ -243,9 +243,12 @@ public final class ValidateCommand {
         try (CamelContext ctx = new DefaultCamelContext();
              var in = PluginHelper.getResourceLoader(ctx).resolveResource(source).getInputStream()) {
             String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+            // "id: X" on its own line, or "routeId: X" of a templatedRoute, block or flow style ({..., routeId: X, ...})
+            java.util.regex.Pattern id = java.util.regex.Pattern.compile("(^|[\\s{,])(id|routeId):\\s*[\"']?"
+                    + java.util.regex.Pattern.quote(routeId) + "[\"']?\\s*([,}]|$)");
             int idLine = -1;
             for (int i = 0; i < lines.length; i++) {
-                if (lines[i].matches("\\s*-?\\s*(id|routeId):\\s*[\"']?" + java.util.regex.Pattern.quote(routeId) + "[\"']?\\s*")) {
+                if (id.matcher(lines[i]).find()) {
                     idLine = i;
                 }
             }

@@ -73,6 +73,7 @@ class ValidateCommandTest {
                     parameters:
                       - {name: name, value: extra}
                       - {name: sink, value: mimirr}
+                - templatedRoute: {routeTemplateRef: scrape-samples, routeId: flow-samples, parameters: [{name: name, value: flow}, {name: sink, value: lost}]}
                 - templatedRoute:
                     routeTemplateRef: scrape-jobb
                     routeId: typo
@@ -81,7 +82,8 @@ class ValidateCommandTest {
         String e = err.toString(StandardCharsets.UTF_8);
         assertThat(e).contains("extra.yaml:4: route extra-samples sends to direct:mimirr but no route reads it");
         assertThat(e).contains("extra.yaml").contains("scrape-jobb");
-        assertThat(e).contains("2 error(s) in 1 route file(s)");
+        assertThat(e).contains("extra.yaml:8: route flow-samples sends to direct:lost but no route reads it");
+        assertThat(e).contains("3 error(s) in 1 route file(s)");
     }
 
     @Test

@@ -57,8 +57,9 @@ public final class ValidateCommand {
             return 2;
         }
         int checked = sources.size();
-        // DIR's pipelines may instantiate the built-in templates, as they may in CARAVAN_ROUTES_DIR
-        if (sources.stream().noneMatch(RouteSources::isTemplates)) {
+        // DIR's pipelines may instantiate the built-in templates, as they may in CARAVAN_ROUTES_DIR (where an empty
+        // templates.yaml switches them off, and the agent's sources say so)
+        if (args.length == 1 && sources.stream().noneMatch(RouteSources::isTemplates)) {
             sources.add(RouteSources.BUILT_IN_TEMPLATES);
         }
         List<String> errors = validate(RouteSources.templatesFirst(sources));
@@ -214,7 +215,9 @@ public final class ValidateCommand {
             }
         }
         if (routeId == null) {
-            return withPlaceholderHint(source + ": " + e.getMessage()
+            java.util.regex.Matcher template = MISSING_TEMPLATE.matcher(String.valueOf(e.getMessage()));
+            int line = template.find() ? lineOf(source, "routeTemplateRef: " + template.group(1), "") : 0;
+            return withPlaceholderHint(source + (line > 0 ? ":" + line : "") + ": " + e.getMessage()
                     + (reason != null && !reason.equals(e.getMessage()) ? "\n    caused by: " + reason : ""));
         }
         if (reason != null && reason.contains(" due to: ")) {
@@ -224,6 +227,10 @@ public final class ValidateCommand {
         int line = lineOf(source, uri != null ? uri.replaceFirst("://", ":").replaceFirst("\\?.*", "") : null, routeId);
         return source + (line > 0 ? ":" + line : "") + ": route " + routeId + (uri != null ? ", endpoint " + uri : "") + ": " + reason;
     }
+
+    /** Camel's word for a templatedRoute naming no loaded template; it does not say which line. */
+    private static final java.util.regex.Pattern MISSING_TEMPLATE =
+            java.util.regex.Pattern.compile("Cannot find RouteTemplate with id (\\S+)");
 
     private static final java.util.regex.Pattern MISSING_PROPERTY =
             java.util.regex.Pattern.compile("Property with key \\[([^\\]]+)] not found");

@@ -81,9 +81,17 @@ class ValidateCommandTest {
         assertThat(validate(Map.of(), dir.toString())).isEqualTo(1);
         String e = err.toString(StandardCharsets.UTF_8);
         assertThat(e).contains("extra.yaml:4: route extra-samples sends to direct:mimirr but no route reads it");
-        assertThat(e).contains("extra.yaml").contains("scrape-jobb");
+        assertThat(e).contains("extra.yaml:10: Cannot find RouteTemplate with id scrape-jobb");
         assertThat(e).contains("extra.yaml:8: route flow-samples sends to direct:lost but no route reads it");
         assertThat(e).contains("3 error(s) in 1 route file(s)");
+    }
+
+    @Test
+    void anEmptyTemplatesFileInTheRoutesDirectorySwitchesTheTemplatesOffAndThePipelinesOnThemAreReported(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("templates.yaml"), "");
+        assertThat(validate(Map.of("CARAVAN_ROUTES_DIR", dir.toString()))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("classpath:routes/kubelet.yaml:3: Cannot find RouteTemplate with id scrape-job");
     }
 
     @Test

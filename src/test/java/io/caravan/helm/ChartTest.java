@@ -191,6 +191,23 @@ class ChartTest {
     }
 
     @Test
+    void aChartWithoutItsBuiltFilesFailsToRenderAndSaysWhatToRun() throws IOException {
+        Path unbuilt = tmp.resolve("caravan");
+        try (Stream<Path> s = Files.walk(CHART)) {
+            for (Path p : s.filter(p -> !p.startsWith(CHART.resolve("files"))).toList()) {
+                Path to = unbuilt.resolve(CHART.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        assertThatThrownBy(() -> new Helm(unbuilt).template().withName("caravan").call())
+                .hasMessageContaining("files/routes/ is empty").hasMessageContaining("mvn -q generate-resources");
+    }
+
+    @Test
     void configMapsHoldEveryRouteRuleAndStageShippedInTheJarWhereTheRoutesReadThem() throws IOException {
         List<JsonNode> docs = render();
         assertThat(kind(docs, "ConfigMap")).hasSize(3);

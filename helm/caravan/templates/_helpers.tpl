@@ -53,13 +53,21 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
-{{/* Route files: those shipped in files/routes/, then routes.files (same name replaces). */}}
-{{- define "caravan.routeFiles" -}}
-{{- $data := dict -}}
-{{- range $path, $_ := .Files.Glob "files/routes/*.yaml" -}}
-{{- $_ := set $data (base $path) ($.Files.Get $path) -}}
+{{/*
+The files of one ConfigMap (kind: routes, rules or stages): the jar's, which the build copies into files/<kind>/, then
+.Values.<kind>.files (the same name replaces; an empty string switches a route off). An unbuilt chart fails here.
+*/}}
+{{- define "caravan.configFiles" -}}
+{{- $ctx := .ctx -}}
+{{- $shipped := $ctx.Files.Glob (printf "files/%s/*.yaml" .kind) -}}
+{{- if not $shipped -}}
+{{- fail (printf "files/%s/ is empty: the chart carries the jar's routes, rules and stages, copied by the build; run mvn -q generate-resources (or any mvn build) first" .kind) -}}
 {{- end -}}
-{{- range $name, $content := .Values.routes.files -}}
+{{- $data := dict -}}
+{{- range $path, $_ := $shipped -}}
+{{- $_ := set $data (base $path) ($ctx.Files.Get $path) -}}
+{{- end -}}
+{{- range $name, $content := (index $ctx.Values .kind).files -}}
 {{- $_ := set $data $name (toString $content) -}}
 {{- end -}}
 {{- toYaml $data -}}

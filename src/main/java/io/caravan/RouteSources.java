@@ -21,6 +21,11 @@ public final class RouteSources {
 
     public static final String BUILT_IN = "classpath:routes/*.yaml";
 
+    /** The route templates the pipeline files instantiate: a route file like the others, overridable by its name. */
+    public static final String TEMPLATES = "templates.yaml";
+
+    public static final String BUILT_IN_TEMPLATES = "classpath:routes/" + TEMPLATES;
+
     private RouteSources() {
     }
 
@@ -35,7 +40,7 @@ public final class RouteSources {
             for (String name : builtInNames()) {
                 parts.add("classpath:routes/" + name);
             }
-            return String.join(",", parts);
+            return String.join(",", templatesFirst(parts));
         }
         File d = new File(dir);
         if (!d.isDirectory()) {
@@ -59,7 +64,21 @@ public final class RouteSources {
                 parts.add("file:" + new File(d, name).getAbsolutePath());
             }
         }
-        return String.join(",", parts);
+        return String.join(",", templatesFirst(parts));
+    }
+
+    static boolean isTemplates(String location) {
+        return location.endsWith("/" + TEMPLATES) || location.endsWith(":" + TEMPLATES);
+    }
+
+    /**
+     * The same locations, the templates file first. Camel finds a template wherever it is when it loads all files at
+     * once, as the agent does; {@code validate} loads them one at a time, to tell each file's errors apart.
+     */
+    static List<String> templatesFirst(List<String> locations) {
+        List<String> ordered = new ArrayList<>(locations.stream().filter(RouteSources::isTemplates).toList());
+        locations.stream().filter(l -> !isTemplates(l)).forEach(ordered::add);
+        return ordered;
     }
 
     static List<String> builtInNames() {

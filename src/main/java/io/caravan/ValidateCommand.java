@@ -8,6 +8,9 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ToDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -53,50 +56,48 @@ public final class ValidateCommand {
             err.println("validate: " + e.getMessage());
             return 2;
         }
-        List<String> errors = validate(sources);
+        int checked = sources.size();
+        // DIR's pipelines may instantiate the built-in templates, as they may in CARAVAN_ROUTES_DIR (where an empty
+        // templates.yaml switches them off, and the agent's sources say so)
+        if (args.length == 1 && sources.stream().noneMatch(RouteSources::isTemplates)) {
+            sources.add(RouteSources.BUILT_IN_TEMPLATES);
+        }
+        List<String> errors = validate(RouteSources.templatesFirst(sources));
         if (errors.isEmpty()) {
-            out.println("valid: " + sources.size() + " route file(s)");
+            out.println("valid: " + checked + " route file(s)");
             return 0;
         }
         errors.forEach(err::println);
-        err.println(errors.size() + " error(s) in " + sources.size() + " route file(s)");
+        err.println(errors.size() + " error(s) in " + checked + " route file(s)");
         return 1;
     }
 
     static List<String> validate(List<String> sources) {
         List<String> errors = new ArrayList<>();
         List<RouteDefinition> all = new ArrayList<>();
-        java.nio.file.Path clusterRoot;
+        java.nio.file.Path scratch;
         try {
-            clusterRoot = java.nio.file.Files.createTempDirectory("caravan-validate");
+            scratch = java.nio.file.Files.createTempDirectory("caravan-validate");
         } catch (java.io.IOException e) {
             errors.add("validate: cannot create a temporary directory: " + e.getMessage());
             return errors;
         }
-        try (io.caravan.node.NodeExporter nodeExporter = new io.caravan.node.NodeExporter(io.caravan.node.NodeExporterConfig.defaults());
-             CamelContext ctx = new DefaultCamelContext()) {
-            // One context, as the agent has, started empty with autoStartup off: each file's routes are then created
-            // as they load (endpoints resolved, options, rule files and placeholders checked) and their consumers
-            // never start, so nothing is scraped or sent. An error is the file's own; a route id two files share is
-            // one too, as it would be in the agent.
-            ctx.setAutoStartup(false);
-            ctx.setSourceLocationEnabled(true);
-            ctx.disableJMX(); // no MBeans for routes that never run
-            // The in-process exporter the agent registers as a bean, so routes that name it resolve here too.
-            ctx.getRegistry().bind("nodeExporter", (java.util.function.Supplier<byte[]>) nodeExporter::scrape);
-            // master: routes (once-per-cluster sources) need a cluster service, as the agent has one
-            org.apache.camel.component.file.cluster.FileLockClusterService cluster =
-                    new org.apache.camel.component.file.cluster.FileLockClusterService();
-            cluster.setRoot(clusterRoot.toString());
-            ctx.addService(cluster);
-            ctx.start();
+        try (ConfigurableApplicationContext agent = agentWithoutPipelines(scratch)) {
+            // The agent's own Camel context: its components, beans (the node exporter, the cluster service, the
+            // Kubernetes client), template handling and settings, with no route loaded and none to start. Each file's
+            // routes are then created as they load (endpoints resolved, options, rule files and placeholders checked)
+            // and their consumers never start, so nothing is scraped or sent. An error is the file's own; a route id
+            // two files share is one too, as it would be in the agent.
+            CamelContext ctx = agent.getBean(CamelContext.class);
             ModelCamelContext model = (ModelCamelContext) ctx;
             for (String source : sources) {
                 int before = model.getRouteDefinitions().size();
+                int templatesBefore = model.getRouteTemplateDefinitions().size();
                 try {
                     Resource r = PluginHelper.getResourceLoader(ctx).resolveResource(source);
                     PluginHelper.getRoutesLoader(ctx).loadRoutes(r);
-                    if (model.getRouteDefinitions().size() == before && !source.startsWith("file:")) {
+                    if (model.getRouteDefinitions().size() == before && model.getRouteTemplateDefinitions().size() == templatesBefore
+                            && !source.startsWith("file:")) {
                         errors.add(source + ": defines no route");
                     }
                 } catch (Exception e) {
@@ -107,9 +108,36 @@ public final class ValidateCommand {
         } catch (Exception e) {
             errors.add("validate: " + e.getMessage());
         }
-        deleteTree(clusterRoot);
+        deleteTree(scratch);
         checkDirectTargets(all, errors);
         return errors;
+    }
+
+    /**
+     * The agent as {@code run} wires it (CaravanApplication: every component, bean and setting it registers, so one
+     * added to the agent is validated too), without the web server, with no route file loaded and nothing started:
+     * leader election on a lock file in {@code scratch}, whatever the environment says, so a validate in a pod never
+     * joins the agents' election.
+     */
+    static ConfigurableApplicationContext agentWithoutPipelines(java.nio.file.Path scratch) {
+        return new SpringApplicationBuilder(CaravanApplication.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(org.springframework.boot.Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .run("--camel.main.routes-collector-enabled=false",
+                        "--camel.main.auto-startup=false",
+                        // a bean is made when a route looks it up: the agent's beans, none of its web, actuator or metrics
+                        "--spring.main.lazy-initialization=true",
+                        "--camel.main.source-location-enabled=true",
+                        // no MBeans for routes that never run
+                        "--camel.main.jmx-enabled=false",
+                        "--spring.jmx.enabled=false",
+                        "--" + io.caravan.cluster.ElectionMode.SETTING + "=file",
+                        "--CARAVAN_LEADER_FILE_SHARED=true",
+                        "--camel.cluster.file.root=" + scratch.resolve("cluster"),
+                        // a tool's output is its answer: validate reports Camel's failures itself, one line each
+                        "--logging.level.root=WARN",
+                        "--logging.level.org.apache.camel=OFF");
     }
 
     private static void deleteTree(java.nio.file.Path root) {
@@ -157,7 +185,11 @@ public final class ValidateCommand {
 
     static String location(RouteDefinition rd, int line) {
         String loc = rd.getResource() != null ? rd.getResource().getLocation() : "?";
-        return loc + (line > 0 ? ":" + line : rd.getLineNumber() > 0 ? ":" + rd.getLineNumber() : "");
+        if (line <= 0) {
+            // a templated route has no lines of its own in its file: the line naming its routeId
+            line = rd.getLineNumber() > 0 ? rd.getLineNumber() : rd.getResource() != null ? lineOf(loc, null, rd.getRouteId()) : 0;
+        }
+        return loc + (line > 0 ? ":" + line : "");
     }
 
     /**
@@ -183,7 +215,9 @@ public final class ValidateCommand {
             }
         }
         if (routeId == null) {
-            return withPlaceholderHint(source + ": " + e.getMessage()
+            java.util.regex.Matcher template = MISSING_TEMPLATE.matcher(String.valueOf(e.getMessage()));
+            int line = template.find() ? lineOf(source, "routeTemplateRef: " + template.group(1), "") : 0;
+            return withPlaceholderHint(source + (line > 0 ? ":" + line : "") + ": " + e.getMessage()
                     + (reason != null && !reason.equals(e.getMessage()) ? "\n    caused by: " + reason : ""));
         }
         if (reason != null && reason.contains(" due to: ")) {
@@ -193,6 +227,10 @@ public final class ValidateCommand {
         int line = lineOf(source, uri != null ? uri.replaceFirst("://", ":").replaceFirst("\\?.*", "") : null, routeId);
         return source + (line > 0 ? ":" + line : "") + ": route " + routeId + (uri != null ? ", endpoint " + uri : "") + ": " + reason;
     }
+
+    /** Camel's word for a templatedRoute naming no loaded template; it does not say which line. */
+    private static final java.util.regex.Pattern MISSING_TEMPLATE =
+            java.util.regex.Pattern.compile("Cannot find RouteTemplate with id (\\S+)");
 
     private static final java.util.regex.Pattern MISSING_PROPERTY =
             java.util.regex.Pattern.compile("Property with key \\[([^\\]]+)] not found");
@@ -207,14 +245,17 @@ public final class ValidateCommand {
         return reason + "; set the environment variable " + name + ", or give the placeholder a default: {{" + name + ":default}}";
     }
 
-    /** The line of the failing endpoint in the file, else of the route's id: Camel does not say where. */
+    /** The line of the failing endpoint in the file, else of the route's id (routeId: of a templatedRoute): Camel does not say where. */
     private static int lineOf(String source, String uriStart, String routeId) {
         try (CamelContext ctx = new DefaultCamelContext();
              var in = PluginHelper.getResourceLoader(ctx).resolveResource(source).getInputStream()) {
             String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+            // "id: X" on its own line, or "routeId: X" of a templatedRoute, block or flow style ({..., routeId: X, ...})
+            java.util.regex.Pattern id = java.util.regex.Pattern.compile("(^|[\\s{,])(id|routeId):\\s*[\"']?"
+                    + java.util.regex.Pattern.quote(routeId) + "[\"']?\\s*([,}]|$)");
             int idLine = -1;
             for (int i = 0; i < lines.length; i++) {
-                if (lines[i].matches("\\s*-?\\s*id:\\s*[\"']?" + java.util.regex.Pattern.quote(routeId) + "[\"']?\\s*")) {
+                if (id.matcher(lines[i]).find()) {
                     idLine = i;
                 }
             }

@@ -64,6 +64,37 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aTemplatedRouteIsCheckedAgainstTheBuiltInTemplatesAndItsErrorsNameItsFileAndLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("extra.yaml"), """
+                # a pipeline of the operator's, on the shipped templates
+                - templatedRoute:
+                    routeTemplateRef: scrape-samples
+                    routeId: extra-samples
+                    parameters:
+                      - {name: name, value: extra}
+                      - {name: sink, value: mimirr}
+                - templatedRoute: {routeTemplateRef: scrape-samples, routeId: flow-samples, parameters: [{name: name, value: flow}, {name: sink, value: lost}]}
+                - templatedRoute:
+                    routeTemplateRef: scrape-jobb
+                    routeId: typo
+                """);
+        assertThat(validate(Map.of(), dir.toString())).isEqualTo(1);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertThat(e).contains("extra.yaml:4: route extra-samples sends to direct:mimirr but no route reads it");
+        assertThat(e).contains("extra.yaml:10: Cannot find RouteTemplate with id scrape-jobb");
+        assertThat(e).contains("extra.yaml:8: route flow-samples sends to direct:lost but no route reads it");
+        assertThat(e).contains("3 error(s) in 1 route file(s)");
+    }
+
+    @Test
+    void anEmptyTemplatesFileInTheRoutesDirectorySwitchesTheTemplatesOffAndThePipelinesOnThemAreReported(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("templates.yaml"), "");
+        assertThat(validate(Map.of("CARAVAN_ROUTES_DIR", dir.toString()))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("classpath:routes/kubelet.yaml:3: Cannot find RouteTemplate with id scrape-job");
+    }
+
+    @Test
     void aMissingPlaceholderWithoutDefaultIsReported(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("env.yaml"), """
                 - route:

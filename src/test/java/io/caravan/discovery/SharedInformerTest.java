@@ -1,19 +1,18 @@
 package io.caravan.discovery;
 
+import io.caravan.ShippedRoutes;
 import io.caravan.model.Target;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.caravan.discovery.DiscoveryRoute.awaitTrue;
@@ -36,8 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SharedInformerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final Pattern DISCOVERY_URI = Pattern.compile("uri: \"(k8s-discovery:[^\"]+)\"");
-
     private final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
     private MockCluster cluster;
     private DefaultCamelContext camel;
@@ -138,15 +133,12 @@ class SharedInformerTest {
         return camel.getComponent(KubernetesDiscoveryComponent.SCHEME, KubernetesDiscoveryComponent.class);
     }
 
-    /** The discovery URIs of src/main/resources/routes, placeholders and all. */
-    static List<String> shippedDiscoveryUris() throws IOException {
+    /** The discovery URIs of the shipped routes (src/main/resources/routes, templated ones filled in), placeholders and all. */
+    static List<String> shippedDiscoveryUris() throws Exception {
         List<String> uris = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources/routes"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                Matcher m = DISCOVERY_URI.matcher(Files.readString(f));
-                while (m.find()) {
-                    uris.add(m.group(1));
-                }
+        for (RouteDefinition route : ShippedRoutes.definitions()) {
+            if (route.getInput().getEndpointUri().startsWith("k8s-discovery:")) {
+                uris.add(route.getInput().getEndpointUri());
             }
         }
         return uris;

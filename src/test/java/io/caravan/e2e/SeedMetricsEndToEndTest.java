@@ -108,7 +108,7 @@ class SeedMetricsEndToEndTest {
         prometheus = PrometheusServer.start();
         agentPort = PrometheusServer.freePort();
         registry.add("CARAVAN_HTTP_PORT", () -> agentPort);
-        registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/sinks.yaml,classpath:routes/kubelet.yaml,"
+        registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/templates.yaml,classpath:routes/sinks.yaml,classpath:routes/kubelet.yaml,"
                 + "classpath:routes/cadvisor.yaml,classpath:routes/apiserver.yaml,classpath:routes/etcd.yaml,"
                 + "classpath:routes/coredns.yaml,classpath:routes/cnpg.yaml,classpath:routes/pod-metrics.yaml");
         registry.add("NODE_NAME", () -> "worker-1");

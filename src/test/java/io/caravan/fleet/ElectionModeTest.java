@@ -56,7 +56,7 @@ class ElectionModeTest {
     void theAgentRefusesToStartWithALockFileOfItsOwnInAPod() {
         SpringApplicationBuilder agent = new SpringApplicationBuilder(CaravanApplication.class).properties(
                 "CARAVAN_LEADER_ELECTION=file", "KUBERNETES_SERVICE_HOST=10.43.0.1", "CARAVAN_DATA_DIR=" + data,
-                "CARAVAN_HTTP_PORT=0", "CARAVAN_SELF_SCRAPE=false", "camel.main.routes-include-pattern=classpath:routes/sinks.yaml,classpath:routes/blackbox.yaml");
+                "CARAVAN_HTTP_PORT=0", "CARAVAN_SELF_SCRAPE=false", "camel.main.routes-include-pattern=classpath:routes/templates.yaml,classpath:routes/sinks.yaml,classpath:routes/blackbox.yaml");
         assertThatThrownBy(agent::run).rootCause().isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("CARAVAN_LEADER_ELECTION=file in a Kubernetes pod: each agent would lock its own " + data + "/cluster");
         assertThat(data.resolve("cluster")).as("no lock taken").doesNotExist();

@@ -170,7 +170,7 @@ class FleetTest {
         camel.getComponent("master", org.apache.camel.component.master.MasterComponent.class).setBackOffMaxAttempts(1);
 
         var loader = PluginHelper.getRoutesLoader(camel);
-        for (String routes : List.of("classpath:routes/sinks.yaml", "classpath:routes/blackbox.yaml", "classpath:fleet/kubelet.yaml")) {
+        for (String routes : List.of("classpath:routes/templates.yaml", "classpath:routes/sinks.yaml", "classpath:routes/blackbox.yaml", "classpath:fleet/kubelet.yaml")) {
             loader.loadRoutes(ResourceHelper.resolveMandatoryResource(camel, routes));
         }
         camel.start();

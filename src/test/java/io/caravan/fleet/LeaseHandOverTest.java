@@ -50,7 +50,7 @@ class LeaseHandOverTest {
                             "CARAVAN_LEADER_LEASE_DURATION_MILLIS=3000", "CARAVAN_LEADER_RENEW_DEADLINE_MILLIS=2000",
                             "CARAVAN_LEADER_RETRY_PERIOD_MILLIS=500", "CARAVAN_HTTP_PORT=0", "CARAVAN_SELF_SCRAPE=false",
                             "CARAVAN_DATA_DIR=" + data,
-                            "camel.main.routes-include-pattern=classpath:routes/sinks.yaml,classpath:routes/blackbox.yaml")
+                            "camel.main.routes-include-pattern=classpath:routes/templates.yaml,classpath:routes/sinks.yaml,classpath:routes/blackbox.yaml")
                     .run();
             CamelContext camel = agent.getBean(CamelContext.class);
             long deadline = System.currentTimeMillis() + 20_000;

@@ -35,8 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ChartTest {
 
     static final Path CHART = Path.of("helm/caravan");
-    static final Path JAR_ROUTES = Path.of("src/main/resources/routes");
-    static final Path CHART_ROUTES = CHART.resolve("files/routes");
+    static final Path JAR_RESOURCES = Path.of("src/main/resources");
     static final ObjectMapper YAML = new YAMLMapper();
 
     @TempDir Path tmp;
@@ -175,39 +174,66 @@ class ChartTest {
                         "ConfigMap", "Service");
     }
 
-    // ---------------------------------------------------------------- routes: no drift
+    // ---------------------------------------------------------------- routes, rules, stages: no drift
 
-    @Test
-    void chartRouteFilesEqualTheJarsRoutes() throws IOException {
-        Map<String, String> jar = files(JAR_ROUTES);
+    /** The build copies the jar's routes, rules and stages into the chart (pom.xml, chart-files): exactly those. */
+    @ParameterizedTest
+    @CsvSource({"routes", "rules", "stages"})
+    void chartFilesAreTheJarsAsBuilt(String kind) throws IOException {
+        Map<String, String> jar = files(JAR_RESOURCES.resolve(kind));
         assertThat(jar).isNotEmpty();
-        assertThat(files(CHART_ROUTES))
-                .as("helm/caravan/files/routes/ must be a copy of src/main/resources/routes/ "
-                        + "(cp src/main/resources/routes/*.yaml helm/caravan/files/routes/)")
+        assertThat(files(CHART.resolve("files").resolve(kind)))
+                .as("helm/caravan/files/%s/ is built from src/main/resources/%s/ by mvn generate-resources", kind, kind)
                 .isEqualTo(jar);
-        try (Stream<Path> s = Files.list(CHART_ROUTES)) {
+        try (Stream<Path> s = Files.list(CHART.resolve("files").resolve(kind))) {
             assertThat(s.map(p -> p.getFileName().toString())).allMatch(n -> n.endsWith(".yaml"));
         }
     }
 
     @Test
-    void routesConfigMapHoldsEveryRouteShippedInTheJar() throws IOException {
-        List<JsonNode> docs = render();
-        JsonNode data = one(docs, "ConfigMap", "caravan-routes").path("data");
-        Map<String, String> rendered = new TreeMap<>();
-        data.fields().forEachRemaining(e -> rendered.put(e.getKey(), e.getValue().asText()));
-        assertThat(rendered).isEqualTo(files(JAR_ROUTES));
-        assertThat(kind(docs, "ConfigMap")).hasSize(1); // no rules ConfigMap by default
-
-        JsonNode c = container(docs);
-        String routesDir = envValue(c, "CARAVAN_ROUTES_DIR");
-        assertThat(mount(c, routesDir).path("readOnly").asBoolean()).isTrue();
-        assertThat(volume(docs, mount(c, routesDir).path("name").asText()).at("/configMap/name").asText())
-                .isEqualTo("caravan-routes");
+    void aChartWithoutItsBuiltFilesFailsToRenderAndSaysWhatToRun() throws IOException {
+        Path unbuilt = tmp.resolve("caravan");
+        try (Stream<Path> s = Files.walk(CHART)) {
+            for (Path p : s.filter(p -> !p.startsWith(CHART.resolve("files"))).toList()) {
+                Path to = unbuilt.resolve(CHART.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        assertThatThrownBy(() -> new Helm(unbuilt).template().withName("caravan").call())
+                .hasMessageContaining("files/routes/ is empty").hasMessageContaining("mvn -q generate-resources");
     }
 
     @Test
-    void routeOverridesAndRulesConfigMapAreMountedAndRollThePods() throws IOException {
+    void configMapsHoldEveryRouteRuleAndStageShippedInTheJarWhereTheRoutesReadThem() throws IOException {
+        List<JsonNode> docs = render();
+        assertThat(kind(docs, "ConfigMap")).hasSize(3);
+        JsonNode c = container(docs);
+        for (String kind : List.of("routes", "rules", "stages")) {
+            JsonNode data = one(docs, "ConfigMap", "caravan-" + kind).path("data");
+            Map<String, String> rendered = new TreeMap<>();
+            data.fields().forEachRemaining(e -> rendered.put(e.getKey(), e.getValue().asText()));
+            assertThat(rendered).as(kind).isEqualTo(files(JAR_RESOURCES.resolve(kind)));
+            String mountPath = "/etc/caravan/" + kind;
+            assertThat(mount(c, mountPath).path("readOnly").asBoolean()).isTrue();
+            assertThat(volume(docs, mount(c, mountPath).path("name").asText()).at("/configMap/name").asText())
+                    .isEqualTo("caravan-" + kind);
+        }
+        assertThat(envValue(c, "CARAVAN_ROUTES_DIR")).isEqualTo("/etc/caravan/routes");
+        // the shipped routes read rules/<name>.yaml and stages/<name>.yaml at these locations (templates.yaml and the
+        // log pipelines), so the pod reads the ConfigMaps' copies, and an overridden one
+        assertThat(envValue(c, "CARAVAN_RULES_LOCATION")).isEqualTo("file:/etc/caravan/rules");
+        assertThat(envValue(c, "CARAVAN_STAGES_LOCATION")).isEqualTo("file:/etc/caravan/stages");
+        String routes = String.join("\n", files(JAR_RESOURCES.resolve("routes")).values());
+        assertThat(routes).doesNotContain("classpath:rules/").doesNotContain("classpath:stages/")
+                .contains("{{CARAVAN_RULES_LOCATION:classpath:rules}}/").contains("{{CARAVAN_STAGES_LOCATION:classpath:stages}}/");
+    }
+
+    @Test
+    void routeRuleAndStageOverridesReplaceTheShippedFileOfTheSameNameAndRollThePods() throws IOException {
         String before = one(render(), "DaemonSet").at("/spec/template/metadata/annotations/checksum~1routes").asText();
         assertThat(before).matches("[0-9a-f]{64}");
 
@@ -228,14 +254,23 @@ class ChartTest {
                       - source_labels: [__meta_kubernetes_node_name]
                         regex: "{{NODE_NAME:}}"
                         action: keep
+                stages:
+                  files:
+                    audit.yaml: |
+                      - drop:
+                          expression: "^$"
                 """);
         List<JsonNode> docs = render(List.of(overrides), Map.of());
         JsonNode routes = one(docs, "ConfigMap", "caravan-routes").path("data");
         assertThat(routes.path("kubelet.yaml").asText()).contains("rules=file:/etc/caravan/rules/kubelet.yaml");
         assertThat(routes.path("cnpg.yaml").asText()).isEmpty();
-        assertThat(routes.path("sinks.yaml").asText()).isEqualTo(files(JAR_ROUTES).get("sinks.yaml"));
+        assertThat(routes.path("sinks.yaml").asText()).isEqualTo(files(JAR_RESOURCES.resolve("routes")).get("sinks.yaml"));
         JsonNode rules = one(docs, "ConfigMap", "caravan-rules").path("data");
-        assertThat(rules.path("kubelet.yaml").asText()).contains("action: keep");
+        assertThat(rules.path("kubelet.yaml").asText()).contains("action: keep").doesNotContain("__metrics_path__");
+        assertThat(rules.path("cadvisor.yaml").asText()).isEqualTo(files(JAR_RESOURCES.resolve("rules")).get("cadvisor.yaml"));
+        JsonNode stages = one(docs, "ConfigMap", "caravan-stages").path("data");
+        assertThat(stages.path("audit.yaml").asText()).contains("^$");
+        assertThat(stages.path("pod-logs.yaml").asText()).isEqualTo(files(JAR_RESOURCES.resolve("stages")).get("pod-logs.yaml"));
 
         JsonNode c = container(docs);
         assertThat(mount(c, "/etc/caravan/rules").path("readOnly").asBoolean()).isTrue();
@@ -243,6 +278,9 @@ class ChartTest {
 
         String after = one(docs, "DaemonSet").at("/spec/template/metadata/annotations/checksum~1routes").asText();
         assertThat(after).matches("[0-9a-f]{64}").isNotEqualTo(before);
+        String stageOnly = one(render(List.of(valuesFile("stages: {files: {audit.yaml: \"- drop: {expression: x}\"}}")), Map.of()),
+                "DaemonSet").at("/spec/template/metadata/annotations/checksum~1routes").asText();
+        assertThat(stageOnly).isNotEqualTo(before);
     }
 
     // ---------------------------------------------------------------- pod spec

@@ -1,16 +1,19 @@
 package io.caravan.helm;
 
+import io.caravan.ShippedRoutes;
 import io.caravan.discovery.NodeTargets;
 import io.caravan.model.Labels;
 import io.caravan.model.Target;
 import io.caravan.relabel.RelabelRules;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.SendDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +56,7 @@ class KubeletAuthorizationTest {
     }
 
     @Test
-    void everyShippedPipelineThatScrapesTheKubeletIsGrantedByTheChartAndNothingReachesNodesProxy() throws IOException {
+    void everyShippedPipelineThatScrapesTheKubeletIsGrantedByTheChartAndNothingReachesNodesProxy() throws Exception {
         List<String> needed = new ArrayList<>();
         for (String path : kubeletPaths()) {
             needed.add("|" + subresource(path) + "|get");
@@ -65,32 +67,42 @@ class KubeletAuthorizationTest {
         assertThat(granted).noneMatch(g -> g.contains("nodes/proxy"));
     }
 
+    /** Each shipped route as one line: its endpoint URIs, quoted, with the defaults of their placeholders. */
+    private static List<String> shippedRoutes() throws Exception {
+        List<String> routes = new ArrayList<>();
+        for (RouteDefinition rd : ShippedRoutes.definitions()) {
+            StringBuilder b = new StringBuilder("\"" + rd.getInput().getEndpointUri() + "\"");
+            for (SendDefinition<?> send : ProcessorDefinitionHelper.filterTypeInOutputs(rd.getOutputs(), SendDefinition.class)) {
+                b.append(" \"").append(send.getEndpointUri()).append('"');
+            }
+            routes.add(ShippedRoutes.withDefaults(b.toString()));
+        }
+        return routes;
+    }
+
     /** The paths the shipped node-role pipelines scrape on the kubelet's port, from their routes and relabel rules. */
-    private static List<String> kubeletPaths() throws IOException {
+    private static List<String> kubeletPaths() throws Exception {
         Node node = new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata()
                 .withNewStatus().addNewAddress().withType("InternalIP").withAddress("192.168.10.11").endAddress()
                 .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(KUBELET_PORT).endKubeletEndpoint().endDaemonEndpoints()
                 .endStatus().build();
         Target target = NodeTargets.of(node).get(0);
         List<String> paths = new ArrayList<>();
-        try (Stream<Path> files = Files.list(ChartTest.JAR_ROUTES)) {
-            for (Path f : files.sorted().toList()) {
-                String route = Files.readString(f);
-                Matcher rules = RULES.matcher(route);
-                if (!route.contains("k8s-discovery:node") || !rules.find()) {
-                    continue;
-                }
-                String text = Files.readString(Path.of("src/main/resources").resolve(rules.group(1)))
-                        .replace("{{NODE_NAME:}}", "worker-1");
-                Labels out = RelabelRules.parse(text, rules.group(1)).apply(target.labels());
-                if (out == null || !out.get(Target.ADDRESS).endsWith(":" + KUBELET_PORT)) {
-                    continue;
-                }
-                Matcher uriPath = METRICS_PATH.matcher(route);
-                String path = out.get("__metrics_path__") != null ? out.get("__metrics_path__")
-                        : uriPath.find() ? uriPath.group(1) : "/metrics";
-                paths.add(path);
+        for (String route : shippedRoutes()) {
+            Matcher rules = RULES.matcher(route);
+            if (!route.contains("k8s-discovery:node") || !rules.find()) {
+                continue;
             }
+            String text = Files.readString(Path.of("src/main/resources").resolve(rules.group(1)))
+                    .replace("{{NODE_NAME:}}", "worker-1");
+            Labels out = RelabelRules.parse(text, rules.group(1)).apply(target.labels());
+            if (out == null || !out.get(Target.ADDRESS).endsWith(":" + KUBELET_PORT)) {
+                continue;
+            }
+            Matcher uriPath = METRICS_PATH.matcher(route);
+            String path = out.get("__metrics_path__") != null ? out.get("__metrics_path__")
+                    : uriPath.find() ? uriPath.group(1) : "/metrics";
+            paths.add(path);
         }
         return paths;
     }

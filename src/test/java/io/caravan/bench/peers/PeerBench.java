@@ -1023,12 +1023,15 @@ public final class PeerBench {
         return env;
     }
 
-    /** A routes directory in which every built-in route file but {@code keep} is an empty file (switched off). */
+    /**
+     * A routes directory in which every built-in route file but {@code keep} is an empty file (switched off); the route
+     * templates stay, as the kept pipelines may instantiate them.
+     */
     private static Path offRoutes(Path dir, String... keep) throws IOException {
         Files.createDirectories(dir);
         List<String> kept = List.of(keep);
         for (Resource r : new PathMatchingResourcePatternResolver().getResources("classpath:routes/*.yaml")) {
-            if (!kept.contains(r.getFilename())) {
+            if (!kept.contains(r.getFilename()) && !io.caravan.RouteSources.TEMPLATES.equals(r.getFilename())) {
                 Files.writeString(dir.resolve(r.getFilename()), "");
             }
         }

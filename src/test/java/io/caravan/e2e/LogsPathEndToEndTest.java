@@ -75,7 +75,7 @@ class LogsPathEndToEndTest {
         remote = new LokiReceiver();
         port = PrometheusServer.freePort();
         registry.add("CARAVAN_HTTP_PORT", () -> port);
-        registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/sinks.yaml,classpath:routes/audit-logs.yaml,classpath:routes/pod-logs.yaml");
+        registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/templates.yaml,classpath:routes/sinks.yaml,classpath:routes/audit-logs.yaml,classpath:routes/pod-logs.yaml");
         registry.add("NODE_NAME", () -> "worker-1");
         registry.add("DC_LABEL", () -> "e2e-dc");
         registry.add("CARAVAN_DATA_DIR", () -> dir.resolve("data").toString());

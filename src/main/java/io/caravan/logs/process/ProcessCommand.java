@@ -3,10 +3,7 @@ package io.caravan.logs.process;
 import io.caravan.logs.ReadClock;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +11,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -21,7 +21,8 @@ import java.util.List;
  * Entries are read from stdin one per line ({@link EntryJson}), each goes through the pipeline as it is read, and
  * what leaves the pipeline is printed at once, so the command also works interactively; at the end of the input
  * the entries the stages still hold (cri partial lines) are flushed. Starts no Spring and no route: the stage file
- * is loaded by a {@link ProcessEndpoint} on a Camel context that is never started, as the agent loads it.
+ * goes through the agent's parser and placeholders ({@link CamelPlaceholders}), and the stages run as one
+ * loki-process endpoint runs them, state across entries included (limit's buckets, cri's partial lines).
  */
 public final class ProcessCommand {
 
@@ -63,25 +64,13 @@ public final class ProcessCommand {
             return usageError(stderr, "--stages is required");
         }
         Pipeline pipeline;
-        // never started: it only resolves placeholders and reads the file, as the agent's context does for the endpoint
-        CamelContext camel = new DefaultCamelContext();
-        try {
-            pipeline = load(camel, stagesFile);
-        } catch (Exception e) {
+        try (CamelPlaceholders placeholders = new CamelPlaceholders()) {
+            pipeline = load(stagesFile, placeholders);
+        } catch (IOException | RuntimeException e) {
             stderr.println("process: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
-        } finally {
-            closeQuietly(camel);
         }
         return processLines(pipeline, raw, stdin, stdout, stderr);
-    }
-
-    private static void closeQuietly(CamelContext camel) {
-        try {
-            camel.close();
-        } catch (Exception nothingToRelease) {
-            // it never started: there is nothing of it the pipeline needs or that could leak
-        }
     }
 
     private static int usageError(PrintStream stderr, String problem) {
@@ -90,15 +79,32 @@ public final class ProcessCommand {
         return 2;
     }
 
-    /** The endpoint's own loading (file, placeholders, parser, errors), with a registry of its own for the counters. */
-    static Pipeline load(CamelContext camel, String stagesFile) throws Exception {
-        camel.getRegistry().bind("caravanProcessMeters", MeterRegistry.class, new SimpleMeterRegistry());
-        ProcessComponent component = new ProcessComponent();
-        component.setCamelContext(camel);
-        String name = pipelineName(stagesFile);
-        ProcessEndpoint endpoint = new ProcessEndpoint("loki-process:" + name, component, name);
-        endpoint.setStages(stagesFile);
-        return endpoint.load();
+    /**
+     * The stage file read as loki-process reads it: the agent's parser, its placeholders, its errors (file, stage,
+     * line and column), and a registry of its own for the stages' counters.
+     */
+    static Pipeline load(String stagesFile, CamelPlaceholders placeholders) throws IOException {
+        return Pipeline.parse(read(stagesFile), stagesFile, pipelineName(stagesFile), new SimpleMeterRegistry(), placeholders);
+    }
+
+    /** A path, file:PATH or classpath:NAME (the jar's own stage files, as the shipped routes name them). */
+    static String read(String location) throws IOException {
+        try {
+            if (location.startsWith("classpath:")) {
+                String name = location.substring("classpath:".length()).replaceFirst("^/", "");
+                try (InputStream in = ProcessCommand.class.getClassLoader().getResourceAsStream(name)) {
+                    if (in == null) {
+                        throw new NoSuchFileException(name, null, "not in the jar");
+                    }
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            return Files.readString(Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location));
+        } catch (IOException e) {
+            String reason = e instanceof NoSuchFileException n ? (n.getReason() != null ? n.getReason() : "no such file") : e.toString();
+            throw new IOException("cannot read " + location + " (" + reason + "); check the path, its prefix (classpath: or file:)"
+                    + " and its permissions", e);
+        }
     }
 
     /** The log-pipeline template names a stage file after its pipeline: pod-logs.yaml is pipeline pod-logs. */

@@ -170,7 +170,10 @@ class ProcessCommandTest {
                         process: t.yaml: stage 1 (static_labels): Property with key [CARAVAN_PROCESS_TEST_UNSET_DC] not found in properties from text: {{CARAVAN_PROCESS_TEST_UNSET_DC}} (line 1, column 28)
                         """, 1),
                 new Case("a stage file that is not there", List.of("--stages", "no-such.yaml"), null, "", "", """
-                        process: loki-process:no-such stages: cannot read no-such.yaml (no-such.yaml does not exist); check the path, its prefix (classpath: or file:) and its permissions
+                        process: cannot read no-such.yaml (no such file); check the path, its prefix (classpath: or file:) and its permissions
+                        """, 1),
+                new Case("a stage file the jar does not have", List.of("--stages", "classpath:stages/no-such.yaml"), null, "", "", """
+                        process: cannot read classpath:stages/no-such.yaml (not in the jar); check the path, its prefix (classpath: or file:) and its permissions
                         """, 1),
                 shipped("the shipped file by its classpath location, as the routes name it", "classpath:stages/pod-logs.yaml", """
                         {"line":"x","timestamp":"2024-01-01T00:00:00Z"}

@@ -33,7 +33,7 @@ class CaravanApplicationTest {
     @Test
     void processIsDispatchedAndWithoutStagesIsABadFlag() {
         assertThat(run("process", "--raw")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("process: --stages is required\nusage: process --stages FILE");
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("process: --stages is required\nusage: process --stages STAGES.yaml [--raw]\n");
     }
 
     @Test

@@ -75,7 +75,8 @@ public final class Pipeline {
 
     /**
      * At the end of the input: the entries the stages still hold (a cri partial line whose full line never came),
-     * each through the stages after the one that held it, in order; the stages hold nothing afterwards.
+     * each through the stages after the one that held it, in order; the stages hold nothing afterwards. For the
+     * {@code process} command, whose input ends; a route's never does.
      */
     public List<LogEntry> flush() {
         List<LogEntry> out = new ArrayList<>();

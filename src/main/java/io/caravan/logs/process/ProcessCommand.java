@@ -27,7 +27,7 @@ import java.util.List;
 public final class ProcessCommand {
 
     static final String USAGE = """
-            usage: process --stages FILE [--raw]
+            usage: process --stages STAGES.yaml [--raw]
               Runs a loki.process stage file, loaded as the agent loads it, over the entries read from stdin, one
               JSON object per line: {"line": "...", "labels": {...}, "timestamp": "<RFC 3339>"} (labels and timestamp
               optional; without a timestamp, the time the line was read). Prints one JSON object per entry that leaves

@@ -1,5 +1,6 @@
 package io.caravan;
 
+import io.caravan.logs.process.ProcessCommand;
 import io.caravan.relabel.RelabelCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -25,6 +26,10 @@ public class CaravanApplication {
             commands:
               run                         start the agent (the default when no command is given)
               relabel --rules RULES.yaml  relabel JSON label sets read from stdin, one per line
+              process --stages STAGES.yaml [--raw]
+                                          run log entries read from stdin (JSON, one per line; --raw: plain lines)
+                                          through loki.process stages; print what leaves them as JSON (tenant: null
+                                          until a stage sets one)
               node-metrics [--path.procfs DIR] [--path.sysfs DIR] [--path.rootfs DIR] [--path.udev.data DIR]
                            [--collectors cpu,meminfo,...]
                                           print one scrape of the built-in node exporter
@@ -55,6 +60,9 @@ public class CaravanApplication {
             }
             case "relabel" -> {
                 return RelabelCommand.run(rest, System.in, out, err);
+            }
+            case "process" -> {
+                return ProcessCommand.run(rest, System.in, out, err);
             }
             case "node-metrics" -> {
                 return io.caravan.node.NodeMetricsCommand.run(rest, out, err);

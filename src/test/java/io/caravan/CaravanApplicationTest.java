@@ -31,6 +31,18 @@ class CaravanApplicationTest {
     }
 
     @Test
+    void processIsDispatchedAndWithoutStagesIsABadFlag() {
+        assertThat(run("process", "--raw")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("process: --stages is required\nusage: process --stages STAGES.yaml [--raw]\n");
+    }
+
+    @Test
+    void helpNamesProcess() {
+        assertThat(run("help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("process --stages STAGES.yaml [--raw]");
+    }
+
+    @Test
     void relabelWithoutRulesIsABadFlag() {
         assertThat(run("relabel")).isEqualTo(2);
     }

@@ -96,6 +96,14 @@ final class CriStage implements Stage {
         entries.addAll(out);
     }
 
+    /** Every stream's partial line as it stands, in the order the streams started one. */
+    @Override
+    public synchronized List<ProcessEntry> flush() {
+        List<ProcessEntry> held = new ArrayList<>(partial.values());
+        partial.clear();
+        return held;
+    }
+
     private void truncateIfAsked(ProcessEntry e) {
         if (truncate && maxPartialLineSize > 0 && Utf8.length(e.line) > maxPartialLineSize) {
             e.line = e.line.substring(0, (int) Math.min(e.line.length(), maxPartialLineSize));

@@ -89,4 +89,10 @@ final class MatchStage implements Stage {
             entries.addAll(merged);
         }
     }
+
+    /** What the nested stages hold, through the rest of them. */
+    @Override
+    public List<ProcessEntry> flush() {
+        return Pipeline.flushStages(stages);
+    }
 }

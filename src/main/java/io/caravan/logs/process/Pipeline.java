@@ -73,6 +73,31 @@ public final class Pipeline {
         return out;
     }
 
+    /**
+     * At the end of the input: the entries the stages still hold (a cri partial line whose full line never came),
+     * each through the stages after the one that held it, in order; the stages hold nothing afterwards. For the
+     * {@code process} command, whose input ends; a route's never does.
+     */
+    public List<LogEntry> flush() {
+        List<LogEntry> out = new ArrayList<>();
+        for (ProcessEntry e : flushStages(stages)) {
+            out.add(e.toLogEntry());
+        }
+        return out;
+    }
+
+    static List<ProcessEntry> flushStages(List<Stage> stages) {
+        List<ProcessEntry> out = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            List<ProcessEntry> held = new ArrayList<>(stages.get(i).flush());
+            for (int j = i + 1; j < stages.size() && !held.isEmpty(); j++) {
+                stages.get(j).process(held); // a later stage may hold some again: its own flush comes next
+            }
+            out.addAll(held);
+        }
+        return out;
+    }
+
     List<Stage> stages() {
         return stages;
     }

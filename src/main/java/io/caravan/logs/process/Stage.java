@@ -7,6 +7,14 @@ interface Stage {
 
     void process(List<ProcessEntry> entries);
 
+    /**
+     * The entries this stage holds back waiting for more (cri's partial lines), handed over and forgotten: for when
+     * no more input will come. Most stages hold nothing.
+     */
+    default List<ProcessEntry> flush() {
+        return List.of();
+    }
+
     /** A stage that looks at one entry at a time; false drops it. */
     abstract class PerEntry implements Stage {
 

@@ -125,10 +125,6 @@ public final class Reconciler<K, T, W> {
         return running.get(key);
     }
 
-    public synchronized boolean isEmpty() {
-        return running.isEmpty() && retiring.isEmpty();
-    }
-
     /** Forgets every worker and hands them over, for the caller to stop as it must (running ones first). */
     public synchronized List<W> clear() {
         List<W> all = new ArrayList<>(running.values());

@@ -52,10 +52,6 @@ public final class DebugSink implements DebugView {
         return name;
     }
 
-    Labels externalLabels() {
-        return externalLabels;
-    }
-
     @Override
     public long received() {
         return received.get();

@@ -56,7 +56,6 @@ class ComponentsTest {
             assertThat(source.details()).containsEntry("targets", 3);
             ComponentStatus step = components.statuses("relabel").get(0);
             assertThat(step.details()).containsEntry("ruleCount", 1).containsEntry("lastInputCount", 3);
-            assertThat(components.all()).extracting(ComponentStatus::component).contains("static-targets", "relabel");
 
             LabelTracing tracing = components.find("relabel", LabelTracing.class);
             List<LabelTracing.Step> trace = tracing.trace("demo", Labels.fromMap(Map.of("__address__", "b:2")));

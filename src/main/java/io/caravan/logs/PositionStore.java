@@ -1,5 +1,6 @@
 package io.caravan.logs;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.wal.DirectorySync;
 import org.slf4j.Logger;
@@ -77,7 +78,7 @@ public final class PositionStore {
     public boolean commit(Position p) {
         byte[] line;
         try {
-            line = JSON.writeValueAsBytes(p);
+            line = serialize(p);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize " + p, e); // a record of strings and numbers: never
         }
@@ -88,6 +89,42 @@ public final class PositionStore {
             v = ++version;
         }
         return flush(v);
+    }
+
+    /**
+     * The position as one JSON line, written field by field with Jackson's streaming generator: a commit follows
+     * every batch, and data binding of the record was ~13% of the pod-logs run's reading thread (JFR). Same fields,
+     * order and null handling as the record's binding, which reads it back.
+     */
+    static byte[] serialize(Position p) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160 + (p.labels() == null ? 0 : 48 * p.labels().size()));
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("key", p.key());
+            writeIfSet(g, "file", p.file());
+            writeIfSet(g, "fileKey", p.fileKey());
+            writeIfSet(g, "fingerprint", p.fingerprint());
+            g.writeNumberField("offset", p.offset());
+            if (p.timestampNanos() != null) {
+                g.writeNumberField("timestampNanos", p.timestampNanos());
+            }
+            writeIfSet(g, "seen", p.seen());
+            if (p.labels() != null) {
+                g.writeObjectFieldStart("labels");
+                for (Map.Entry<String, String> l : p.labels().entrySet()) {
+                    g.writeStringField(l.getKey(), l.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeIfSet(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
     }
 
     /** Forgets a source (its file or pod is gone for good). */
@@ -202,7 +239,7 @@ public final class PositionStore {
                     throw new IOException("incomplete entry");
                 }
                 entries.put(p.key(), p);
-                lines.put(p.key(), JSON.writeValueAsBytes(p));
+                lines.put(p.key(), serialize(p));
             } catch (IOException | RuntimeException e) {
                 bad.add(i + 1);
             }

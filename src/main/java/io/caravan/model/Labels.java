@@ -195,6 +195,7 @@ public final class Labels implements Comparable<Labels> {
         private String[] names;
         private String[] values;
         private int n;
+        private Labels unchanged; // the set this builder was made from, while no change was made: build() returns it
 
         public Builder() {
             names = new String[16];
@@ -210,9 +211,11 @@ public final class Labels implements Comparable<Labels> {
                 values[i] = base.pairs[(i << 1) + 1];
             }
             n = size;
+            unchanged = base;
         }
 
         public Builder reset() {
+            unchanged = null;
             Arrays.fill(names, 0, n, null);
             Arrays.fill(values, 0, n, null);
             n = 0;
@@ -224,6 +227,7 @@ public final class Labels implements Comparable<Labels> {
             for (int i = 0; i < base.size(); i++) {
                 add(base.name(i), base.value(i));
             }
+            unchanged = base;
             return this;
         }
 
@@ -237,7 +241,10 @@ public final class Labels implements Comparable<Labels> {
                 return this;
             }
             if (i >= 0) {
-                values[i] = value;
+                if (!values[i].equals(value)) {
+                    values[i] = value;
+                    unchanged = null;
+                }
             } else {
                 add(name, value);
             }
@@ -275,6 +282,7 @@ public final class Labels implements Comparable<Labels> {
         }
 
         private void add(String name, String value) {
+            unchanged = null;
             if (n == names.length) {
                 names = Arrays.copyOf(names, n * 2);
                 values = Arrays.copyOf(values, n * 2);
@@ -294,6 +302,7 @@ public final class Labels implements Comparable<Labels> {
         }
 
         private void removeAt(int i) {
+            unchanged = null;
             n--;
             names[i] = names[n];
             values[i] = values[n];
@@ -302,6 +311,9 @@ public final class Labels implements Comparable<Labels> {
         }
 
         public Labels build() {
+            if (unchanged != null) {
+                return unchanged; // immutable: no need for a copy of what nothing changed
+            }
             if (n == 0) {
                 return EMPTY;
             }

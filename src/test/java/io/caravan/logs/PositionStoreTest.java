@@ -22,6 +22,20 @@ class PositionStoreTest {
     final LogSourceMetrics metrics = new LogSourceMetrics(meters, "tail", "t");
 
     @Test
+    void serializesAsTheRecordBindingDoes() throws Exception {
+        var binding = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Position p : List.of(
+                Position.ofFile("pod/ns/a\"b", "/var/log/pods/x\\y.log", "1:2", "ab==", 1234,
+                        java.util.Map.of("namespace", "prod", "pod", "é \n")),
+                Position.ofFile("k", "/f", null, null, 0, null),
+                Position.ofStream("s", 1_700_000_000_123_456_789L, "12:2,34:1"))) {
+            byte[] ours = PositionStore.serialize(p);
+            assertThat(new String(ours, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(binding.writeValueAsString(p));
+            assertThat(binding.readValue(ours, Position.class)).isEqualTo(p);
+        }
+    }
+
+    @Test
     void commitsAreOnDiskWhenTheyReturnAndReadBack() throws Exception {
         Path f = dir.resolve("p/tail-t.jsonl");
         PositionStore s = PositionStore.open(f, metrics);

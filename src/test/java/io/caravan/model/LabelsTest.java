@@ -46,4 +46,18 @@ class LabelsTest {
     void oddArgumentsAreRejected() {
         assertThatThrownBy(() -> Labels.of("a")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void builderGivesBackItsSetUntilSomethingChanges() {
+        Labels base = Labels.of("a", "1", "b", "2");
+        assertThat(base.toBuilder().set("a", "1").build()).isSameAs(base);
+        assertThat(Labels.builder().reset(base).build()).isSameAs(base);
+        assertThat(base.toBuilder().del("zz").build()).isSameAs(base);
+        Labels changed = base.toBuilder().set("a", "9").build();
+        assertThat(changed).isNotSameAs(base).isEqualTo(Labels.of("a", "9", "b", "2"));
+        assertThat(base.toBuilder().set("a", "9").set("a", "1").build()).isNotSameAs(base).isEqualTo(base);
+        assertThat(base.toBuilder().del("b").build()).isEqualTo(Labels.of("a", "1"));
+        assertThat(base.toBuilder().set("c", "3").build()).isEqualTo(Labels.of("a", "1", "b", "2", "c", "3"));
+        assertThat(base.toBuilder().reset().build()).isSameAs(Labels.EMPTY);
+    }
 }

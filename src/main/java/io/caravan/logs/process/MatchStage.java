@@ -75,6 +75,9 @@ final class MatchStage implements Stage {
                 run.add(e);
             }
             if (!run.isEmpty() && (!match || i == entries.size() - 1)) {
+                for (ProcessEntry r : run) {
+                    r.seedExtractedFromLabels();
+                }
                 Pipeline.runStages(stages, run);
                 merged.addAll(run);
                 run.clear();

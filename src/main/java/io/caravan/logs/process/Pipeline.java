@@ -46,11 +46,8 @@ public final class Pipeline {
         return List.copyOf(out);
     }
 
-    /** Runs stages over working entries, seeding extracted from the labels first (as each Alloy pipeline does). */
+    /** Runs stages over working entries, whose extracted maps are seeded (by ProcessEntry, or a nested pipeline). */
     static void runStages(List<Stage> stages, List<ProcessEntry> entries) {
-        for (int i = 0; i < entries.size(); i++) {
-            entries.get(i).seedExtractedFromLabels();
-        }
         for (Stage s : stages) {
             if (entries.isEmpty()) {
                 return;

@@ -3,7 +3,6 @@ package io.caravan.logs.process;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -24,10 +23,10 @@ final class ProcessEntry {
         this.timestampNanos = e.timestampNanos();
         this.line = e.line();
         this.metadata = e.metadata();
-        this.extracted = new HashMap<>(16);
+        this.extracted = new ExtractedMap(e.labels()); // seeded with the labels, as Alloy's pipeline starts
     }
 
-    /** Alloy seeds extracted with the labels at the start of every (nested) pipeline. */
+    /** Alloy seeds extracted with the labels at the start of every nested pipeline too: the labels as they are now. */
     void seedExtractedFromLabels() {
         for (int i = 0; i < labels.size(); i++) {
             extracted.put(labels.name(i), labels.value(i));

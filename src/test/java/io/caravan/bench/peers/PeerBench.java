@@ -106,9 +106,9 @@ public final class PeerBench {
         rounds = quick ? 1 : 2;
         neWarm = quick ? 300 : 1000;
         neScrapes = quick ? 500 : 1000;
-        auditWarmLines = quick ? 20_000 : 50_000;
+        auditWarmLines = quick ? 20_000 : 300_000;
         auditLines = quick ? 200_000 : 400_000;
-        podWarmLines = quick ? 50_000 : 100_000;
+        podWarmLines = quick ? 50_000 : 600_000;
         podLines = quick ? 500_000 : 1_000_000;
         idleSeconds = quick ? 20 : 60;
     }
@@ -702,6 +702,7 @@ public final class PeerBench {
             String load = loadAverage();
             long e0 = loki.entries.get();
             ProcMeter.Reading r0 = ProcMeter.read(p.pid());
+            Map<String, long[]> threads0 = ProcMeter.threadTicks(p.pid());
             long[] keptDropped = writer.write();
             long expected = e0 + keptDropped[0];
             ProcMeter.Reading last = r0;
@@ -721,6 +722,7 @@ public final class PeerBench {
                 }
             }
             ProcMeter.Reading end = ProcMeter.read(p.pid());
+            notes.add(name + ": CPU by thread (user+system) while measured: " + ProcMeter.threadCpu(threads0, ProcMeter.threadTicks(p.pid()), 8));
             LogsRun run = new LogsRun(lines, last.cpuSecondsSince(r0), last.secondsSince(r0), lastCount - e0, keptDropped[0], keptDropped[1],
                     end.hwmKiB(), load);
             log(name + ": " + run + " errors " + loki.errors.get() + " " + loki.lastError);

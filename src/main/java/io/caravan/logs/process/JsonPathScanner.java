@@ -1,34 +1,66 @@
 package io.caravan.logs.process;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * The json stage's fast path, hand-written because building a whole tree per line is the hot spot of the
- * audit pipeline: one streaming pass over the line that descends only into the objects the plain dotted
- * paths name and skips everything else. It gives what the tree walk gives: the whole line is still
- * checked to be one JSON object, a repeated key replaces what the earlier one gave, and a path through
- * a non-object finds nothing.
+ * The json stage's fast path when every expression is a plain dotted path, hand-written over the line's chars
+ * because it is the audit pipeline's hot spot: a tokenizer (Jackson's, before this) canonicalised every field
+ * name and walked every value into tokens, ~30% of the audit run's reading thread in the JFR profile. This pass
+ * still checks the whole line is one JSON object as Go's encoding/json does (strict grammar, no control chars
+ * in strings, nesting up to Go's 10000), but compares field names in place, descends only into the objects the
+ * paths name and skips everything else at the speed of a char loop. It gives what the tree walk gives: a
+ * repeated key replaces what the earlier one gave, a path through a non-object finds nothing, an object or
+ * array a path ends at is stored as its JSON text (read as a tree: rare).
  */
 final class JsonPathScanner {
 
+    private static final int MAX_DEPTH = 10_000; // Go's encoding/json refuses deeper nesting
+
+    /** One step of the paths: the names under it, and which paths end here or go deeper. */
     private static final class Node {
-        final Map<String, Node> children = new HashMap<>(8);
-        final List<Integer> ends = new ArrayList<>(1);   // paths that end here
-        final List<Integer> under = new ArrayList<>(2);  // paths that end here or deeper
+        String[] names = new String[0];
+        Node[] children = new Node[0];
+        int[] ends = new int[0];   // paths that end here
+        int[] under = new int[0];  // paths that end here or deeper
+
+        Node find(String name) {
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].equals(name)) {
+                    return children[i];
+                }
+            }
+            return null;
+        }
+
+        Node child(String name) {
+            Node found = find(name);
+            if (found != null) {
+                return found;
+            }
+            Node n = new Node();
+            names = Arrays.copyOf(names, names.length + 1);
+            children = Arrays.copyOf(children, children.length + 1);
+            names[names.length - 1] = name;
+            children[children.length - 1] = n;
+            return n;
+        }
+
+        boolean leaf() {
+            return names.length == 0;
+        }
     }
 
-    /** Reads one value in the middle of a line: the trailing-token check belongs to the whole line only. */
-    private static final ObjectReader SUBTREE = JsonStage.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Malformed input: the line is not one JSON object. Thrown without a stack (it is control flow, per bad line). */
+    private static final class Malformed extends Exception {
+        static final Malformed INSTANCE = new Malformed();
+
+        private Malformed() {
+            super(null, null, false, false);
+        }
+    }
 
     private final Node root = new Node();
     private final String[][] paths;
@@ -38,11 +70,17 @@ final class JsonPathScanner {
         for (int i = 0; i < paths.length; i++) {
             Node n = root;
             for (String step : paths[i]) {
-                n = n.children.computeIfAbsent(step, s -> new Node());
-                n.under.add(i);
+                n = n.child(step);
+                n.under = append(n.under, i);
             }
-            n.ends.add(i);
+            n.ends = append(n.ends, i);
         }
+    }
+
+    private static int[] append(int[] a, int v) {
+        int[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
     }
 
     /** The steps of a plain dotted path of unquoted JMESPath identifiers, or null for anything else. */
@@ -65,65 +103,100 @@ final class JsonPathScanner {
     /** One value per path (see {@link JsonStage#value}), or null when the input is not one JSON object. */
     Object[] scan(String input) {
         Object[] out = new Object[paths.length];
-        java.util.Arrays.fill(out, Extracted.NULL);
-        try (JsonParser p = JsonStage.MAPPER.getFactory().createParser(input)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            object(p, root, out);
-            if (p.nextToken() != null) {
+        Arrays.fill(out, Extracted.NULL);
+        try {
+            Cursor c = new Cursor(input);
+            c.blanks();
+            c.expect('{');
+            object(c, root, out, 1);
+            c.blanks();
+            if (c.pos != input.length()) {
                 return null; // trailing content: Go's Unmarshal refuses it
             }
             return out;
-        } catch (IOException | RuntimeException malformed) {
+        } catch (Malformed malformed) {
             return null;
         }
     }
 
-    /** Reads the current object up to and including its END_OBJECT. */
-    private void object(JsonParser p, Node node, Object[] out) throws IOException {
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            Node child = node.children.get(p.currentName());
-            JsonToken v = p.nextToken();
+    /** Reads an object's members after its '{', up to and including its '}'. */
+    private void object(Cursor c, Node node, Object[] out, int depth) throws Malformed {
+        c.blanks();
+        if (c.peek() == '}') {
+            c.pos++;
+            return;
+        }
+        while (true) {
+            c.blanks();
+            Node child = c.name(node);
+            c.blanks();
+            c.expect(':');
+            c.blanks();
             if (child == null) {
-                p.skipChildren();
-                continue;
-            }
-            for (int i : child.under) {
-                out[i] = Extracted.NULL; // a repeated key starts over
-            }
-            if (!child.ends.isEmpty() && (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY)) {
-                JsonNode tree = SUBTREE.readTree(p); // needed as text, and maybe deeper paths
-                for (int i : child.under) {
-                    JsonNode r = tree;
-                    for (int s = depthOf(child, i); s < paths[i].length && r != null; s++) {
-                        r = r.isObject() ? r.get(paths[i][s]) : null;
-                    }
-                    out[i] = JsonStage.value(r);
-                }
-            } else if (v == JsonToken.START_OBJECT) {
-                object(p, child, out);
-            } else if (v == JsonToken.START_ARRAY) {
-                p.skipChildren();
+                c.skipValue(depth);
             } else {
-                Object scalar = scalar(p, v);
-                for (int i : child.ends) {
-                    out[i] = scalar;
-                }
+                member(c, child, out, depth);
+            }
+            c.blanks();
+            char next = c.next();
+            if (next == '}') {
+                return;
+            }
+            if (next != ',') {
+                throw Malformed.INSTANCE;
             }
         }
-        if (t != JsonToken.END_OBJECT) {
-            throw new IOException("unexpected " + t);
+    }
+
+    private void member(Cursor c, Node child, Object[] out, int depth) throws Malformed {
+        for (int i : child.under) {
+            out[i] = Extracted.NULL; // a repeated key starts over
+        }
+        char first = c.peek();
+        if (first == '{' || first == '[') {
+            if (child.ends.length > 0) {
+                int start = c.pos;
+                c.skipValue(depth);
+                fromTree(c.text.substring(start, c.pos), child, out);
+            } else if (first == '{') {
+                c.pos++;
+                if (depth >= MAX_DEPTH) {
+                    throw Malformed.INSTANCE;
+                }
+                object(c, child, out, depth + 1);
+            } else {
+                c.skipValue(depth); // an array: the paths go through objects only
+            }
+            return;
+        }
+        Object scalar = c.scalar();
+        for (int i : child.ends) {
+            out[i] = scalar;
+        }
+    }
+
+    /** An object or array a path ends at: its JSON text for that path, and what deeper paths find in it. */
+    private void fromTree(String json, Node child, Object[] out) throws Malformed {
+        JsonNode tree;
+        try {
+            tree = JsonStage.MAPPER.readTree(json);
+        } catch (IOException | RuntimeException e) {
+            throw Malformed.INSTANCE;
+        }
+        for (int i : child.under) {
+            JsonNode r = tree;
+            for (int s = depthOf(child, i); s < paths[i].length && r != null; s++) {
+                r = r.isObject() ? r.get(paths[i][s]) : null;
+            }
+            out[i] = JsonStage.value(r);
         }
     }
 
     private int depthOf(Node child, int pathIndex) {
-        // the child node sits at the depth where the path has consumed as many steps as lead to it
         Node n = root;
         String[] steps = paths[pathIndex];
         for (int s = 0; s < steps.length; s++) {
-            n = n.children.get(steps[s]);
+            n = n.find(steps[s]);
             if (n == child) {
                 return s + 1;
             }
@@ -131,13 +204,264 @@ final class JsonPathScanner {
         return steps.length;
     }
 
-    private static Object scalar(JsonParser p, JsonToken v) throws IOException {
-        return switch (v) {
-            case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            default -> Extracted.NULL;
-        };
+    /** A position in the text, and JSON's grammar read from there. */
+    private static final class Cursor {
+        final String text;
+        final int end;
+        int pos;
+
+        Cursor(String text) {
+            this.text = text;
+            this.end = text.length();
+        }
+
+        char peek() throws Malformed {
+            if (pos >= end) {
+                throw Malformed.INSTANCE;
+            }
+            return text.charAt(pos);
+        }
+
+        char next() throws Malformed {
+            char ch = peek();
+            pos++;
+            return ch;
+        }
+
+        void expect(char ch) throws Malformed {
+            if (next() != ch) {
+                throw Malformed.INSTANCE;
+            }
+        }
+
+        void blanks() {
+            while (pos < end) {
+                char ch = text.charAt(pos);
+                if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') {
+                    return;
+                }
+                pos++;
+            }
+        }
+
+        /** A member's name, matched against the node's children in place; null when no path goes there. */
+        Node name(Node node) throws Malformed {
+            expect('"');
+            int start = pos;
+            boolean escaped = skipStringBody();
+            if (node.leaf()) {
+                return null;
+            }
+            int len = pos - 1 - start;
+            if (escaped) {
+                return node.find(decode(start, pos - 1));
+            }
+            for (int i = 0; i < node.names.length; i++) {
+                String n = node.names[i];
+                if (n.length() == len && text.regionMatches(start, n, 0, len)) {
+                    return node.children[i];
+                }
+            }
+            return null;
+        }
+
+        /** After the opening quote: to just past the closing one; true when the string holds escapes. */
+        boolean skipStringBody() throws Malformed {
+            boolean escaped = false;
+            while (true) {
+                char ch = next();
+                if (ch == '"') {
+                    return escaped;
+                }
+                if (ch == '\\') {
+                    escaped = true;
+                    char e = next();
+                    if (e == 'u') {
+                        for (int k = 0; k < 4; k++) {
+                            if (Character.digit(next(), 16) < 0) {
+                                throw Malformed.INSTANCE;
+                            }
+                        }
+                    } else if ("\"\\/bfnrt".indexOf(e) < 0) {
+                        throw Malformed.INSTANCE;
+                    }
+                } else if (ch < 0x20) {
+                    throw Malformed.INSTANCE; // control characters must be escaped
+                }
+            }
+        }
+
+        /** A string, number, true, false or null at pos, as the extracted map holds it. */
+        Object scalar() throws Malformed {
+            char ch = peek();
+            if (ch == '"') {
+                pos++;
+                int start = pos;
+                boolean escaped = skipStringBody();
+                return escaped ? decode(start, pos - 1) : text.substring(start, pos - 1);
+            }
+            if (ch == '-' || (ch >= '0' && ch <= '9')) {
+                int start = pos;
+                skipNumber();
+                double d = Double.parseDouble(text.substring(start, pos));
+                if (Double.isInfinite(d)) {
+                    throw Malformed.INSTANCE; // Go cannot hold it in a float64: Unmarshal fails
+                }
+                return d;
+            }
+            if (literal("true")) {
+                return Boolean.TRUE;
+            }
+            if (literal("false")) {
+                return Boolean.FALSE;
+            }
+            if (literal("null")) {
+                return Extracted.NULL;
+            }
+            throw Malformed.INSTANCE;
+        }
+
+        private boolean literal(String word) {
+            if (text.startsWith(word, pos)) {
+                pos += word.length();
+                return true;
+            }
+            return false;
+        }
+
+        /** JSON's number grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
+        void skipNumber() throws Malformed {
+            if (pos < end && text.charAt(pos) == '-') {
+                pos++;
+            }
+            char first = peek();
+            if (first == '0') {
+                pos++;
+            } else if (first >= '1' && first <= '9') {
+                digits();
+            } else {
+                throw Malformed.INSTANCE;
+            }
+            if (pos < end && text.charAt(pos) == '.') {
+                pos++;
+                if (digits() == 0) {
+                    throw Malformed.INSTANCE;
+                }
+            }
+            if (pos < end && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+                pos++;
+                if (pos < end && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                    pos++;
+                }
+                if (digits() == 0) {
+                    throw Malformed.INSTANCE;
+                }
+            }
+        }
+
+        private int digits() {
+            int start = pos;
+            while (pos < end && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+                pos++;
+            }
+            return pos - start;
+        }
+
+        /** Any value, checked and passed over; nesting counted from {@code depth}, without recursion. */
+        void skipValue(int depth) throws Malformed {
+            char ch = peek();
+            if (ch != '{' && ch != '[') {
+                scalar();
+                return;
+            }
+            // open containers, innermost last; each waits for a value (after '[' / ',') or a member (after '{' / ',')
+            StringBuilder open = new StringBuilder();
+            pos++;
+            open.append(ch);
+            boolean first = true;
+            while (open.length() > 0) {
+                if (depth + open.length() > MAX_DEPTH) {
+                    throw Malformed.INSTANCE;
+                }
+                blanks();
+                char top = open.charAt(open.length() - 1);
+                char close = top == '{' ? '}' : ']';
+                if (first && peek() == close) {
+                    pos++;
+                    open.setLength(open.length() - 1);
+                    first = false;
+                    afterValue(open);
+                    continue;
+                }
+                if (top == '{') {
+                    expect('"');
+                    skipStringBody();
+                    blanks();
+                    expect(':');
+                    blanks();
+                }
+                char v = peek();
+                if (v == '{' || v == '[') {
+                    pos++;
+                    open.append(v);
+                    first = true;
+                    continue;
+                }
+                scalar();
+                first = false;
+                afterValue(open);
+            }
+        }
+
+        /** After a value inside containers: a ',' (the next value comes) or closing brackets. */
+        private void afterValue(StringBuilder open) throws Malformed {
+            while (open.length() > 0) {
+                blanks();
+                char top = open.charAt(open.length() - 1);
+                char ch = next();
+                if (ch == ',') {
+                    return;
+                }
+                if (ch != (top == '{' ? '}' : ']')) {
+                    throw Malformed.INSTANCE;
+                }
+                open.setLength(open.length() - 1);
+            }
+        }
+
+        /** A string's body with its escapes resolved; a lone surrogate becomes U+FFFD, as Go decodes it. */
+        String decode(int from, int to) {
+            StringBuilder sb = new StringBuilder(to - from);
+            for (int i = from; i < to; i++) {
+                char ch = text.charAt(i);
+                if (ch != '\\') {
+                    sb.append(ch);
+                    continue;
+                }
+                char e = text.charAt(++i);
+                switch (e) {
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'n' -> sb.append('\n');
+                    case 'r' -> sb.append('\r');
+                    case 't' -> sb.append('\t');
+                    case 'u' -> {
+                        char u = (char) Integer.parseInt(text, i + 1, i + 5, 16);
+                        i += 4;
+                        if (Character.isHighSurrogate(u) && i + 6 < to && text.startsWith("\\u", i + 1)) {
+                            char low = (char) Integer.parseInt(text, i + 3, i + 7, 16);
+                            if (Character.isLowSurrogate(low)) {
+                                sb.append(u).append(low);
+                                i += 6;
+                                continue;
+                            }
+                        }
+                        sb.append(Character.isSurrogate(u) ? '\uFFFD' : u);
+                    }
+                    default -> sb.append(e); // " \ /
+                }
+            }
+            return sb.toString();
+        }
     }
 }

@@ -29,7 +29,18 @@ class JsonPathScannerTest {
             "{\"verb\":\"x\"} trailing",
             "[\"not an object\"]",
             "{\"verb\": \"unterminated",
-            "  {  \"verb\" : \"spaced\" , \"objectRef\" : { \"resource\" : \"pods\" } }  ");
+            "  {  \"verb\" : \"spaced\" , \"objectRef\" : { \"resource\" : \"pods\" } }  ",
+            // the grammar, strictly: each of these is refused by Go's Unmarshal and by the tree path
+            "{\"verb\":01}", "{\"verb\":-}", "{\"verb\":1.}", "{\"verb\":.5}", "{\"verb\":1e}", "{\"verb\":NaN}",
+            "{\"verb\":\"a\tb\"}", "{\"verb\":\"\\x\"}", "{\"verb\":\"\\u12\"}", "{\"verb\":1,}", "{\"verb\" 1}",
+            "{\"other\":[1,2,]}", "{\"other\":{\"a\":1,}}", "{\"other\":[1 2]}", "{\"other\":{\"a\" 1}}", "{\"other\":tru}",
+            "", "   ", "null", "{", "{\"verb\":\"x\"", "{\"other\":[[[[]]]]", "{\"other\":{\"a\":[}]}}",
+            // and what it allows
+            "{\"verb\":-0.5e+3,\"n\":0,\"other\":[{},[],\"\\\"\",{\"a\":[true,false,null,-1E-2]}]}",
+            "{\"v\\u0065rb\":\"escaped name\",\"user\":{\"user\\u006eame\":\"\\ud83d\\ude00 \\n \\/\"}}",
+            "{\"objectRef\":{\"resource\":\"first\",\"resource\":\"second\"},\"objectRef\":{}}",
+            "{\"user\":{\"username\":{\"nested\":[1,{\"x\":\"&\"}]}},\"responseStatus\":{\"code\":\"403\"}}",
+            "\t{\"verb\":\"tabbed\"}\r\n");
 
     static final String PLAIN = "verb: verb, user: user, name: user.username, res: objectRef.resource, code: responseStatus.code, n: n";
 
@@ -53,6 +64,14 @@ class JsonPathScannerTest {
     private static Map<String, Object> without(Map<String, Object> m, String key) {
         m.remove(key);
         return m;
+    }
+
+    @Test
+    void a_number_no_float64_holds_makes_the_line_malformed_as_in_go() {
+        StageRunner fast = new StageRunner("- json: {expressions: {" + PLAIN + "}}");
+        assertThat(fast.one(Labels.EMPTY, "{\"verb\":1e999}")).isNotNull(); // passed on, as a malformed line is
+        assertThat(fast.registry.get("caravan_logs_json_malformed_entries").counter().count()).isEqualTo(1);
+        assertThat(extracted(fast, "{\"verb\":1e999}")).isEmpty();
     }
 
     @Test

@@ -110,7 +110,7 @@ final class JsonPathScanner {
             c.expect('{');
             object(c, root, out, 1);
             c.blanks();
-            if (c.pos != input.length()) {
+            if (c.pos != c.end) {
                 return null; // trailing content: Go's Unmarshal refuses it
             }
             return out;
@@ -157,7 +157,7 @@ final class JsonPathScanner {
             if (child.ends.length > 0) {
                 int start = c.pos;
                 c.skipValue(depth);
-                fromTree(c.text.substring(start, c.pos), child, out);
+                fromTree(new String(c.text, start, c.pos - start), child, out);
             } else if (first == '{') {
                 c.pos++;
                 if (depth >= MAX_DEPTH) {
@@ -204,22 +204,33 @@ final class JsonPathScanner {
         return steps.length;
     }
 
-    /** A position in the text, and JSON's grammar read from there. */
+    /** Per thread, the line's chars: a loop over an array is what makes this faster than String.charAt's checks. */
+    private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[4096]);
+
+    /** A position in the line's chars, and JSON's grammar read from there. */
     private static final class Cursor {
-        final String text;
+        final char[] text;
         final int end;
         int pos;
 
-        Cursor(String text) {
-            this.text = text;
-            this.end = text.length();
+        Cursor(String line) {
+            char[] buf = CHARS.get();
+            if (buf.length < line.length()) {
+                buf = new char[Math.max(line.length(), buf.length * 2)];
+                if (buf.length <= 1 << 20) {
+                    CHARS.set(buf); // a huge line keeps its own buffer, not the thread's
+                }
+            }
+            line.getChars(0, line.length(), buf, 0);
+            this.text = buf;
+            this.end = line.length();
         }
 
         char peek() throws Malformed {
             if (pos >= end) {
                 throw Malformed.INSTANCE;
             }
-            return text.charAt(pos);
+            return text[pos];
         }
 
         char next() throws Malformed {
@@ -236,7 +247,7 @@ final class JsonPathScanner {
 
         void blanks() {
             while (pos < end) {
-                char ch = text.charAt(pos);
+                char ch = text[pos];
                 if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') {
                     return;
                 }
@@ -258,37 +269,57 @@ final class JsonPathScanner {
             }
             for (int i = 0; i < node.names.length; i++) {
                 String n = node.names[i];
-                if (n.length() == len && text.regionMatches(start, n, 0, len)) {
+                if (n.length() == len && sameChars(start, n)) {
                     return node.children[i];
                 }
             }
             return null;
         }
 
+        private boolean sameChars(int start, String name) {
+            for (int k = 0; k < name.length(); k++) {
+                if (text[start + k] != name.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** After the opening quote: to just past the closing one; true when the string holds escapes. */
         boolean skipStringBody() throws Malformed {
+            char[] t = text;
+            int p = pos;
+            int e = end;
             boolean escaped = false;
-            while (true) {
-                char ch = next();
+            while (p < e) {
+                char ch = t[p++];
                 if (ch == '"') {
+                    pos = p;
                     return escaped;
                 }
                 if (ch == '\\') {
                     escaped = true;
-                    char e = next();
-                    if (e == 'u') {
+                    if (p >= e) {
+                        break;
+                    }
+                    char x = t[p++];
+                    if (x == 'u') {
+                        if (p + 4 > e) {
+                            break;
+                        }
                         for (int k = 0; k < 4; k++) {
-                            if (Character.digit(next(), 16) < 0) {
+                            if (Character.digit(t[p++], 16) < 0) {
                                 throw Malformed.INSTANCE;
                             }
                         }
-                    } else if ("\"\\/bfnrt".indexOf(e) < 0) {
+                    } else if (x != '"' && x != '\\' && x != '/' && x != 'b' && x != 'f' && x != 'n' && x != 'r' && x != 't') {
                         throw Malformed.INSTANCE;
                     }
                 } else if (ch < 0x20) {
                     throw Malformed.INSTANCE; // control characters must be escaped
                 }
             }
+            throw Malformed.INSTANCE; // the line ends inside the string
         }
 
         /** A string, number, true, false or null at pos, as the extracted map holds it. */
@@ -298,12 +329,12 @@ final class JsonPathScanner {
                 pos++;
                 int start = pos;
                 boolean escaped = skipStringBody();
-                return escaped ? decode(start, pos - 1) : text.substring(start, pos - 1);
+                return escaped ? decode(start, pos - 1) : new String(text, start, pos - 1 - start);
             }
             if (ch == '-' || (ch >= '0' && ch <= '9')) {
                 int start = pos;
                 skipNumber();
-                double d = Double.parseDouble(text.substring(start, pos));
+                double d = Double.parseDouble(new String(text, start, pos - start));
                 if (Double.isInfinite(d)) {
                     throw Malformed.INSTANCE; // Go cannot hold it in a float64: Unmarshal fails
                 }
@@ -322,16 +353,16 @@ final class JsonPathScanner {
         }
 
         private boolean literal(String word) {
-            if (text.startsWith(word, pos)) {
-                pos += word.length();
-                return true;
+            if (end - pos < word.length() || !sameChars(pos, word)) {
+                return false;
             }
-            return false;
+            pos += word.length();
+            return true;
         }
 
         /** JSON's number grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
         void skipNumber() throws Malformed {
-            if (pos < end && text.charAt(pos) == '-') {
+            if (pos < end && text[pos] == '-') {
                 pos++;
             }
             char first = peek();
@@ -342,15 +373,15 @@ final class JsonPathScanner {
             } else {
                 throw Malformed.INSTANCE;
             }
-            if (pos < end && text.charAt(pos) == '.') {
+            if (pos < end && text[pos] == '.') {
                 pos++;
                 if (digits() == 0) {
                     throw Malformed.INSTANCE;
                 }
             }
-            if (pos < end && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+            if (pos < end && (text[pos] == 'e' || text[pos] == 'E')) {
                 pos++;
-                if (pos < end && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                if (pos < end && (text[pos] == '+' || text[pos] == '-')) {
                     pos++;
                 }
                 if (digits() == 0) {
@@ -361,7 +392,7 @@ final class JsonPathScanner {
 
         private int digits() {
             int start = pos;
-            while (pos < end && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+            while (pos < end && text[pos] >= '0' && text[pos] <= '9') {
                 pos++;
             }
             return pos - start;
@@ -429,16 +460,25 @@ final class JsonPathScanner {
             }
         }
 
+        /** Four hex digits, already checked by skipStringBody. */
+        private char hex4(int at) {
+            int v = 0;
+            for (int k = at; k < at + 4; k++) {
+                v = v << 4 | Character.digit(text[k], 16);
+            }
+            return (char) v;
+        }
+
         /** A string's body with its escapes resolved; a lone surrogate becomes U+FFFD, as Go decodes it. */
         String decode(int from, int to) {
             StringBuilder sb = new StringBuilder(to - from);
             for (int i = from; i < to; i++) {
-                char ch = text.charAt(i);
+                char ch = text[i];
                 if (ch != '\\') {
                     sb.append(ch);
                     continue;
                 }
-                char e = text.charAt(++i);
+                char e = text[++i];
                 switch (e) {
                     case 'b' -> sb.append('\b');
                     case 'f' -> sb.append('\f');
@@ -446,10 +486,10 @@ final class JsonPathScanner {
                     case 'r' -> sb.append('\r');
                     case 't' -> sb.append('\t');
                     case 'u' -> {
-                        char u = (char) Integer.parseInt(text, i + 1, i + 5, 16);
+                        char u = hex4(i + 1);
                         i += 4;
-                        if (Character.isHighSurrogate(u) && i + 6 < to && text.startsWith("\\u", i + 1)) {
-                            char low = (char) Integer.parseInt(text, i + 3, i + 7, 16);
+                        if (Character.isHighSurrogate(u) && i + 6 < to && text[i + 1] == '\\' && text[i + 2] == 'u') {
+                            char low = hex4(i + 3);
                             if (Character.isLowSurrogate(low)) {
                                 sb.append(u).append(low);
                                 i += 6;

@@ -286,7 +286,10 @@ final class GoTime {
         }
     }
 
-    /** Alloy's rule for layouts without a year: this year, except across New Year (Dec in Jan, Jan in Dec). */
+    /**
+     * Alloy's rule for layouts without a year: this year, except across New Year (Dec in Jan, Jan in Dec). Go moves
+     * the date with AddDate, which turns Feb 29 of a year without one into Mar 1.
+     */
     static LocalDateTime withYearNearNow(LocalDateTime t, LocalDate now) {
         int year = now.getYear();
         if (t.getMonthValue() == 12 && now.getMonthValue() == 1) {
@@ -294,7 +297,7 @@ final class GoTime {
         } else if (t.getMonthValue() == 1 && now.getMonthValue() == 12) {
             year++;
         }
-        return t.withYear(year);
+        return LocalDate.of(year, t.getMonthValue(), 1).plusDays(t.getDayOfMonth() - 1L).atTime(t.toLocalTime());
     }
 
     /** A position in the value being parsed. */

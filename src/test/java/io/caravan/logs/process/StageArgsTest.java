@@ -162,9 +162,13 @@ class StageArgsTest {
 
     static Stream<Case> timestamp() {
         return Stream.of(
-                accept("- timestamp: {source: ts, format: RFC3339}", new TimestampStage.Args("ts", "RFC3339", List.of(), null, "fudge")),
+                accept("- timestamp: {source: ts, format: RFC3339}", new TimestampStage.Args("ts", "RFC3339", List.of(), null, "fudge", "fudge")),
                 accept("- timestamp: {source: ts, format: UnixMs, fallback_formats: [Unix], location: Europe/Paris, action_on_failure: skip}",
-                        new TimestampStage.Args("ts", "UnixMs", List.of("Unix"), "Europe/Paris", "skip")),
+                        new TimestampStage.Args("ts", "UnixMs", List.of("Unix"), "Europe/Paris", "skip", "fudge")),
+                accept("- timestamp: {source: ts, format: Unix, action_on_failure: '', action_on_duplicate_timestamp: keep, location: ''}",
+                        new TimestampStage.Args("ts", "Unix", List.of(), "", "fudge", "keep")),
+                refuse("- timestamp: {source: t, format: RFC3339, action_on_duplicate_timestamp: skip}",
+                        "stage 1 (timestamp): invalid action_on_duplicate_timestamp 'skip'; use fudge or keep (line 1, column 3)"),
                 refuse("- timestamp: {source: ts}", "stage 1 (timestamp): 'format' is required (line 1, column 3)"),
                 refuse("- timestamp: {source: t, format: RFC3339, location: Mars/Base}",
                         "stage 1 (timestamp): invalid location 'Mars/Base': Unknown time-zone ID: Mars/Base (line 1, column 3)"),

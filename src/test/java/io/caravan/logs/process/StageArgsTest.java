@@ -185,6 +185,18 @@ class StageArgsTest {
                 refuse("- output: {source: {a: b}}", "stage 1 (output): 'source' must be a single string, found a mapping (line 1, column 12)"));
     }
 
+    static Stream<Case> logfmt() {
+        return Stream.of(
+                accept("- logfmt: {mapping: {user: '', level: lvl}}", new LogfmtStage.Args(map("user", "", "level", "lvl"), null, "")),
+                accept("- logfmt: {regex: 'pod_.*', source: extra}", new LogfmtStage.Args(Map.of(), "extra", "pod_.*")),
+                refuse("- logfmt: {source: extra}", "stage 1 (logfmt): logfmt needs 'mapping' (extracted name: logfmt key, like "
+                        + "mapping: {user: ''}) or 'regex' (the logfmt keys to extract) (line 1, column 3)"),
+                refuse("- logfmt: {mapping: {a: ''}, source: ''}", "stage 1 (logfmt): 'source' is empty; leave it out to read the line (line 1, column 3)"),
+                refuse("- logfmt: {regex: '('}",
+                        "stage 1 (logfmt): 'regex' is not a valid RE2 regular expression: error parsing regexp: missing closing ): `(` (line 1, column 3)"),
+                refuse("- logfmt: {mapping: [a]}", "stage 1 (logfmt): 'mapping' must be a mapping like mapping: {a: b}, found a list (line 1, column 12)"));
+    }
+
     static Stream<Case> labelDropAndKeep() {
         return Stream.of(
                 accept("- label_drop: {values: [a, b]}", new LabelDropStage.Args(List.of("a", "b"))),
@@ -293,6 +305,12 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("logfmt")
+    void logfmt(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("labelDropAndKeep")
     void label_drop_and_label_keep(Case c) {
         check(c);
@@ -319,7 +337,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), logfmt()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

@@ -27,7 +27,8 @@ enum StageType {
     LABEL_KEEP(LabelKeepStage.Args.class, (a, metrics) -> new LabelKeepStage(a)),
     MATCH(MatchStage.Args.class, MatchStage::new),
     LIMIT(LimitStage.Args.class, LimitStage::new),
-    LOGFMT(LogfmtStage.Args.class, (a, metrics) -> new LogfmtStage(a));
+    LOGFMT(LogfmtStage.Args.class, (a, metrics) -> new LogfmtStage(a)),
+    PACK(PackStage.Args.class, (a, metrics) -> new PackStage(a));
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

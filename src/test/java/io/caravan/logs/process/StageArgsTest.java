@@ -197,6 +197,15 @@ class StageArgsTest {
                 refuse("- logfmt: {mapping: [a]}", "stage 1 (logfmt): 'mapping' must be a mapping like mapping: {a: b}, found a list (line 1, column 12)"));
     }
 
+    static Stream<Case> pack() {
+        return Stream.of(
+                accept("- pack: {labels: [env, user_id]}", new PackStage.Args(List.of("env", "user_id"), true)),
+                accept("- pack: {labels: [], ingest_timestamp: false}", new PackStage.Args(List.of(), false)),
+                refuse("- pack: {ingest_timestamp: true}",
+                        "stage 1 (pack): 'labels' is required: the extracted values and labels to pack, like labels: [pod, user_id] (line 1, column 3)"),
+                refuse("- pack: {labels: env}", "stage 1 (pack): 'labels' must be a list of strings, like labels: [a, b], found 'env' (line 1, column 10)"));
+    }
+
     static Stream<Case> labelDropAndKeep() {
         return Stream.of(
                 accept("- label_drop: {values: [a, b]}", new LabelDropStage.Args(List.of("a", "b"))),
@@ -311,6 +320,12 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("pack")
+    void pack(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("labelDropAndKeep")
     void label_drop_and_label_keep(Case c) {
         check(c);
@@ -337,7 +352,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match(), logfmt()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), logfmt(), pack()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

@@ -28,7 +28,9 @@ enum StageType {
     MATCH(MatchStage.Args.class, MatchStage::new),
     LIMIT(LimitStage.Args.class, LimitStage::new),
     LOGFMT(LogfmtStage.Args.class, (a, metrics) -> new LogfmtStage(a)),
-    PACK(PackStage.Args.class, (a, metrics) -> new PackStage(a));
+    PACK(PackStage.Args.class, (a, metrics) -> new PackStage(a)),
+    DECOLORIZE(DecolorizeStage.Args.class, (a, metrics) -> new DecolorizeStage()),
+    DOCKER(DockerStage.Args.class, (a, metrics) -> new DockerStage());
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

@@ -206,6 +206,15 @@ class StageArgsTest {
                 refuse("- pack: {labels: env}", "stage 1 (pack): 'labels' must be a list of strings, like labels: [a, b], found 'env' (line 1, column 10)"));
     }
 
+    static Stream<Case> noArguments() {
+        return Stream.of(
+                accept("- decolorize:", new DecolorizeStage.Args()),
+                accept("- decolorize: {}", new DecolorizeStage.Args()),
+                accept("- docker: {}", new DockerStage.Args()),
+                refuse("- docker: {stream: stdout}", "stage 1 (docker): unknown argument 'stream' (line 1, column 12); docker takes no arguments"),
+                refuse("- decolorize: {all: true}", "stage 1 (decolorize): unknown argument 'all' (line 1, column 16); decolorize takes no arguments"));
+    }
+
     static Stream<Case> labelDropAndKeep() {
         return Stream.of(
                 accept("- label_drop: {values: [a, b]}", new LabelDropStage.Args(List.of("a", "b"))),
@@ -326,6 +335,12 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("noArguments")
+    void decolorize_and_docker(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("labelDropAndKeep")
     void label_drop_and_label_keep(Case c) {
         check(c);
@@ -352,7 +367,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match(), logfmt(), pack()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), logfmt(), pack(), noArguments()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

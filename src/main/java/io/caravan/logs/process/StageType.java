@@ -30,6 +30,7 @@ enum StageType {
     LOGFMT(LogfmtStage.Args.class, (a, metrics) -> new LogfmtStage(a)),
     PACK(PackStage.Args.class, (a, metrics) -> new PackStage(a)),
     DECOLORIZE(DecolorizeStage.Args.class, (a, metrics) -> new DecolorizeStage()),
+    SAMPLING(SamplingStage.Args.class, SamplingStage::new),
     DOCKER(DockerStage.Args.class, (a, metrics) -> new DockerStage());
 
     private static final Map<String, StageType> BY_NAME =

@@ -215,6 +215,17 @@ class StageArgsTest {
                 refuse("- decolorize: {all: true}", "stage 1 (decolorize): unknown argument 'all' (line 1, column 16); decolorize takes no arguments"));
     }
 
+    static Stream<Case> sampling() {
+        return Stream.of(
+                accept("- sampling: {rate: 0.25, drop_counter_reason: logs_sampling}", new SamplingStage.Args(0.25, "logs_sampling")),
+                accept("- sampling: {rate: 1}", new SamplingStage.Args(1.0, "sampling_stage")),
+                accept("- sampling: {rate: 0, drop_counter_reason: ''}", new SamplingStage.Args(0.0, "sampling_stage")),
+                refuse("- sampling: {}", "stage 1 (sampling): 'rate' is required: the fraction of entries to keep, from 0 to 1, like rate: 0.25 (line 1, column 3)"),
+                refuse("- sampling: {rate: 12}", "stage 1 (sampling): 'rate' must be between 0 and 1 (0.25 keeps a quarter), found 12.0 (line 1, column 3)"),
+                refuse("- sampling: {rate: -0.5}", "stage 1 (sampling): 'rate' must be between 0 and 1 (0.25 keeps a quarter), found -0.5 (line 1, column 3)"),
+                refuse("- sampling: {rate: half}", "stage 1 (sampling): 'rate' must be a number, found 'half' (line 1, column 14)"));
+    }
+
     static Stream<Case> labelDropAndKeep() {
         return Stream.of(
                 accept("- label_drop: {values: [a, b]}", new LabelDropStage.Args(List.of("a", "b"))),
@@ -341,6 +352,12 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("sampling")
+    void sampling(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("labelDropAndKeep")
     void label_drop_and_label_keep(Case c) {
         check(c);
@@ -367,7 +384,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match(), logfmt(), pack(), noArguments()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), logfmt(), pack(), noArguments(), sampling()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

@@ -1,14 +1,20 @@
 package io.caravan.logs.process;
 
+import io.caravan.logs.Utf8;
+
 import java.util.function.BiConsumer;
 
 /**
  * A logfmt reader with the rules of go-logfmt's Decoder, which Alloy's logfmt stage uses: every line is a record;
  * bytes up to the space are garbage between pairs; a key runs to '=' or a space and may stand alone (its value is
  * ""); a value is bare (no '=' or '"' in it) or quoted, with JSON's escapes when it has any. The first syntax
- * error ends the reading, and the pairs read before it stay read, as they do in Alloy.
+ * error ends the reading, and the pairs read before it stay read, as they do in Alloy; so does a line of 64 KiB or
+ * more, which the decoder's line scanner refuses.
  */
 final class Logfmt {
+
+    /** bufio.Scanner's default largest line, in UTF-8 bytes without the newline. */
+    static final int MAX_LINE_BYTES = 64 * 1024;
 
     private final String text;
     private int pos;
@@ -25,6 +31,9 @@ final class Logfmt {
             int newline = text.indexOf('\n', start);
             int end = newline < 0 ? text.length() : newline;
             int next = newline < 0 ? text.length() : newline + 1;
+            if (end - start >= MAX_LINE_BYTES / 3 && Utf8.length(text.substring(start, end)) >= MAX_LINE_BYTES) {
+                return false; // bufio.Scanner's ErrTooLong: Alloy reads nothing from here on
+            }
             if (end > start && text.charAt(end - 1) == '\r') {
                 end--; // bufio.ScanLines drops a carriage return before the newline
             }

@@ -71,7 +71,11 @@ class LogfmtStageTest {
                 arguments("'=' or a quote in a bare value ends the reading", "- logfmt: {regex: '.'}", "a=1 b=x=y c=3", extracted("a", "1")),
                 arguments("a pair starting with '=' ends the reading", "- logfmt: {regex: '.'}", "=x a=1", extracted()),
                 arguments("JSON is not logfmt", "- logfmt: {mapping: {expr1: ''}}", "{\"invalid\":\"logfmt\"}", extracted()),
-                arguments("the error ends the later lines too", "- logfmt: {regex: '.'}", "a=1 \"\nb=2", extracted("a", "1"))
+                arguments("the error ends the later lines too", "- logfmt: {regex: '.'}", "a=1 \"\nb=2", extracted("a", "1")),
+                arguments("a line just under 64 KiB is read", "- logfmt: {mapping: {a: ''}}", "a=1 b=" + "x".repeat(Logfmt.MAX_LINE_BYTES - 7),
+                        extracted("a", "1")),
+                arguments("a line of 64 KiB stops the reading, as Go's line scanner does", "- logfmt: {mapping: {a: '', c: ''}}",
+                        "c=3\na=1 b=" + "é".repeat(Logfmt.MAX_LINE_BYTES / 2 - 3) + "\nc=4", extracted("c", "3"))
         );
     }
 

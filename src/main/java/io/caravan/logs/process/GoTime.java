@@ -9,13 +9,15 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TimeZone;
 
 /**
  * Go's time.Parse for reference layouts ("2006-01-02T15:04:05Z07:00", "Jan _2 15:04:05", ...), so timestamp
  * stages copied from Alloy read the same. A layout is split into Go's chunks once ({@link #compile}); parsing
  * walks them. Follows Go's rules: fixed-width fields ("01", "2006") need all their digits, a space in the
  * layout matches a run of spaces, a fractional second may follow the seconds even when the layout has none,
- * a zone abbreviation other than UTC/GMT keeps the given location (or UTC), as Go does without zone data.
+ * a zone abbreviation is read as Go reads it: the offset the location gives that name (EST or EDT in New York), else
+ * zero (UTC, GMT, or a name the location does not use).
  */
 final class GoTime {
 
@@ -174,7 +176,7 @@ final class GoTime {
         int year = 0, month = 1, day = 1, yday = -1, hour = 0, minute = 0, second = 0, nanos = 0;
         boolean pm = false, am = false;
         ZoneOffset offset = null;
-        ZoneId zoneFromName = null;
+        String zoneName = null;
         Cursor v = new Cursor(value);
         Chunk[] chunks = layout.chunks;
         for (int ci = 0; ci < chunks.length; ci++) {
@@ -251,12 +253,7 @@ final class GoTime {
                     }
                 }
                 case NUM_TZ, NUM_TZ_COLON, NUM_TZ_SHORT, NUM_TZ_SECONDS, NUM_TZ_SECONDS_COLON -> offset = v.offset(c.std());
-                case TZ -> {
-                    String name = v.zoneName();
-                    if (name.equals("UTC") || name.equals("GMT") || name.equals("Z")) {
-                        zoneFromName = ZoneOffset.UTC;
-                    }
-                }
+                case TZ -> zoneName = v.zoneName();
             }
         }
         if (v.pos != value.length()) {
@@ -278,7 +275,7 @@ final class GoTime {
             if (!layout.hasYear) {
                 ldt = withYearNearNow(ldt, LocalDate.now(ZoneOffset.UTC));
             }
-            ZoneId zone = offset != null ? offset : zoneFromName != null ? zoneFromName : loc != null ? loc : ZoneOffset.UTC;
+            ZoneId zone = offset != null ? offset : zoneName != null ? named(zoneName, ldt, loc) : loc != null ? loc : ZoneOffset.UTC;
             ZonedDateTime z = ldt.atZone(zone);
             return z.toEpochSecond() * 1_000_000_000L + z.getNano();
         } catch (DateTimeException e) {
@@ -286,7 +283,29 @@ final class GoTime {
         }
     }
 
-    /** Alloy's rule for layouts without a year: this year, except across New Year (Dec in Jan, Jan in Dec). */
+    /**
+     * Go's reading of a zone abbreviation: the offset of the location's zone of that name (its standard or its
+     * daylight name, whether or not in effect at that time), else a zone of offset zero.
+     */
+    private static ZoneOffset named(String name, LocalDateTime t, ZoneId loc) {
+        if (loc == null || name.equals("UTC")) {
+            return ZoneOffset.UTC;
+        }
+        TimeZone tz = TimeZone.getTimeZone(loc);
+        ZoneOffset standard = loc.getRules().getStandardOffset(t.toInstant(ZoneOffset.UTC));
+        if (name.equals(tz.getDisplayName(false, TimeZone.SHORT, Locale.US))) {
+            return standard;
+        }
+        if (tz.useDaylightTime() && name.equals(tz.getDisplayName(true, TimeZone.SHORT, Locale.US))) {
+            return ZoneOffset.ofTotalSeconds(standard.getTotalSeconds() + tz.getDSTSavings() / 1000);
+        }
+        return ZoneOffset.UTC;
+    }
+
+    /**
+     * Alloy's rule for layouts without a year: this year, except across New Year (Dec in Jan, Jan in Dec). Go moves
+     * the date with AddDate, which turns Feb 29 of a year without one into Mar 1.
+     */
     static LocalDateTime withYearNearNow(LocalDateTime t, LocalDate now) {
         int year = now.getYear();
         if (t.getMonthValue() == 12 && now.getMonthValue() == 1) {
@@ -294,7 +313,7 @@ final class GoTime {
         } else if (t.getMonthValue() == 1 && now.getMonthValue() == 12) {
             year++;
         }
-        return t.withYear(year);
+        return LocalDate.of(year, t.getMonthValue(), 1).plusDays(t.getDayOfMonth() - 1L).atTime(t.toLocalTime());
     }
 
     /** A position in the value being parsed. */

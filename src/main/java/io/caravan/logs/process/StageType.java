@@ -26,7 +26,12 @@ enum StageType {
     LABEL_DROP(LabelDropStage.Args.class, (a, metrics) -> new LabelDropStage(a)),
     LABEL_KEEP(LabelKeepStage.Args.class, (a, metrics) -> new LabelKeepStage(a)),
     MATCH(MatchStage.Args.class, MatchStage::new),
-    LIMIT(LimitStage.Args.class, LimitStage::new);
+    LIMIT(LimitStage.Args.class, LimitStage::new),
+    LOGFMT(LogfmtStage.Args.class, (a, metrics) -> new LogfmtStage(a)),
+    PACK(PackStage.Args.class, (a, metrics) -> new PackStage(a)),
+    DECOLORIZE(DecolorizeStage.Args.class, (a, metrics) -> new DecolorizeStage()),
+    SAMPLING(SamplingStage.Args.class, SamplingStage::new),
+    DOCKER(DockerStage.Args.class, (a, metrics) -> new DockerStage());
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

@@ -124,8 +124,9 @@ final class StagesFile {
             }
             JsonLocation at = keyAt(key, pointer, stageAt);
             if (e instanceof UnrecognizedPropertyException u) {
+                List<String> takes = type.argumentNames();
                 throw refused(label, "unknown argument '" + u.getPropertyName() + "'", at,
-                        type.blockName() + " takes " + String.join(", ", type.argumentNames()));
+                        type.blockName() + (takes.isEmpty() ? " takes no arguments" : " takes " + String.join(", ", takes)));
             }
             throw refused(label, ArgsBinder.reason(e, found()), at, null);
         }

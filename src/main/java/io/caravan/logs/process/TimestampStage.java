@@ -8,10 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * stage.timestamp: the entry's time from an extracted value, read with a Go layout or one of Alloy's named
- * formats (ANSIC, RFC3339, RFC3339Nano, Unix, UnixMs, UnixUs, UnixNs, ...), trying fallback_formats in
- * order. On failure, action_on_failure "fudge" (the default) sets the time 1ns after the last good time of
- * the same label set (kept for 10,000 label sets), "skip" keeps the time the entry came with.
+ * stage.timestamp: the entry's time from an extracted value (a string, or a number written as Go writes it), read
+ * with a Go layout or one of Alloy's named formats (ANSIC, RFC3339, RFC3339Nano, Unix, UnixMs, UnixUs, UnixNs, ...),
+ * trying fallback_formats in order. location applies to layouts only: the named formats read as Go's time.Parse
+ * does, in UTC unless the value carries a zone. On failure, action_on_failure "fudge" (the default) sets the time
+ * 1ns after the last time this stage gave the same label set, "skip" keeps the time the entry came with. When a
+ * parsed time equals the last parsed one of the label set, action_on_duplicate_timestamp "fudge" (the default)
+ * sets it 1ns after the last time given, "keep" leaves it. Label sets are remembered for the last 10,000.
  */
 final class TimestampStage extends Stage.PerEntry {
 
@@ -23,23 +26,29 @@ final class TimestampStage extends Stage.PerEntry {
 
     private final String source;
     private final List<Parser> parsers = new ArrayList<>();
-    private final boolean fudge;
-    private final Map<String, Long> lastKnown = new LinkedHashMap<>(256, 0.75f, true) {
+    private final boolean fudgeFailures;
+    private final boolean fudgeDuplicates;
+    private final Map<String, Last> lastKnown = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Last> eldest) {
             return size() > FUDGE_CACHE;
         }
     };
 
+    /** Of one label set: the last time parsed (to see duplicates) and the last time given (to fudge from). */
+    private record Last(long parsed, long given) {
+    }
+
     /**
-     * Alloy's TimestampConfig. location is the zone for layouts that carry none (absent: as the layout reads,
-     * UTC); action_on_failure is fudge or skip.
+     * Alloy's TimestampConfig. location is the zone for layouts that carry none (absent: UTC); action_on_failure
+     * is fudge or skip, action_on_duplicate_timestamp fudge or keep ("" means the default, as in Alloy).
      */
-    record Args(String source, String format, List<String> fallbackFormats, String location, String actionOnFailure)
-            implements StageArgs {
+    record Args(String source, String format, List<String> fallbackFormats, String location, String actionOnFailure,
+                String actionOnDuplicateTimestamp) implements StageArgs {
         Args {
             fallbackFormats = ArgChecks.listOrEmpty(fallbackFormats);
-            actionOnFailure = ArgChecks.orDefault(actionOnFailure, "fudge");
+            actionOnFailure = ArgChecks.emptyAsDefault(actionOnFailure, "fudge");
+            actionOnDuplicateTimestamp = ArgChecks.emptyAsDefault(actionOnDuplicateTimestamp, "fudge");
         }
 
         @Override
@@ -50,6 +59,10 @@ final class TimestampStage extends Stage.PerEntry {
             if (!actionOnFailure.equals("fudge") && !actionOnFailure.equals("skip")) {
                 throw new IllegalArgumentException("invalid action_on_failure '" + actionOnFailure + "'; use fudge or skip");
             }
+            if (!actionOnDuplicateTimestamp.equals("fudge") && !actionOnDuplicateTimestamp.equals("keep")) {
+                throw new IllegalArgumentException("invalid action_on_duplicate_timestamp '" + actionOnDuplicateTimestamp
+                        + "'; use fudge or keep");
+            }
             parser(format, zone);
             fallbackFormats.forEach(f -> parser(f, zone));
         }
@@ -59,8 +72,11 @@ final class TimestampStage extends Stage.PerEntry {
         }
 
         private static ZoneId zone(String location) {
-            if (location == null) {
-                return null;
+            if (location == null || location.isEmpty() || location.equals("UTC")) {
+                return null; // Go's LoadLocation: "" and "UTC" are UTC
+            }
+            if (location.equals("Local")) {
+                return ZoneId.systemDefault();
             }
             try {
                 return ZoneId.of(location);
@@ -72,7 +88,8 @@ final class TimestampStage extends Stage.PerEntry {
 
     TimestampStage(Args args) {
         source = args.source();
-        fudge = args.actionOnFailure().equals("fudge");
+        fudgeFailures = args.actionOnFailure().equals("fudge");
+        fudgeDuplicates = args.actionOnDuplicateTimestamp().equals("fudge");
         ZoneId zone = args.zone();
         parsers.add(parser(args.format(), zone));
         for (String f : args.fallbackFormats()) {
@@ -80,16 +97,17 @@ final class TimestampStage extends Stage.PerEntry {
         }
     }
 
+    /** A format's parser; {@code loc} is for custom layouts only, as Alloy reads its named formats with time.Parse. */
     static Parser parser(String format, ZoneId loc) {
         return switch (format) {
-            case "ANSIC" -> layout("Mon Jan _2 15:04:05 2006", loc);
-            case "UnixDate" -> layout("Mon Jan _2 15:04:05 MST 2006", loc);
-            case "RubyDate" -> layout("Mon Jan 02 15:04:05 -0700 2006", loc);
-            case "RFC822" -> layout("02 Jan 06 15:04 MST", loc);
-            case "RFC822Z" -> layout("02 Jan 06 15:04 -0700", loc);
-            case "RFC850" -> layout("Monday, 02-Jan-06 15:04:05 MST", loc);
-            case "RFC1123" -> layout("Mon, 02 Jan 2006 15:04:05 MST", loc);
-            case "RFC1123Z" -> layout("Mon, 02 Jan 2006 15:04:05 -0700", loc);
+            case "ANSIC" -> layout("Mon Jan _2 15:04:05 2006", null);
+            case "UnixDate" -> layout("Mon Jan _2 15:04:05 MST 2006", null);
+            case "RubyDate" -> layout("Mon Jan 02 15:04:05 -0700 2006", null);
+            case "RFC822" -> layout("02 Jan 06 15:04 MST", null);
+            case "RFC822Z" -> layout("02 Jan 06 15:04 -0700", null);
+            case "RFC850" -> layout("Monday, 02-Jan-06 15:04:05 MST", null);
+            case "RFC1123" -> layout("Mon, 02 Jan 2006 15:04:05 MST", null);
+            case "RFC1123Z" -> layout("Mon, 02 Jan 2006 15:04:05 -0700", null);
             case "RFC3339" -> layout(GoTime.RFC3339, null);
             case "RFC3339Nano" -> layout(GoTime.RFC3339_NANO, null);
             case "Unix" -> TimestampStage::unixSeconds;
@@ -124,23 +142,22 @@ final class TimestampStage extends Stage.PerEntry {
     @Override
     boolean apply(ProcessEntry e) {
         Long parsed = parse(e.extracted.get(source));
-        if (parsed != null) {
-            e.timestampNanos = parsed;
-            if (fudge) {
-                synchronized (lastKnown) {
-                    lastKnown.put(e.labels.build().toString(), parsed);
-                }
+        if (!fudgeFailures && !fudgeDuplicates) {
+            if (parsed != null) {
+                e.timestampNanos = parsed;
             }
             return true;
         }
-        if (fudge) {
-            String key = e.labels.build().toString();
-            synchronized (lastKnown) {
-                Long last = lastKnown.get(key);
-                if (last != null) {
-                    e.timestampNanos = last + 1;
-                    lastKnown.put(key, e.timestampNanos);
-                }
+        String key = e.labels.build().toString();
+        synchronized (lastKnown) {
+            Last last = lastKnown.get(key);
+            if (parsed != null) {
+                boolean duplicate = fudgeDuplicates && last != null && last.parsed() == parsed;
+                e.timestampNanos = duplicate ? last.given() + 1 : parsed;
+                lastKnown.put(key, new Last(parsed, e.timestampNanos));
+            } else if (fudgeFailures && last != null) {
+                e.timestampNanos = last.given() + 1;
+                lastKnown.put(key, new Last(last.parsed(), e.timestampNanos));
             }
         }
         return true;

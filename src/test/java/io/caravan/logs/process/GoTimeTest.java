@@ -67,6 +67,9 @@ class GoTimeTest {
         LocalDateTime jan = LocalDateTime.of(0, 1, 1, 0, 0);
         assertThat(GoTime.withYearNearNow(jan, LocalDate.of(2024, 12, 31)).getYear()).isEqualTo(2025);
         assertThat(GoTime.withYearNearNow(LocalDateTime.of(0, 6, 1, 0, 0), LocalDate.of(2024, 7, 1)).getYear()).isEqualTo(2024);
+        // Go's AddDate: Feb 29 in a year without one rolls over to Mar 1
+        assertThat(GoTime.withYearNearNow(LocalDateTime.of(0, 2, 29, 10, 0), LocalDate.of(2025, 6, 1))).isEqualTo(LocalDateTime.of(2025, 3, 1, 10, 0));
+        assertThat(GoTime.withYearNearNow(LocalDateTime.of(0, 2, 29, 10, 0), LocalDate.of(2028, 6, 1))).isEqualTo(LocalDateTime.of(2028, 2, 29, 10, 0));
         long nanos = GoTime.parse("Jan _2 15:04:05", "Mar  7 10:00:00", null);
         assertThat(Instant.ofEpochSecond(nanos / 1_000_000_000L).toString()).endsWith("-03-07T10:00:00Z");
     }

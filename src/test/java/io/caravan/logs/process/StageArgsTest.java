@@ -162,9 +162,13 @@ class StageArgsTest {
 
     static Stream<Case> timestamp() {
         return Stream.of(
-                accept("- timestamp: {source: ts, format: RFC3339}", new TimestampStage.Args("ts", "RFC3339", List.of(), null, "fudge")),
+                accept("- timestamp: {source: ts, format: RFC3339}", new TimestampStage.Args("ts", "RFC3339", List.of(), null, "fudge", "fudge")),
                 accept("- timestamp: {source: ts, format: UnixMs, fallback_formats: [Unix], location: Europe/Paris, action_on_failure: skip}",
-                        new TimestampStage.Args("ts", "UnixMs", List.of("Unix"), "Europe/Paris", "skip")),
+                        new TimestampStage.Args("ts", "UnixMs", List.of("Unix"), "Europe/Paris", "skip", "fudge")),
+                accept("- timestamp: {source: ts, format: Unix, action_on_failure: '', action_on_duplicate_timestamp: keep, location: ''}",
+                        new TimestampStage.Args("ts", "Unix", List.of(), "", "fudge", "keep")),
+                refuse("- timestamp: {source: t, format: RFC3339, action_on_duplicate_timestamp: skip}",
+                        "stage 1 (timestamp): invalid action_on_duplicate_timestamp 'skip'; use fudge or keep (line 1, column 3)"),
                 refuse("- timestamp: {source: ts}", "stage 1 (timestamp): 'format' is required (line 1, column 3)"),
                 refuse("- timestamp: {source: t, format: RFC3339, location: Mars/Base}",
                         "stage 1 (timestamp): invalid location 'Mars/Base': Unknown time-zone ID: Mars/Base (line 1, column 3)"),
@@ -179,6 +183,47 @@ class StageArgsTest {
                 accept("- output: {source: msg}", new OutputStage.Args("msg")),
                 refuse("- output: {}", "stage 1 (output): 'source' is required (line 1, column 3)"),
                 refuse("- output: {source: {a: b}}", "stage 1 (output): 'source' must be a single string, found a mapping (line 1, column 12)"));
+    }
+
+    static Stream<Case> logfmt() {
+        return Stream.of(
+                accept("- logfmt: {mapping: {user: '', level: lvl}}", new LogfmtStage.Args(map("user", "", "level", "lvl"), null, "")),
+                accept("- logfmt: {regex: 'pod_.*', source: extra}", new LogfmtStage.Args(Map.of(), "extra", "pod_.*")),
+                refuse("- logfmt: {source: extra}", "stage 1 (logfmt): logfmt needs 'mapping' (extracted name: logfmt key, like "
+                        + "mapping: {user: ''}) or 'regex' (the logfmt keys to extract) (line 1, column 3)"),
+                refuse("- logfmt: {mapping: {a: ''}, source: ''}", "stage 1 (logfmt): 'source' is empty; leave it out to read the line (line 1, column 3)"),
+                refuse("- logfmt: {regex: '('}",
+                        "stage 1 (logfmt): 'regex' is not a valid RE2 regular expression: error parsing regexp: missing closing ): `(` (line 1, column 3)"),
+                refuse("- logfmt: {mapping: [a]}", "stage 1 (logfmt): 'mapping' must be a mapping like mapping: {a: b}, found a list (line 1, column 12)"));
+    }
+
+    static Stream<Case> pack() {
+        return Stream.of(
+                accept("- pack: {labels: [env, user_id]}", new PackStage.Args(List.of("env", "user_id"), true)),
+                accept("- pack: {labels: [], ingest_timestamp: false}", new PackStage.Args(List.of(), false)),
+                refuse("- pack: {ingest_timestamp: true}",
+                        "stage 1 (pack): 'labels' is required: the extracted values and labels to pack, like labels: [pod, user_id] (line 1, column 3)"),
+                refuse("- pack: {labels: env}", "stage 1 (pack): 'labels' must be a list of strings, like labels: [a, b], found 'env' (line 1, column 10)"));
+    }
+
+    static Stream<Case> noArguments() {
+        return Stream.of(
+                accept("- decolorize:", new DecolorizeStage.Args()),
+                accept("- decolorize: {}", new DecolorizeStage.Args()),
+                accept("- docker: {}", new DockerStage.Args()),
+                refuse("- docker: {stream: stdout}", "stage 1 (docker): unknown argument 'stream' (line 1, column 12); docker takes no arguments"),
+                refuse("- decolorize: {all: true}", "stage 1 (decolorize): unknown argument 'all' (line 1, column 16); decolorize takes no arguments"));
+    }
+
+    static Stream<Case> sampling() {
+        return Stream.of(
+                accept("- sampling: {rate: 0.25, drop_counter_reason: logs_sampling}", new SamplingStage.Args(0.25, "logs_sampling")),
+                accept("- sampling: {rate: 1}", new SamplingStage.Args(1.0, "sampling_stage")),
+                accept("- sampling: {rate: 0, drop_counter_reason: ''}", new SamplingStage.Args(0.0, "sampling_stage")),
+                refuse("- sampling: {}", "stage 1 (sampling): 'rate' is required: the fraction of entries to keep, from 0 to 1, like rate: 0.25 (line 1, column 3)"),
+                refuse("- sampling: {rate: 12}", "stage 1 (sampling): 'rate' must be between 0 and 1 (0.25 keeps a quarter), found 12.0 (line 1, column 3)"),
+                refuse("- sampling: {rate: -0.5}", "stage 1 (sampling): 'rate' must be between 0 and 1 (0.25 keeps a quarter), found -0.5 (line 1, column 3)"),
+                refuse("- sampling: {rate: half}", "stage 1 (sampling): 'rate' must be a number, found 'half' (line 1, column 14)"));
     }
 
     static Stream<Case> labelDropAndKeep() {
@@ -289,6 +334,30 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("logfmt")
+    void logfmt(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pack")
+    void pack(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("noArguments")
+    void decolorize_and_docker(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sampling")
+    void sampling(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("labelDropAndKeep")
     void label_drop_and_label_keep(Case c) {
         check(c);
@@ -315,7 +384,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), logfmt(), pack(), noArguments(), sampling()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

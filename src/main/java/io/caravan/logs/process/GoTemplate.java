@@ -38,7 +38,7 @@ final class GoTemplate {
         }
     }
 
-    /** "line 1, column 7" (line given only when the template has several). */
+    /** "column 7 of the template" (with the line when the template has several), apart from the file's own line. */
     private static String place(String text, int offset) {
         int line = 1;
         int column = 1;
@@ -50,7 +50,7 @@ final class GoTemplate {
                 column++;
             }
         }
-        return (text.indexOf('\n') >= 0 ? "line " + line + ", " : "") + "column " + column;
+        return (text.indexOf('\n') >= 0 ? "line " + line + ", " : "") + "column " + column + " of the template";
     }
 
     String execute(Map<String, ?> data) throws ExecutionError {

@@ -122,23 +122,23 @@ class GoTemplateTest {
                 arguments("a field of a string", "{{ .app.name }}", DATA, new Fails("can't evaluate field name in type string")),
                 arguments("an argument to a value", "{{ .app 1 }}", DATA, new Fails("can't give argument to non-function .app")),
                 // refused when parsed
-                arguments("a stray brace", "{{{.Value}}}", DATA, new Refused("'t' is not a valid Go template: unexpected '{' in action at column 3")),
+                arguments("a stray brace", "{{{.Value}}}", DATA, new Refused("'t' is not a valid Go template: unexpected '{' in action at column 3 of the template")),
                 arguments("an unknown function", "{{ nosuch .app }}", DATA,
-                        new Refused("'t' is not a valid Go template: function \"nosuch\" not defined at column 4")),
+                        new Refused("'t' is not a valid Go template: function \"nosuch\" not defined at column 4 of the template")),
                 arguments("an if without end", "x{{ if .app }}y", DATA,
-                        new Refused("'t' is not a valid Go template: {{if}} has no matching {{end}} at column 2")),
-                arguments("an end without if", "{{ end }}", DATA, new Refused("'t' is not a valid Go template: unexpected {{end}} at column 1")),
+                        new Refused("'t' is not a valid Go template: {{if}} has no matching {{end}} at column 2 of the template")),
+                arguments("an end without if", "{{ end }}", DATA, new Refused("'t' is not a valid Go template: unexpected {{end}} at column 1 of the template")),
                 arguments("a literal after |", "{{ .app | \"x\" }}", DATA,
-                        new Refused("'t' is not a valid Go template: non executable command in pipeline stage 2 at column 11")),
+                        new Refused("'t' is not a valid Go template: non executable command in pipeline stage 2 at column 11 of the template")),
                 arguments("range is not supported", "{{ range . }}{{ end }}", DATA,
-                        new Refused("'t' is not a valid Go template: {{range}} is not supported in stage templates; use if/else at column 4")),
+                        new Refused("'t' is not a valid Go template: {{range}} is not supported in stage templates; use if/else at column 4 of the template")),
                 arguments("variables are not supported", "{{ $x := 1 }}", DATA,
-                        new Refused("'t' is not a valid Go template: variables ($) are not supported in stage templates at column 4")),
+                        new Refused("'t' is not a valid Go template: variables ($) are not supported in stage templates at column 4 of the template")),
                 arguments("an unclosed action, on line 2", "a\n{{ .app", DATA,
-                        new Refused("'t' is not a valid Go template: unclosed action: no }} at line 2, column 1")),
-                arguments("an unclosed paren", "{{ (ToUpper .app }}", DATA, new Refused("'t' is not a valid Go template: unclosed left paren at column 4")),
-                arguments("an empty action", "{{ }}", DATA, new Refused("'t' is not a valid Go template: missing value for command at column 1")),
-                arguments("an unterminated string", "{{ \"abc }}", DATA, new Refused("'t' is not a valid Go template: unterminated quoted string at column 4"))
+                        new Refused("'t' is not a valid Go template: unclosed action: no }} at line 2, column 1 of the template")),
+                arguments("an unclosed paren", "{{ (ToUpper .app }}", DATA, new Refused("'t' is not a valid Go template: unclosed left paren at column 4 of the template")),
+                arguments("an empty action", "{{ }}", DATA, new Refused("'t' is not a valid Go template: missing value for command at column 1 of the template")),
+                arguments("an unterminated string", "{{ \"abc }}", DATA, new Refused("'t' is not a valid Go template: unterminated quoted string at column 4 of the template"))
         );
     }
 

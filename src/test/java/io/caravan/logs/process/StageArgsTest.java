@@ -231,6 +231,15 @@ class StageArgsTest {
                         "stage 1 (match): expected a YAML list of stages, like \"- drop: {expression: '^\\\\s*$'}\", found a mapping (line 1, column 40)"));
     }
 
+    static Stream<Case> template() {
+        return Stream.of(
+                accept("- template: {source: app, template: '{{ .Value | ToLower }}'}", new TemplateStage.Args("app", "{{ .Value | ToLower }}")),
+                accept("- template: {source: '{{DC}}', template: ''}", new TemplateStage.Args("east", "")),
+                refuse("- template: {template: x}", "stage 1 (template): 'source' is required (line 1, column 3)"),
+                refuse("- template: {source: a, template: '{{MISSING}}'}", "stage 1 (template): 'template' is not a valid Go template: "
+                        + "function \"MISSING\" not defined at column 3 of the template (line 1, column 3)"));
+    }
+
     static Stream<Case> file() {
         return Stream.of(
                 refuse("- nosuch: {}", "stage 1 (nosuch): unknown stage 'nosuch' (line 1, column 3); supported: " + StageType.names()),
@@ -307,6 +316,12 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("template")
+    void template(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("file")
     void the_file_around_the_stages(Case c) {
         check(c);
@@ -315,7 +330,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), template()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

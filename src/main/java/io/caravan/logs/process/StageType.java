@@ -27,7 +27,8 @@ enum StageType {
     LABEL_KEEP(LabelKeepStage.Args.class, (a, metrics) -> new LabelKeepStage(a)),
     MATCH(MatchStage.Args.class, MatchStage::new),
     LIMIT(LimitStage.Args.class, LimitStage::new),
-    TEMPLATE(TemplateStage.Args.class, (a, metrics) -> new TemplateStage(a));
+    TEMPLATE(TemplateStage.Args.class, (a, metrics) -> new TemplateStage(a)),
+    REPLACE(ReplaceStage.Args.class, (a, metrics) -> new ReplaceStage(a));
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

@@ -2,6 +2,8 @@ package io.caravan.logs.process;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Go's fmt print, println and printf for template values. printf knows the verbs log templates use
@@ -94,7 +96,7 @@ final class GoFormat {
                 return pad(v instanceof String s && precision != null ? cut(s, precision) : GoValues.print(v), flags, width);
             }
             case 's' -> {
-                if (v instanceof String || v instanceof Boolean || v instanceof java.util.List<?> || v == null) {
+                if (v instanceof String || v instanceof Boolean || v instanceof List<?> || v == null) {
                     String s = v instanceof String str ? str : GoValues.print(v);
                     return pad(precision != null ? cut(s, precision) : s, flags, width);
                 }
@@ -140,7 +142,7 @@ final class GoFormat {
                 if (v instanceof Double d) {
                     String digits = precision == null ? "6" : precision.isEmpty() ? "0" : precision;
                     char javaVerb = verb == 'E' ? 'E' : verb == 'F' ? 'f' : verb;
-                    return String.format(java.util.Locale.ROOT, "%" + javaFlags(flags) + width + "." + digits + javaVerb, d);
+                    return String.format(Locale.ROOT, "%" + javaFlags(flags) + width + "." + digits + javaVerb, d);
                 }
             }
             case 'g', 'G' -> {

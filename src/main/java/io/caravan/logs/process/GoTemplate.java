@@ -90,7 +90,7 @@ final class GoTemplate {
     }
 
     /** One command; {@code piped} says the previous command's value is its last argument. */
-    private static Object command(TemplateNode.Command c, Map<String, ?> data, boolean piped, Object final_) throws ExecutionError {
+    private static Object command(TemplateNode.Command c, Map<String, ?> data, boolean piped, Object previous) throws ExecutionError {
         List<TemplateNode.Operand> ops = c.operands();
         if (!(ops.get(0) instanceof TemplateNode.Function f)) {
             if (ops.size() > 1 || piped) {
@@ -100,14 +100,14 @@ final class GoTemplate {
         }
         List<TemplateNode.Operand> argOps = ops.subList(1, ops.size());
         if (TemplateFunctions.SHORT_CIRCUIT.contains(f.name())) {
-            return andOr(f.name(), argOps, data, piped, final_);
+            return andOr(f.name(), argOps, data, piped, previous);
         }
         List<Object> args = new ArrayList<>(argOps.size() + 1);
         for (TemplateNode.Operand o : argOps) {
             args.add(operand(o, data));
         }
         if (piped) {
-            args.add(final_);
+            args.add(previous);
         }
         return call(f.name(), args.toArray());
     }
@@ -126,7 +126,7 @@ final class GoTemplate {
     }
 
     /** Go's and/or: the first argument that decides (false for and, true for or), else the last; the rest are not evaluated. */
-    private static Object andOr(String name, List<TemplateNode.Operand> argOps, Map<String, ?> data, boolean piped, Object final_)
+    private static Object andOr(String name, List<TemplateNode.Operand> argOps, Map<String, ?> data, boolean piped, Object previous)
             throws ExecutionError {
         int count = argOps.size() + (piped ? 1 : 0);
         if (count < 1) {
@@ -135,7 +135,7 @@ final class GoTemplate {
         boolean stopOn = name.equals("or");
         Object v = null;
         for (int i = 0; i < count; i++) {
-            v = i < argOps.size() ? operand(argOps.get(i), data) : final_;
+            v = i < argOps.size() ? operand(argOps.get(i), data) : previous;
             if (GoValues.isTrue(v) == stopOn) {
                 return v;
             }

@@ -433,7 +433,7 @@ final class GoTemplateParser {
     /** The pipeline of tokens[from..] to the end of the action. */
     private TemplateNode.Pipeline pipeline(List<Token> tokens, int from, int actionOffset) throws SyntaxError {
         int[] at = {from};
-        TemplateNode.Pipeline p = pipeline(tokens, at, actionOffset, false);
+        TemplateNode.Pipeline p = pipeline(tokens, at, actionOffset, -1);
         if (at[0] < tokens.size()) {
             Token t = tokens.get(at[0]);
             throw new SyntaxError("unexpected " + t.text(), t.offset());
@@ -441,8 +441,9 @@ final class GoTemplateParser {
         return p;
     }
 
-    private TemplateNode.Pipeline pipeline(List<Token> tokens, int[] at, int offset, boolean inParens) throws SyntaxError {
-        int start = at[0] < tokens.size() ? tokens.get(at[0]).offset() : offset;
+    /** A pipeline from tokens[at[0]], up to the end or, inside parentheses (paren: where the '(' is; else -1), the ')'. */
+    private TemplateNode.Pipeline pipeline(List<Token> tokens, int[] at, int offset, int paren) throws SyntaxError {
+        boolean inParens = paren >= 0;
         List<TemplateNode.Command> commands = new ArrayList<>();
         while (true) {
             int cmdAt = at[0] < tokens.size() ? tokens.get(at[0]).offset() : offset;
@@ -461,19 +462,19 @@ final class GoTemplateParser {
                     && !(operands.get(0) instanceof TemplateNode.Nested)) {
                 throw new SyntaxError("non executable command in pipeline stage " + (commands.size() + 1), cmdAt);
             }
-            commands.add(new TemplateNode.Command(List.copyOf(operands), cmdAt));
+            commands.add(new TemplateNode.Command(List.copyOf(operands)));
             if (at[0] >= tokens.size()) {
                 if (inParens) {
-                    throw new SyntaxError("unclosed left paren", start - 1);
+                    throw new SyntaxError("unclosed left paren", paren);
                 }
-                return new TemplateNode.Pipeline(List.copyOf(commands), start);
+                return new TemplateNode.Pipeline(List.copyOf(commands));
             }
             Token t = tokens.get(at[0]);
             if (t.kind() == Kind.RIGHT) {
                 if (!inParens) {
                     throw new SyntaxError("unexpected right paren", t.offset());
                 }
-                return new TemplateNode.Pipeline(List.copyOf(commands), start);
+                return new TemplateNode.Pipeline(List.copyOf(commands));
             }
             at[0]++; // the '|'
         }
@@ -492,10 +493,10 @@ final class GoTemplateParser {
                 if (!functions.contains(t.text())) {
                     throw new SyntaxError("function \"" + t.text() + "\" not defined", t.offset());
                 }
-                yield new TemplateNode.Function(t.text(), t.offset());
+                yield new TemplateNode.Function(t.text());
             }
             case LEFT -> {
-                TemplateNode.Pipeline inner = pipeline(tokens, at, offset, true);
+                TemplateNode.Pipeline inner = pipeline(tokens, at, offset, t.offset());
                 at[0]++; // the ')'
                 yield new TemplateNode.Nested(inner);
             }

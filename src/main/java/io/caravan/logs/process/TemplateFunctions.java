@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,6 +38,7 @@ final class TemplateFunctions {
     static final Set<String> SHORT_CIRCUIT = Set.of("and", "or");
 
     private static final Map<String, Function> ALL = new HashMap<>();
+    private static final Set<String> NAMES;
 
     static {
         goBuiltins();
@@ -42,6 +46,9 @@ final class TemplateFunctions {
         sprigStrings();
         sprigMathAndConversions();
         sprigDefaultsAndEncodings();
+        Set<String> names = new HashSet<>(ALL.keySet());
+        names.addAll(SHORT_CIRCUIT);
+        NAMES = Set.copyOf(names);
     }
 
     private TemplateFunctions() {
@@ -53,9 +60,7 @@ final class TemplateFunctions {
 
     /** Every name a template may call, for the parser. */
     static Set<String> names() {
-        Set<String> names = new java.util.HashSet<>(ALL.keySet());
-        names.addAll(SHORT_CIRCUIT);
-        return Set.copyOf(names);
+        return NAMES;
     }
 
     private static void define(String name, int min, int max, Body body) {
@@ -81,7 +86,7 @@ final class TemplateFunctions {
         define("index", 1, -1, TemplateFunctions::index);
         define("print", 0, -1, a -> GoFormat.sprint(a));
         define("println", 0, -1, a -> GoFormat.sprintln(a));
-        define("printf", 1, -1, a -> GoFormat.sprintf(string(a, 0), java.util.Arrays.copyOfRange(a, 1, a.length)));
+        define("printf", 1, -1, a -> GoFormat.sprintf(string(a, 0), Arrays.copyOfRange(a, 1, a.length)));
         define("eq", 2, -1, a -> {
             for (int i = 1; i < a.length; i++) {
                 if (compare(a[0], a[i], true) == 0) {
@@ -155,8 +160,8 @@ final class TemplateFunctions {
     // ---- Alloy's own, as its stage.template documents them ----
 
     private static void alloy() {
-        define("ToLower", 1, 1, a -> string(a, 0).toLowerCase(java.util.Locale.ROOT));
-        define("ToUpper", 1, 1, a -> string(a, 0).toUpperCase(java.util.Locale.ROOT));
+        define("ToLower", 1, 1, a -> string(a, 0).toLowerCase(Locale.ROOT));
+        define("ToUpper", 1, 1, a -> string(a, 0).toUpperCase(Locale.ROOT));
         define("Replace", 4, 4, a -> replace(string(a, 0), string(a, 1), string(a, 2), integer(a, 3)));
         define("Trim", 2, 2, a -> trimRight(trimLeft(string(a, 0), string(a, 1)), string(a, 1)));
         define("TrimLeft", 2, 2, a -> trimLeft(string(a, 0), string(a, 1)));
@@ -249,8 +254,8 @@ final class TemplateFunctions {
     // ---- sprig: strings ----
 
     private static void sprigStrings() {
-        define("upper", 1, 1, a -> string(a, 0).toUpperCase(java.util.Locale.ROOT));
-        define("lower", 1, 1, a -> string(a, 0).toLowerCase(java.util.Locale.ROOT));
+        define("upper", 1, 1, a -> string(a, 0).toUpperCase(Locale.ROOT));
+        define("lower", 1, 1, a -> string(a, 0).toLowerCase(Locale.ROOT));
         define("title", 1, 1, a -> title(string(a, 0)));
         define("trim", 1, 1, a -> string(a, 0).strip());
         define("trimAll", 2, 2, a -> trimRight(trimLeft(string(a, 1), string(a, 0)), string(a, 0)));

@@ -21,11 +21,11 @@ sealed interface TemplateNode {
     }
 
     /** Commands joined by '|': each one's value is the last argument of the next. */
-    record Pipeline(List<Command> commands, int position) {
+    record Pipeline(List<Command> commands) {
     }
 
     /** A function with its arguments, or a single value. */
-    record Command(List<Operand> operands, int position) {
+    record Command(List<Operand> operands) {
     }
 
     sealed interface Operand {
@@ -40,7 +40,7 @@ sealed interface TemplateNode {
     }
 
     /** A function name: called with the rest of its command when first, with no arguments elsewhere. */
-    record Function(String name, int position) implements Operand {
+    record Function(String name) implements Operand {
     }
 
     /** ( pipeline ) */

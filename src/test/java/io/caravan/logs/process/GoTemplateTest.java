@@ -86,6 +86,7 @@ class GoTemplateTest {
                         "$1timestamp=1"),
                 arguments("regexReplaceAll skips an empty match right after a match", "{{ regexReplaceAll \"a*\" \"baaac\" \"-\" }}", DATA,
                         "-b-c-"),
+                arguments("regexReplaceAll: ^ holds only at the start of the text", "{{ regexReplaceAll \"^a\" \"aaa\" \"x\" }}", DATA, "xaa"),
                 // sprig
                 arguments("sprig add", "{{ add 7 3 }}", DATA, "10"),
                 arguments("sprig math reads numbers in strings", "{{ add1 .n }} {{ sub .n 2 }} {{ mul .n 2 3 }} {{ div 7 2 }} {{ mod 7 2 }}"
@@ -136,7 +137,7 @@ class GoTemplateTest {
                         new Refused("'t' is not a valid Go template: variables ($) are not supported in stage templates at column 4 of the template")),
                 arguments("an unclosed action, on line 2", "a\n{{ .app", DATA,
                         new Refused("'t' is not a valid Go template: unclosed action: no }} at line 2, column 1 of the template")),
-                arguments("an unclosed paren", "{{ (ToUpper .app }}", DATA, new Refused("'t' is not a valid Go template: unclosed left paren at column 4 of the template")),
+                arguments("an unclosed paren", "{{ ( ToUpper .app }}", DATA, new Refused("'t' is not a valid Go template: unclosed left paren at column 4 of the template")),
                 arguments("an empty action", "{{ }}", DATA, new Refused("'t' is not a valid Go template: missing value for command at column 1 of the template")),
                 arguments("an unterminated string", "{{ \"abc }}", DATA, new Refused("'t' is not a valid Go template: unterminated quoted string at column 4 of the template"))
         );

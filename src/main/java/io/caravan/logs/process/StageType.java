@@ -31,7 +31,9 @@ enum StageType {
     PACK(PackStage.Args.class, (a, metrics) -> new PackStage(a)),
     DECOLORIZE(DecolorizeStage.Args.class, (a, metrics) -> new DecolorizeStage()),
     SAMPLING(SamplingStage.Args.class, SamplingStage::new),
-    DOCKER(DockerStage.Args.class, (a, metrics) -> new DockerStage());
+    DOCKER(DockerStage.Args.class, (a, metrics) -> new DockerStage()),
+    TEMPLATE(TemplateStage.Args.class, (a, metrics) -> new TemplateStage(a)),
+    REPLACE(ReplaceStage.Args.class, (a, metrics) -> new ReplaceStage(a));
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

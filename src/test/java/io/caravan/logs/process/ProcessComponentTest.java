@@ -74,10 +74,23 @@ class ProcessComponentTest {
     @Test
     void readme_lists_the_stages_there_are() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
-        Matcher row = Pattern.compile("(?m)^\\| `loki-process:NAME` \\|([^|]*)\\|").matcher(readme);
-        assertThat(row.find()).as("README has the loki-process row").isTrue();
-        List<String> listed = Pattern.compile("`([a-z_]+)`").matcher(row.group(1)).results().map(m -> m.group(1))
-                .filter(n -> !n.equals("validate")).toList();
+        // the stage table: one row per stage, in StageType's order, naming every argument the stage takes
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z_]+)` \\| ([^|]*(?:\\\\\\|[^|]*)*) \\|").matcher(readme);
+        List<String> listed = new java.util.ArrayList<>();
+        while (row.find()) {
+            StageType type = StageType.named(row.group(1));
+            if (type == null) {
+                continue; // another table's row
+            }
+            listed.add(row.group(1));
+            for (String argument : type.argumentNames()) {
+                assertThat(row.group(2)).as("README's row for " + row.group(1) + " names its argument " + argument)
+                        .contains("`" + argument + "`");
+            }
+            if (type.argumentNames().isEmpty()) {
+                assertThat(row.group(2)).as("README's row for " + row.group(1)).isEqualTo("none");
+            }
+        }
         assertThat(listed).containsExactlyElementsOf(Arrays.stream(StageType.values()).map(StageType::blockName).toList());
     }
 }

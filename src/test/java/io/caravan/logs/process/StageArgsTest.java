@@ -276,6 +276,24 @@ class StageArgsTest {
                         "stage 1 (match): expected a YAML list of stages, like \"- drop: {expression: '^\\\\s*$'}\", found a mapping (line 1, column 40)"));
     }
 
+    static Stream<Case> template() {
+        return Stream.of(
+                accept("- template: {source: app, template: '{{ .Value | ToLower }}'}", new TemplateStage.Args("app", "{{ .Value | ToLower }}")),
+                accept("- template: {source: '{{DC}}', template: ''}", new TemplateStage.Args("east", "")),
+                refuse("- template: {template: x}", "stage 1 (template): 'source' is required (line 1, column 3)"),
+                refuse("- template: {source: a, template: '{{MISSING}}'}", "stage 1 (template): 'template' is not a valid Go template: "
+                        + "function \"MISSING\" not defined at column 3 of the template (line 1, column 3)"));
+    }
+
+    static Stream<Case> replace() {
+        return Stream.of(
+                accept("- replace: {expression: '(a)'}", new ReplaceStage.Args("(a)", null, "")),
+                accept("- replace: {expression: '(a)', source: '{{DC}}', replace: '{{ .Value }}'}", new ReplaceStage.Args("(a)", "east", "{{ .Value }}")),
+                refuse("- replace: {replace: x}", "stage 1 (replace): 'expression' is required (line 1, column 3)"),
+                refuse("- replace: {expression: '(a)', replace: '{{ .Value'}",
+                        "stage 1 (replace): 'replace' is not a valid Go template: unclosed action: no }} at column 1 of the template (line 1, column 3)"));
+    }
+
     static Stream<Case> file() {
         return Stream.of(
                 refuse("- nosuch: {}", "stage 1 (nosuch): unknown stage 'nosuch' (line 1, column 3); supported: " + StageType.names()),
@@ -376,6 +394,18 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("template")
+    void template(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("replace")
+    void replace(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("file")
     void the_file_around_the_stages(Case c) {
         check(c);
@@ -384,7 +414,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match(), logfmt(), pack(), noArguments(), sampling()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), logfmt(), pack(), noArguments(), sampling(), template(), replace()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

@@ -26,7 +26,8 @@ enum StageType {
     LABEL_DROP(LabelDropStage.Args.class, (a, metrics) -> new LabelDropStage(a)),
     LABEL_KEEP(LabelKeepStage.Args.class, (a, metrics) -> new LabelKeepStage(a)),
     MATCH(MatchStage.Args.class, MatchStage::new),
-    LIMIT(LimitStage.Args.class, LimitStage::new);
+    LIMIT(LimitStage.Args.class, LimitStage::new),
+    MULTILINE(MultilineStage.Args.class, (a, metrics) -> new MultilineStage(a));
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

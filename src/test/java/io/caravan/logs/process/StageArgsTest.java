@@ -231,6 +231,23 @@ class StageArgsTest {
                         "stage 1 (match): expected a YAML list of stages, like \"- drop: {expression: '^\\\\s*$'}\", found a mapping (line 1, column 40)"));
     }
 
+    static Stream<Case> multiline() {
+        return Stream.of(
+                accept("- multiline: {firstline: x}", new MultilineStage.Args("x", Duration.ofSeconds(3), 128L)),
+                accept("- multiline: {firstline: x, max_wait_time: 500ms, max_lines: 0}", new MultilineStage.Args("x", Duration.ofMillis(500), 0L)),
+                refuse("- multiline: {max_lines: 3}", "stage 1 (multiline): 'firstline' is required (line 1, column 3)"),
+                refuse("- multiline: {firstline: '(['}", "stage 1 (multiline): 'firstline' is not a valid RE2 regular expression: "
+                        + "error parsing regexp: missing closing ]: `[` (line 1, column 3)"),
+                refuse("- multiline: {firstline: x, max_wait_time: 0s}",
+                        "stage 1 (multiline): 'max_wait_time' must be greater than 0, like 3s (line 1, column 3)"),
+                refuse("- multiline: {firstline: x, max_lines: -1}",
+                        "stage 1 (multiline): 'max_lines' must not be negative (0 means no limit) (line 1, column 3)"),
+                refuse("- multiline: {firstline: x, max_lines: many}",
+                        "stage 1 (multiline): 'max_lines' must be a number, found 'many' (line 1, column 29)"),
+                refuse("- multiline: {firstline: x, max_wait: 1s}", "stage 1 (multiline): unknown argument 'max_wait' (line 1, column 29); "
+                        + "multiline takes firstline, max_wait_time, max_lines"));
+    }
+
     static Stream<Case> file() {
         return Stream.of(
                 refuse("- nosuch: {}", "stage 1 (nosuch): unknown stage 'nosuch' (line 1, column 3); supported: " + StageType.names()),
@@ -307,6 +324,12 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("multiline")
+    void multiline(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("file")
     void the_file_around_the_stages(Case c) {
         check(c);
@@ -315,7 +338,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), multiline()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

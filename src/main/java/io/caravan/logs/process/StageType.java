@@ -27,7 +27,8 @@ enum StageType {
     LABEL_KEEP(LabelKeepStage.Args.class, (a, metrics) -> new LabelKeepStage(a)),
     MATCH(MatchStage.Args.class, MatchStage::new),
     LIMIT(LimitStage.Args.class, LimitStage::new),
-    MULTILINE(MultilineStage.Args.class, (a, metrics) -> new MultilineStage(a));
+    MULTILINE(MultilineStage.Args.class, (a, metrics) -> new MultilineStage(a)),
+    METRICS(MetricsStage.Args.class, MetricsStage::new);
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

@@ -42,7 +42,7 @@ final class HeldEntriesRelease extends ServiceSupport implements ShutdownPrepare
     private final Route route;
     private final Pipeline pipeline;
     private final ScheduledExecutorService timer;
-    private ScheduledFuture<?> ticking;
+    private volatile ScheduledFuture<?> ticking;
 
     HeldEntriesRelease(Route route, Pipeline pipeline, ScheduledExecutorService timer) {
         this.route = route;
@@ -57,18 +57,23 @@ final class HeldEntriesRelease extends ServiceSupport implements ShutdownPrepare
 
     @Override
     protected void doStop() {
-        if (ticking != null) {
-            ticking.cancel(false);
-            ticking = null;
-        }
+        stopTicking();
     }
 
     /** Once the route's consumer has stopped: everything held goes out through the rest of the route. */
     @Override
     public void prepareShutdown(boolean suspendOnly, boolean forced) {
         if (!suspendOnly) {
-            doStop();
+            stopTicking();
             send(true);
+        }
+    }
+
+    private void stopTicking() {
+        ScheduledFuture<?> t = ticking;
+        if (t != null) {
+            t.cancel(false);
+            ticking = null;
         }
     }
 

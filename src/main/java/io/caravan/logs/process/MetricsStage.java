@@ -6,6 +6,7 @@ import io.caravan.model.Labels;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -138,7 +139,7 @@ final class MetricsStage extends Stage.PerEntry {
 
         double[] bounds() {
             double[] b = buckets.stream().mapToDouble(Double::doubleValue).toArray();
-            return b.length > 0 && b[b.length - 1] == Double.POSITIVE_INFINITY ? java.util.Arrays.copyOf(b, b.length - 1) : b;
+            return b.length > 0 && b[b.length - 1] == Double.POSITIVE_INFINITY ? Arrays.copyOf(b, b.length - 1) : b;
         }
     }
 

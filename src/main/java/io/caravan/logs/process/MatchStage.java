@@ -62,6 +62,10 @@ final class MatchStage implements Stage {
             dropped.increment(before - entries.size());
             return;
         }
+        if (entries.isEmpty()) {
+            Pipeline.runStages(stages, entries); // an empty batch comes for entries held by time (a nested multiline)
+            return;
+        }
         List<ProcessEntry> merged = null;
         List<ProcessEntry> run = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
@@ -91,6 +95,11 @@ final class MatchStage implements Stage {
             entries.clear();
             entries.addAll(merged);
         }
+    }
+
+    @Override
+    public boolean holdsOverdue() {
+        return Pipeline.holdsOverdue(stages);
     }
 
     /** What the nested stages hold, through the rest of them. */

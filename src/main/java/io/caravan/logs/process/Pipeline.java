@@ -46,12 +46,12 @@ public final class Pipeline {
         return List.copyOf(out);
     }
 
-    /** Runs stages over working entries, whose extracted maps are seeded (by ProcessEntry, or a nested pipeline). */
+    /**
+     * Runs stages over working entries, whose extracted maps are seeded (by ProcessEntry, or a nested pipeline). Every
+     * stage runs, also on an empty batch: a stage holding entries by time lets the overdue ones go then.
+     */
     static void runStages(List<Stage> stages, List<ProcessEntry> entries) {
         for (Stage s : stages) {
-            if (entries.isEmpty()) {
-                return;
-            }
             s.process(entries);
         }
     }
@@ -73,7 +73,7 @@ public final class Pipeline {
     /**
      * At the end of the input: the entries the stages still hold (a cri partial line whose full line never came),
      * each through the stages after the one that held it, in order; the stages hold nothing afterwards. For the
-     * {@code process} command, whose input ends; a route's never does.
+     * {@code process} command when its input ends, and for a route that stops ({@link HeldEntriesRelease}).
      */
     public List<LogEntry> flush() {
         List<LogEntry> out = new ArrayList<>();
@@ -81,6 +81,20 @@ public final class Pipeline {
             out.add(e.toLogEntry());
         }
         return out;
+    }
+
+    /** Whether a stage holds an entry whose time is up: an empty batch through {@link #process} would let it out. */
+    public boolean holdsOverdue() {
+        return holdsOverdue(stages);
+    }
+
+    static boolean holdsOverdue(List<Stage> stages) {
+        for (Stage s : stages) {
+            if (s.holdsOverdue()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<ProcessEntry> flushStages(List<Stage> stages) {

@@ -20,7 +20,7 @@ import java.util.List;
  * {@code process --stages FILE [--raw]}: the operator's way to test a stage file, as {@code relabel} is for rules.
  * Entries are read from stdin one per line ({@link EntryJson}), each goes through the pipeline as it is read, and
  * what leaves the pipeline is printed at once, so the command also works interactively; at the end of the input
- * the entries the stages still hold (cri partial lines) are flushed. Starts no Spring and no route: the stage file
+ * the entries the stages still hold (cri partial lines, multiline blocks) are flushed. Starts no Spring and no route: the stage file
  * goes through the agent's parser and placeholders ({@link CamelPlaceholders}), and the stages run as one
  * loki-process endpoint runs them, state across entries included (limit's buckets, cri's partial lines).
  */
@@ -33,7 +33,8 @@ public final class ProcessCommand {
               optional; without a timestamp, the time the line was read). Prints one JSON object per entry that leaves
               the pipeline, in order: {"line", "labels", "structured_metadata", "timestamp", "tenant"} (timestamp in
               UTC to the nanosecond, trailing zeros trimmed; tenant is null: no stage sets one yet). Dropped entries
-              print nothing; cri partial lines still held at the end of the input are printed then.
+              print nothing; what the stages still hold at the end of the input (cri partial lines, multiline blocks)
+              is printed then.
               --stages FILE   YAML list of stages (a path, file: or classpath:); placeholders resolved from the environment
               --raw           read plain log lines instead: no labels, stamped with the time they were read
               Exit status: 0; 1 when the stage file is refused or an input line was bad (reported as stdin:LINE: reason,

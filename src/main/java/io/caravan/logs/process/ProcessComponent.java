@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * {@code loki-process:NAME?stages=FILE}: Alloy's loki.process as a route step. The body is a
@@ -17,6 +18,7 @@ public class ProcessComponent extends CaravanComponent {
 
     // its own list rather than Camel's endpoint registry: an endpoint whose file failed to load is reported too
     private final Map<String, ProcessEndpoint> endpoints = new ConcurrentHashMap<>();
+    private ScheduledExecutorService releaseTimer;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -24,6 +26,14 @@ public class ProcessComponent extends CaravanComponent {
         setProperties(endpoint, parameters);
         endpoints.put(uri, endpoint);
         return endpoint;
+    }
+
+    /** One thread for all endpoints, that looks for held entries whose time is up ({@link HeldEntriesRelease}). */
+    synchronized ScheduledExecutorService releaseTimer() {
+        if (releaseTimer == null || releaseTimer.isShutdown()) {
+            releaseTimer = scheduledPool("loki-process-release", 1);
+        }
+        return releaseTimer;
     }
 
     void removed(ProcessEndpoint endpoint) {

@@ -15,6 +15,14 @@ interface Stage {
         return List.of();
     }
 
+    /**
+     * Whether some entry held back has waited its time and would leave on the next call, even an empty one
+     * (multiline's max_wait_time). Most stages hold nothing by time.
+     */
+    default boolean holdsOverdue() {
+        return false;
+    }
+
     /** A stage that looks at one entry at a time; false drops it. */
     abstract class PerEntry implements Stage {
 

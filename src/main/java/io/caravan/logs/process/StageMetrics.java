@@ -2,13 +2,16 @@ package io.caravan.logs.process;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counters the stages share: entries dropped by reason (Alloy's loki_process_dropped_lines_total under
- * Caravan's name) and lines the json stage could not parse.
+ * Caravan's name) and lines the json stage could not parse; and where the metrics stage's own metrics go.
  */
 final class StageMetrics {
 
@@ -36,6 +39,30 @@ final class StageMetrics {
 
     Counter malformedJson() {
         return malformedJson;
+    }
+
+    /**
+     * The metrics stage's collector in the Prometheus registry behind the meter registry (the one /actuator/prometheus
+     * writes); for a registry without one (the process command's), a collector nothing exports.
+     */
+    CustomMetrics custom() {
+        PrometheusRegistry prometheus = prometheusRegistry(registry);
+        return prometheus != null ? CustomMetrics.in(prometheus) : new CustomMetrics(System::nanoTime);
+    }
+
+    private static PrometheusRegistry prometheusRegistry(MeterRegistry registry) {
+        if (registry instanceof PrometheusMeterRegistry p) {
+            return p.getPrometheusRegistry();
+        }
+        if (registry instanceof CompositeMeterRegistry c) {
+            for (MeterRegistry r : c.getRegistries()) {
+                PrometheusRegistry found = prometheusRegistry(r);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     String pipeline() {

@@ -294,6 +294,71 @@ class StageArgsTest {
                         "stage 1 (replace): 'replace' is not a valid Go template: unclosed action: no }} at column 1 of the template (line 1, column 3)"));
     }
 
+    static Stream<Case> multiline() {
+        return Stream.of(
+                accept("- multiline: {firstline: x}", new MultilineStage.Args("x", Duration.ofSeconds(3), 128L)),
+                accept("- multiline: {firstline: x, max_wait_time: 500ms, max_lines: 0}", new MultilineStage.Args("x", Duration.ofMillis(500), 0L)),
+                refuse("- multiline: {max_lines: 3}", "stage 1 (multiline): 'firstline' is required (line 1, column 3)"),
+                refuse("- multiline: {firstline: '(['}", "stage 1 (multiline): 'firstline' is not a valid RE2 regular expression: "
+                        + "error parsing regexp: missing closing ]: `[` (line 1, column 3)"),
+                refuse("- multiline: {firstline: x, max_wait_time: 0s}",
+                        "stage 1 (multiline): 'max_wait_time' must be greater than 0, like 3s (line 1, column 3)"),
+                refuse("- multiline: {firstline: x, max_lines: -1}",
+                        "stage 1 (multiline): 'max_lines' must not be negative (0 means no limit) (line 1, column 3)"),
+                refuse("- multiline: {firstline: x, max_lines: many}",
+                        "stage 1 (multiline): 'max_lines' must be a number, found 'many' (line 1, column 29)"),
+                refuse("- multiline: {firstline: x, max_wait: 1s}", "stage 1 (multiline): unknown argument 'max_wait' (line 1, column 29); "
+                        + "multiline takes firstline, max_wait_time, max_lines"));
+    }
+
+    static MetricsStage.Args metricsArgs(MetricsStage.Metric... metrics) {
+        return new MetricsStage.Args(List.of(metrics));
+    }
+
+    static final String M = "stage 1 (metrics): metric 1 ";
+
+    static Stream<Case> metrics() {
+        Duration fiveMinutes = Duration.ofMinutes(5);
+        return Stream.of(
+                accept("- metrics: {metric: [{counter: {name: lines_total, action: inc, match_all: true}}]}",
+                        metricsArgs(new MetricsStage.Metric(new MetricsStage.Counter("lines_total", "inc", "", "lines_total",
+                                "loki_process_custom_", fiveMinutes, "", true, false), null, null))),
+                accept("- metrics:\n    metric:\n      gauge: {name: q, action: set, source: s, prefix: my_, max_idle_duration: 1h, value: v}",
+                        metricsArgs(new MetricsStage.Metric(null, new MetricsStage.Gauge("q", "set", "", "s", "my_", Duration.ofHours(1), "v"), null))),
+                accept("- metrics: {metric: {histogram: {name: t, buckets: []}}}",
+                        metricsArgs(new MetricsStage.Metric(null, null, new MetricsStage.Histogram("t", MetricsStage.DEFAULT_BUCKETS, "", "t",
+                                "loki_process_custom_", fiveMinutes, "")))),
+                accept("- metrics:", metricsArgs()),
+                refuse("- metrics: {metric: [{counter: {name: a, action: inc}, gauge: {name: b, action: set}}]}",
+                        "stage 1 (metrics): metric 1 must be exactly one of counter, gauge or histogram, "
+                                + "like metric: [{counter: {name: lines_total, action: inc, match_all: true}}] (line 1, column 3)"),
+                refuse("- metrics: {metric: {counter: {action: inc}}}", M + "(counter): 'name' is required (line 1, column 3)"),
+                refuse("- metrics: {metric: {counter: {name: a, action: set}}}",
+                        M + "(counter): 'action' must be inc or add, found 'set' (line 1, column 3)"),
+                refuse("- metrics: {metric: {counter: {name: a, action: inc, match_all: true, value: x}}}",
+                        M + "(counter): a counter takes match_all: true or a value, not both (line 1, column 3)"),
+                refuse("- metrics: {metric: {counter: {name: a, action: inc, match_all: true, count_entry_bytes: true}}}",
+                        M + "(counter): count_entry_bytes needs match_all: true and action: add (line 1, column 3)"),
+                refuse("- metrics: {metric: {gauge: {name: a}}}", M + "(gauge): 'action' is required (line 1, column 3)"),
+                refuse("- metrics: {metric: {gauge: {name: a, action: up}}}",
+                        M + "(gauge): 'action' must be set, inc, dec, add or sub, found 'up' (line 1, column 3)"),
+                refuse("- metrics: {metric: {gauge: {name: a, action: set, max_idle_duration: 500ms}}}",
+                        M + "(gauge): 'max_idle_duration' must be 1s or more (line 1, column 3)"),
+                refuse("- metrics: {metric: {histogram: {name: a}}}",
+                        M + "(histogram): 'buckets' is required (a list of upper bounds, like buckets: [0.1, 0.5, 1]) (line 1, column 3)"),
+                refuse("- metrics: {metric: {histogram: {name: a, buckets: [1, 0.5]}}}",
+                        M + "(histogram): 'buckets' must be in increasing order, found [1.0, 0.5] (line 1, column 3)"),
+                refuse("- metrics: {metric: {gauge: {name: queue_bucket, action: set}}}",
+                        M + "(gauge): the metric name 'loki_process_custom_queue_bucket' cannot be exported (The metric name must not "
+                                + "include the '_bucket' suffix); choose another name or prefix (line 1, column 3)"),
+                refuse("- metrics: {metric: {counter: {name: a.b, action: inc}}}",
+                        M + "(counter): the metric name 'loki_process_custom_a.b' cannot be exported (a Prometheus metric name "
+                                + "matches [a-zA-Z_:][a-zA-Z0-9_:]*); choose another name or prefix (line 1, column 3)"),
+                refuse("- metrics: {metric: [{counter: {nme: a}}]}",
+                        "stage 1 (metrics): unknown argument 'nme' (line 1, column 33); metrics takes metric"),
+                refuse("- metrics: {metrics: []}", "stage 1 (metrics): unknown argument 'metrics' (line 1, column 13); metrics takes metric"));
+    }
+
     static Stream<Case> file() {
         return Stream.of(
                 refuse("- nosuch: {}", "stage 1 (nosuch): unknown stage 'nosuch' (line 1, column 3); supported: " + StageType.names()),
@@ -400,8 +465,20 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("multiline")
+    void multiline(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("replace")
     void replace(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("metrics")
+    void metrics(Case c) {
         check(c);
     }
 
@@ -414,7 +491,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match(), logfmt(), pack(), noArguments(), sampling(), template(), replace()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), logfmt(), pack(), noArguments(), sampling(), template(), replace(), multiline(), metrics()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

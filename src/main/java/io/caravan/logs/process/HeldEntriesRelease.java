@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * does know the rest of the route is the route: a release is an exchange with an empty batch sent through the
  * route the entries came in by, from its start, as its consumer would send it (steps before loki-process see an
  * empty batch; the shipped template has none). The pipeline then lets overdue entries out, and they go on to the
- * sink as any batch does. It is checked every {@link #TICK}, and an exchange is made only when something is due.
+ * sink as any batch does. It is checked every {@link #TICK_MILLIS} when a stage holds by time (multiline), and an
+ * exchange is made only when something is due.
  * <p>
  * On stop, Camel's shutdown strategy calls {@link #prepareShutdown} once the route's consumer has stopped but
  * while the routes it sends to (direct: sinks, whose consumers are deferred) still run: the release exchange then
@@ -52,6 +53,9 @@ final class HeldEntriesRelease extends ServiceSupport implements ShutdownPrepare
 
     @Override
     protected void doStart() {
+        if (!pipeline.holdsByTime()) {
+            return; // nothing leaves by time: only the flush on stop is needed
+        }
         ticking = timer.scheduleWithFixedDelay(this::releaseOverdue, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 

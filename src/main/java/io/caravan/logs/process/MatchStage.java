@@ -98,6 +98,11 @@ final class MatchStage implements Stage {
     }
 
     @Override
+    public boolean holdsByTime() {
+        return stages.stream().anyMatch(Stage::holdsByTime);
+    }
+
+    @Override
     public boolean holdsOverdue() {
         return Pipeline.holdsOverdue(stages);
     }

@@ -93,6 +93,11 @@ final class MultilineStage implements Stage {
         entries.addAll(out);
     }
 
+    @Override
+    public boolean holdsByTime() {
+        return true;
+    }
+
     /** True when a stream has been quiet for max_wait_time with a block open. */
     @Override
     public synchronized boolean holdsOverdue() {

@@ -88,6 +88,11 @@ public final class Pipeline {
         return holdsOverdue(stages);
     }
 
+    /** Whether a stage can hold entries by time (multiline): only then does a running route look for overdue ones. */
+    public boolean holdsByTime() {
+        return stages.stream().anyMatch(Stage::holdsByTime);
+    }
+
     static boolean holdsOverdue(List<Stage> stages) {
         for (Stage s : stages) {
             if (s.holdsOverdue()) {

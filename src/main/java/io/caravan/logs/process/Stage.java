@@ -23,6 +23,11 @@ interface Stage {
         return false;
     }
 
+    /** Whether this stage can hold entries that must leave by time, so someone has to ask {@link #holdsOverdue()}. */
+    default boolean holdsByTime() {
+        return false;
+    }
+
     /** A stage that looks at one entry at a time; false drops it. */
     abstract class PerEntry implements Stage {
 

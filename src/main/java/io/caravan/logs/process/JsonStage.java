@@ -95,13 +95,9 @@ final class JsonStage extends Stage.PerEntry {
 
     @Override
     boolean apply(ProcessEntry e) {
-        String input = e.line;
-        if (source != null) {
-            Object v = e.extracted.get(source);
-            input = v == null ? null : Extracted.asString(v);
-            if (input == null) {
-                return true;
-            }
+        String input = e.text(source);
+        if (input == null) {
+            return true; // a missing or non-string source: the stage leaves the entry alone
         }
         boolean ok = scanner != null ? scan(input, e.extracted) : tree(input, e.extracted);
         if (!ok) {

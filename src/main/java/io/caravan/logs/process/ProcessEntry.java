@@ -33,6 +33,11 @@ final class ProcessEntry {
         }
     }
 
+    /** What a stage with a {@code source} argument reads: the line, or that extracted value as a string (else null). */
+    String text(String source) {
+        return source == null ? line : Extracted.asString(extracted.get(source));
+    }
+
     LogEntry toLogEntry() {
         return new LogEntry(labels.build(), timestampNanos, line, metadata);
     }

@@ -45,13 +45,9 @@ final class RegexStage extends Stage.PerEntry {
 
     @Override
     boolean apply(ProcessEntry e) {
-        String input = e.line;
-        if (source != null) {
-            Object v = e.extracted.get(source);
-            input = v == null ? null : Extracted.asString(v);
-            if (input == null) {
-                return true;
-            }
+        String input = e.text(source);
+        if (input == null) {
+            return true; // a missing or non-string source: the stage leaves the entry alone
         }
         Matcher m = pattern.matcher(input);
         if (!m.find()) {

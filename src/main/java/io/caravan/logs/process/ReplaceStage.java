@@ -45,12 +45,9 @@ final class ReplaceStage extends Stage.PerEntry {
 
     @Override
     boolean apply(ProcessEntry e) {
-        String input = e.line;
-        if (source != null) {
-            input = Extracted.asString(e.extracted.get(source));
-            if (input == null) {
-                return true;
-            }
+        String input = e.text(source);
+        if (input == null) {
+            return true; // a missing or non-string source: the stage leaves the entry alone
         }
         List<int[]> matches = GoRegexp.findAll(pattern, input);
         if (matches.isEmpty()) {

@@ -190,9 +190,13 @@ public final class Labels implements Comparable<Labels> {
         }
     }
 
-    /** A mutable scratch set; build() sorts once. Reusable: reset() keeps the arrays. */
+    /**
+     * A mutable scratch set; build() sorts once. Reusable: reset() keeps the arrays. Made from a set, it copies
+     * nothing until the first change (reads go to the set): a log pipeline makes one per line and most lines keep
+     * their labels.
+     */
     public static final class Builder {
-        private String[] names;
+        private String[] names;  // null while reads go to unchanged
         private String[] values;
         private int n;
         private Labels unchanged; // the set this builder was made from, while no change was made: build() returns it
@@ -203,18 +207,25 @@ public final class Labels implements Comparable<Labels> {
         }
 
         Builder(Labels base) {
-            int size = base.size();
-            names = new String[Math.max(16, size + 4)];
-            values = new String[names.length];
-            for (int i = 0; i < size; i++) {
-                names[i] = base.pairs[i << 1];
-                values[i] = base.pairs[(i << 1) + 1];
-            }
-            n = size;
+            n = base.size();
             unchanged = base;
         }
 
+        /** Before the first change: the arrays, copied from the set. */
+        private void materialize() {
+            if (names != null) {
+                return;
+            }
+            names = new String[Math.max(16, n + 4)];
+            values = new String[names.length];
+            for (int i = 0; i < n; i++) {
+                names[i] = unchanged.pairs[i << 1];
+                values[i] = unchanged.pairs[(i << 1) + 1];
+            }
+        }
+
         public Builder reset() {
+            materialize();
             unchanged = null;
             Arrays.fill(names, 0, n, null);
             Arrays.fill(values, 0, n, null);
@@ -233,6 +244,13 @@ public final class Labels implements Comparable<Labels> {
 
         /** Sets a label; an empty or null value deletes it. */
         public Builder set(String name, String value) {
+            if (names == null) {
+                String now = unchanged.get(name);
+                if (now == null ? value == null || value.isEmpty() : now.equals(value)) {
+                    return this; // no change
+                }
+                materialize();
+            }
             int i = find(name);
             if (value == null || value.isEmpty()) {
                 if (i >= 0) {
@@ -252,6 +270,12 @@ public final class Labels implements Comparable<Labels> {
         }
 
         public Builder del(String name) {
+            if (names == null) {
+                if (!unchanged.has(name)) {
+                    return this;
+                }
+                materialize();
+            }
             int i = find(name);
             if (i >= 0) {
                 removeAt(i);
@@ -260,6 +284,9 @@ public final class Labels implements Comparable<Labels> {
         }
 
         public String get(String name) {
+            if (names == null) {
+                return unchanged.get(name);
+            }
             int i = find(name);
             return i < 0 ? null : values[i];
         }
@@ -274,11 +301,11 @@ public final class Labels implements Comparable<Labels> {
         }
 
         public String name(int i) {
-            return names[i];
+            return names == null ? unchanged.name(i) : names[i];
         }
 
         public String value(int i) {
-            return values[i];
+            return names == null ? unchanged.value(i) : values[i];
         }
 
         private void add(String name, String value) {

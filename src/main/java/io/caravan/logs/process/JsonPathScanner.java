@@ -352,6 +352,28 @@ final class JsonPathScanner {
             throw Malformed.INSTANCE;
         }
 
+        /** A scalar checked as {@link #scalar()} checks it, without making its value: most of a line is skipped. */
+        void skipScalar() throws Malformed {
+            char ch = peek();
+            if (ch == '"') {
+                pos++;
+                skipStringBody();
+                return;
+            }
+            if (ch == '-' || (ch >= '0' && ch <= '9')) {
+                int start = pos;
+                boolean exponent = skipNumber();
+                // only an exponent or more digits than a float64's range holds can overflow it
+                if ((exponent || pos - start > 300) && Double.isInfinite(Double.parseDouble(new String(text, start, pos - start)))) {
+                    throw Malformed.INSTANCE;
+                }
+                return;
+            }
+            if (!literal("true") && !literal("false") && !literal("null")) {
+                throw Malformed.INSTANCE;
+            }
+        }
+
         private boolean literal(String word) {
             if (end - pos < word.length() || !sameChars(pos, word)) {
                 return false;
@@ -360,8 +382,8 @@ final class JsonPathScanner {
             return true;
         }
 
-        /** JSON's number grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
-        void skipNumber() throws Malformed {
+        /** JSON's number grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?; true when it has an exponent. */
+        boolean skipNumber() throws Malformed {
             if (pos < end && text[pos] == '-') {
                 pos++;
             }
@@ -387,7 +409,9 @@ final class JsonPathScanner {
                 if (digits() == 0) {
                     throw Malformed.INSTANCE;
                 }
+                return true;
             }
+            return false;
         }
 
         private int digits() {
@@ -402,26 +426,26 @@ final class JsonPathScanner {
         void skipValue(int depth) throws Malformed {
             char ch = peek();
             if (ch != '{' && ch != '[') {
-                scalar();
+                skipScalar();
                 return;
             }
-            // open containers, innermost last; each waits for a value (after '[' / ',') or a member (after '{' / ',')
-            StringBuilder open = new StringBuilder();
+            // open containers, innermost last ('{' or '['); each waits for a member or a value
+            byte[] open = new byte[16];
+            int depthHere = 0;
             pos++;
-            open.append(ch);
+            open[depthHere++] = (byte) ch;
             boolean first = true;
-            while (open.length() > 0) {
-                if (depth + open.length() > MAX_DEPTH) {
+            while (depthHere > 0) {
+                if (depth + depthHere > MAX_DEPTH) {
                     throw Malformed.INSTANCE;
                 }
                 blanks();
-                char top = open.charAt(open.length() - 1);
+                byte top = open[depthHere - 1];
                 char close = top == '{' ? '}' : ']';
                 if (first && peek() == close) {
                     pos++;
-                    open.setLength(open.length() - 1);
+                    depthHere = afterValue(open, depthHere - 1);
                     first = false;
-                    afterValue(open);
                     continue;
                 }
                 if (top == '{') {
@@ -434,30 +458,34 @@ final class JsonPathScanner {
                 char v = peek();
                 if (v == '{' || v == '[') {
                     pos++;
-                    open.append(v);
+                    if (depthHere == open.length) {
+                        open = Arrays.copyOf(open, open.length * 2);
+                    }
+                    open[depthHere++] = (byte) v;
                     first = true;
                     continue;
                 }
-                scalar();
+                skipScalar();
                 first = false;
-                afterValue(open);
+                depthHere = afterValue(open, depthHere);
             }
         }
 
-        /** After a value inside containers: a ',' (the next value comes) or closing brackets. */
-        private void afterValue(StringBuilder open) throws Malformed {
-            while (open.length() > 0) {
+        /** After a value inside containers: a ',' (the next value comes) or closing brackets; the depth left. */
+        private int afterValue(byte[] open, int depthHere) throws Malformed {
+            while (depthHere > 0) {
                 blanks();
-                char top = open.charAt(open.length() - 1);
+                byte top = open[depthHere - 1];
                 char ch = next();
                 if (ch == ',') {
-                    return;
+                    return depthHere;
                 }
                 if (ch != (top == '{' ? '}' : ']')) {
                     throw Malformed.INSTANCE;
                 }
-                open.setLength(open.length() - 1);
+                depthHere--;
             }
+            return 0;
         }
 
         /** Four hex digits, already checked by skipStringBody. */

@@ -72,6 +72,8 @@ class JsonPathScannerTest {
         assertThat(fast.one(Labels.EMPTY, "{\"verb\":1e999}")).isNotNull(); // passed on, as a malformed line is
         assertThat(fast.registry.get("caravan_logs_json_malformed_entries").counter().count()).isEqualTo(1);
         assertThat(extracted(fast, "{\"verb\":1e999}")).isEmpty();
+        assertThat(extracted(fast, "{\"skipped\":[{\"deep\":-2E+400}],\"verb\":\"x\"}")).isEmpty(); // also where it is skipped
+        assertThat(extracted(fast, "{\"skipped\":[{\"deep\":-2E+300}],\"verb\":\"x\"}")).containsEntry("verb", "x");
     }
 
     @Test

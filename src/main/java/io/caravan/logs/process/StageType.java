@@ -33,7 +33,9 @@ enum StageType {
     SAMPLING(SamplingStage.Args.class, SamplingStage::new),
     DOCKER(DockerStage.Args.class, (a, metrics) -> new DockerStage()),
     TEMPLATE(TemplateStage.Args.class, (a, metrics) -> new TemplateStage(a)),
-    REPLACE(ReplaceStage.Args.class, (a, metrics) -> new ReplaceStage(a));
+    REPLACE(ReplaceStage.Args.class, (a, metrics) -> new ReplaceStage(a)),
+    STRUCTURED_METADATA(StructuredMetadataStage.Args.class, (a, metrics) -> new StructuredMetadataStage(a)),
+    TENANT(TenantStage.Args.class, (a, metrics) -> new TenantStage(a));
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

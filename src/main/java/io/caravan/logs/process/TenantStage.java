@@ -1,15 +1,14 @@
 package io.caravan.logs.process;
 
+import io.caravan.model.LogEntry;
+
 /**
- * stage.tenant: sets the reserved label {@value #TENANT_LABEL}, which the Loki sink reads to choose the tenant
+ * stage.tenant: sets the reserved label {@value LogEntry#TENANT_LABEL}, which the Loki sink reads to choose the tenant
  * (X-Scope-OrgID) an entry is sent as, and removes before sending. The tenant comes from one of a label, an
  * extracted value (a string, number or boolean) or a fixed value; when the label or value is missing or empty
  * the entry keeps the tenant it had, if any.
  */
 final class TenantStage extends Stage.PerEntry {
-
-    /** Alloy's (and Promtail's) reserved label for a per-entry tenant. */
-    static final String TENANT_LABEL = "__tenant_id__";
 
     private final Args args;
 
@@ -48,7 +47,7 @@ final class TenantStage extends Stage.PerEntry {
             tenant = args.value();
         }
         if (tenant != null && !tenant.isEmpty()) {
-            e.labels.set(TENANT_LABEL, tenant);
+            e.labels.set(LogEntry.TENANT_LABEL, tenant);
         }
         return true;
     }

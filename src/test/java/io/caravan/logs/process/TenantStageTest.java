@@ -33,18 +33,18 @@ class TenantStageTest {
                 // Alloy's stage tests
                 arguments("a source missing from extracted sets nothing", "- tenant: {source: tenant_id}", Labels.EMPTY, "hello world", null),
                 arguments("a source missing from extracted keeps the tenant there was", "- tenant: {source: tenant_id}",
-                        Labels.of(TenantStage.TENANT_LABEL, "foo"), "hello world", "foo"),
+                        Labels.of(LogEntry.TENANT_LABEL, "foo"), "hello world", "foo"),
                 arguments("a source in extracted (a label at the start is there too)", "- tenant: {source: tenant_id}",
                         Labels.of("tenant_id", "bar"), "hello world", "bar"),
                 arguments("a label", "- tenant: {label: tenant_id}", Labels.of("tenant_id", "bar"), "hello world", "bar"),
                 arguments("a source overrides the tenant there was", """
                         - json: {expressions: {tenant_id: ''}}
-                        - tenant: {source: tenant_id}""", Labels.of(TenantStage.TENANT_LABEL, "foo"), "{\"tenant_id\": \"bar\"}", "bar"),
+                        - tenant: {source: tenant_id}""", Labels.of(LogEntry.TENANT_LABEL, "foo"), "{\"tenant_id\": \"bar\"}", "bar"),
                 arguments("a source that is not a string, number or boolean sets nothing", """
                         - json: {expressions: {customer_id: ''}}
                         - tenant: {source: customer_id}""", Labels.EMPTY, "{\"customer_id\": null, \"level\": \"WARN\"}", null),
                 arguments("a fixed value overrides the tenant there was", "- tenant: {value: bar}",
-                        Labels.of(TenantStage.TENANT_LABEL, "foo"), "hello world", "bar"),
+                        Labels.of(LogEntry.TENANT_LABEL, "foo"), "hello world", "bar"),
                 // edge cases
                 arguments("a missing label sets nothing", "- tenant: {label: namespace}", Labels.of("app", "api"), "x", null),
                 arguments("an empty extracted value sets nothing", """
@@ -62,10 +62,10 @@ class TenantStageTest {
         List<LogEntry> out = new StageRunner(yaml).run(new LogEntry(labels, 1_000L, line));
         assertThat(out).hasSize(1);
         LogEntry e = out.get(0);
-        assertThat(e.labels().get(TenantStage.TENANT_LABEL)).isEqualTo(wantTenant);
+        assertThat(e.labels().get(LogEntry.TENANT_LABEL)).isEqualTo(wantTenant);
         if (!yaml.contains("\n")) {
-            assertThat(e.labels().toBuilder().del(TenantStage.TENANT_LABEL).build()).as("the stage changes no other label")
-                    .isEqualTo(labels.toBuilder().del(TenantStage.TENANT_LABEL).build());
+            assertThat(e.labels().toBuilder().del(LogEntry.TENANT_LABEL).build()).as("the stage changes no other label")
+                    .isEqualTo(labels.toBuilder().del(LogEntry.TENANT_LABEL).build());
         }
         assertThat(e.line()).isEqualTo(line);
         assertThat(e.timestampNanos()).isEqualTo(1_000L);

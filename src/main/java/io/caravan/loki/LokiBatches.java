@@ -11,17 +11,19 @@ import org.xerial.snappy.Snappy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Loki's batches: whole spill records up to batchBytes, or what has come within batchWait after the first;
- * the push body is those records end to end, snappy-compressed. A receiver's 4xx drops the batch (counted
+ * Loki's batches: whole spill records of one tenant up to batchBytes, or what has come within batchWait after the
+ * first (a record of another tenant ends the batch); the push body is those records end to end, snappy-compressed,
+ * sent with X-Scope-OrgID of their tenant (the sink's own tenant for records without one). A receiver's 4xx drops the batch (counted
  * by status): Loki refuses a request for its content only when every entry in it is refused.
  */
 final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches.Batch> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LokiBatches.class);
 
-    record Batch(List<LokiRecords.Piece> pieces, int entries, SegmentLog.Position end) implements Sender.Batch {
+    record Batch(List<LokiRecords.Piece> pieces, int entries, SegmentLog.Position end, String tenant) implements Sender.Batch {
         @Override
         public int skipped() {
             return 0;
@@ -31,13 +33,16 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
     private final long batchBytes;
     private final long batchWaitMs;
     private final LokiMetrics metrics;
+    private final String sinksTenant;
     private final ProtoWriter body = new ProtoWriter(1 << 16);
     private byte[] compressed = new byte[0];
 
-    LokiBatches(long batchBytes, long batchWaitMs, LokiMetrics metrics) {
+    /** @param sinksTenant the tenant of entries without their own (the endpoint's tenant option; null or blank: none) */
+    LokiBatches(long batchBytes, long batchWaitMs, LokiMetrics metrics, String sinksTenant) {
         this.batchBytes = batchBytes;
         this.batchWaitMs = batchWaitMs;
         this.metrics = metrics;
+        this.sinksTenant = sinksTenant;
     }
 
     @Override
@@ -65,7 +70,7 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
                 log.awaitAppend(Math.min(wait, 100));
                 continue;
             }
-            if (!pieces.isEmpty() && bytes + p.length() > batchBytes) {
+            if (!pieces.isEmpty() && (bytes + p.length() > batchBytes || !Objects.equals(p.tenant(), pieces.get(0).tenant()))) {
                 break;
             }
             int taken = p.firstIndex() + p.entries() - log.position().index();
@@ -79,7 +84,7 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
                 firstAt = System.currentTimeMillis();
             }
         }
-        return new Batch(pieces, entries, log.position());
+        return new Batch(pieces, entries, log.position(), pieces.isEmpty() ? null : pieces.get(0).tenant());
     }
 
     @Override
@@ -100,7 +105,7 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
             LOG.error("{}: cannot compress a batch of {} entries, dropped", sender.who(), batch.entries(), e);
             return 0;
         }
-        PushClient.Outcome outcome = sender.deliver(compressed, 0, length, batch.entries());
+        PushClient.Outcome outcome = sender.deliver(compressed, 0, length, batch.entries(), Tenants.header(batch.tenant(), sinksTenant));
         if (outcome == null) {
             return batch.entries();
         }

@@ -14,27 +14,37 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where entries go when a loki sink has no url (the embedded default): the latest entries, bounded in
- * count, with the external labels applied, readable at {@code /debug/sinks/NAME}. Its component lists it in
+ * count, as they would be sent: the external labels applied, the tenant label taken out and shown as the tenant
+ * the entry would go to, with its structured metadata; readable at {@code /debug/sinks/NAME}. Its component lists it in
  * {@link LokiComponent#debugViews()}.
  */
 public final class LokiDebugSink implements DebugView {
 
     private final String name;
     private final PushEncoder labels;
+    private final String sinksTenant;
     private final int maxEntries;
-    private final Deque<LogEntry> latest = new ArrayDeque<>();
+    private final Deque<Kept> latest = new ArrayDeque<>();
     private final AtomicLong received = new AtomicLong();
 
-    LokiDebugSink(String name, Labels externalLabels, int maxEntries) {
+    /** An entry as it would be sent, and the tenant it would go as (null: none). */
+    record Kept(LogEntry entry, String tenant) {
+    }
+
+    /** @param sinksTenant the tenant of entries without their own (null or blank: none) */
+    LokiDebugSink(String name, Labels externalLabels, String sinksTenant, int maxEntries) {
         this.name = name;
         this.labels = new PushEncoder(externalLabels);
+        this.sinksTenant = sinksTenant;
         this.maxEntries = maxEntries;
     }
 
     synchronized void accept(List<LogEntry> entries) {
         received.addAndGet(entries.size());
         for (LogEntry e : entries) {
-            latest.addLast(e.withLabels(labels.streamLabels(e.labels())));
+            LogEntry sent = Tenants.withoutLabel(e);
+            latest.addLast(new Kept(sent.withLabels(labels.streamLabels(sent.labels())),
+                    Tenants.effective(e.labels().get(LogEntry.TENANT_LABEL), sinksTenant)));
             if (latest.size() > maxEntries) {
                 latest.removeFirst();
             }
@@ -51,8 +61,8 @@ public final class LokiDebugSink implements DebugView {
         return received.get();
     }
 
-    /** The latest entries, oldest first, with the labels they would be sent under. */
-    synchronized List<LogEntry> snapshot() {
+    /** The latest entries, oldest first, with the labels they would be sent under and their tenant. */
+    synchronized List<Kept> snapshot() {
         return new ArrayList<>(latest);
     }
 
@@ -66,14 +76,24 @@ public final class LokiDebugSink implements DebugView {
         return "text/plain;version=0.0.4;charset=utf-8";
     }
 
-    /** Time, stream labels, line per entry, after a comment line with the count. */
+    /**
+     * Per entry: time, stream labels, then {@code tenant=T} when it goes as a tenant and {@code metadata={...}} when it
+     * has structured metadata, then the line; after a comment line with the count.
+     */
     @Override
     public String render() {
         StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("# sink ").append(name).append(": latest entries; ").append(received()).append(" received\n");
-        for (LogEntry e : snapshot()) {
-            sb.append(Instant.ofEpochSecond(0, e.timestampNanos())).append(' ').append(e.labels()).append(' ')
-                    .append(e.line()).append('\n');
+        for (Kept k : snapshot()) {
+            LogEntry e = k.entry();
+            sb.append(Instant.ofEpochSecond(0, e.timestampNanos())).append(' ').append(e.labels()).append(' ');
+            if (k.tenant() != null) {
+                sb.append("tenant=").append(k.tenant()).append(' ');
+            }
+            if (!e.metadata().isEmpty()) {
+                sb.append("metadata=").append(e.metadata()).append(' ');
+            }
+            sb.append(e.line()).append('\n');
         }
         return sb.toString();
     }

@@ -15,7 +15,7 @@ import org.apache.camel.spi.UriParam;
 @UriEndpoint(scheme = "loki", title = "Loki push", syntax = "loki:name", producerOnly = true, category = Category.MONITORING)
 public class LokiEndpoint extends SinkEndpoint {
 
-    @UriParam(description = "Tenant, sent as X-Scope-OrgID")
+    @UriParam(description = "Tenant, sent as X-Scope-OrgID, of entries without a __tenant_id__ label (loki-process's tenant stage sets it)")
     private String tenant;
     @UriParam(defaultValue = "1MiB", description = "Bytes of entries per push request")
     private String batchSize = "1MiB";
@@ -25,6 +25,12 @@ public class LokiEndpoint extends SinkEndpoint {
     private String maxLineSize = "256KB";
     @UriParam(defaultValue = "truncate", enums = "truncate,drop", description = "What to do with a longer line: truncate (with a marker) or drop; both counted")
     private String maxLineSizePolicy = "truncate";
+    @UriParam(defaultValue = "64KB", description = "Largest structured metadata of an entry, names and values in UTF-8 bytes "
+            + "(Loki's max_structured_metadata_size default); a larger one's entry is dropped and counted, as Loki would; 0 = no limit")
+    private String maxStructuredMetadataSize = "64KB";
+    @UriParam(defaultValue = "128", description = "Most structured metadata pairs of an entry (Loki's max_structured_metadata_entries_count "
+            + "default); an entry with more is dropped and counted, as Loki would; 0 = no limit")
+    private int maxStructuredMetadataEntries = 128;
     @UriParam(defaultValue = "1000", description = "Entries the debug sink keeps when no url is set")
     private int debugMaxEntries = 1000;
     @UriParam(defaultValue = "debug", enums = "debug,off",
@@ -57,6 +63,10 @@ public class LokiEndpoint extends SinkEndpoint {
         batchWaitMs();
         lineSizeBytes();
         LineSizePolicy.parse(maxLineSizePolicy);
+        structuredMetadataBytes();
+        if (maxStructuredMetadataEntries < 0) {
+            throw new IllegalArgumentException("maxStructuredMetadataEntries must be 0 (no limit) or more, got " + maxStructuredMetadataEntries);
+        }
         if (maxQueueBytesValue() < 1024 * 1024) {
             throw new IllegalArgumentException("maxQueueBytes (maxSpillBytes) must be at least 1MiB");
         }
@@ -83,6 +93,14 @@ public class LokiEndpoint extends SinkEndpoint {
             throw new IllegalArgumentException("maxLineSize must be 0 (off) or at least 128 bytes, to leave room for the truncation marker");
         }
         return (int) v;
+    }
+
+    long structuredMetadataBytes() {
+        long v = Sizes.parse("maxStructuredMetadataSize", maxStructuredMetadataSize);
+        if (v < 0) {
+            throw new IllegalArgumentException("maxStructuredMetadataSize must be 0 (no limit) or more");
+        }
+        return v;
     }
 
     /** A segment small enough that trimming one frees a fair share of the bound. */
@@ -128,6 +146,22 @@ public class LokiEndpoint extends SinkEndpoint {
 
     public void setMaxLineSizePolicy(String maxLineSizePolicy) {
         this.maxLineSizePolicy = maxLineSizePolicy;
+    }
+
+    public String getMaxStructuredMetadataSize() {
+        return maxStructuredMetadataSize;
+    }
+
+    public void setMaxStructuredMetadataSize(String maxStructuredMetadataSize) {
+        this.maxStructuredMetadataSize = maxStructuredMetadataSize;
+    }
+
+    public int getMaxStructuredMetadataEntries() {
+        return maxStructuredMetadataEntries;
+    }
+
+    public void setMaxStructuredMetadataEntries(int maxStructuredMetadataEntries) {
+        this.maxStructuredMetadataEntries = maxStructuredMetadataEntries;
     }
 
     public int getDebugMaxEntries() {

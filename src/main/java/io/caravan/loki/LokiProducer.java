@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies the line size policy and appends the entries to the sink's queue as the push request fields they
+ * Applies Loki's structured metadata limits and the line size policy, and appends the entries to the sink's queue as the push request fields they
  * will be sent as ({@link LokiRecords}); an upstream tailer may advance its positions once the exchange
  * returns. One {@link Sender} sends them.
  */
@@ -33,6 +33,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
     private PushEncoder encoder; // used under the log's lock only
     private LokiDebugSink debugSink;
     private LineSizePolicy lineSize;
+    private StructuredMetadataLimits metadataLimits;
     private LokiMetrics metrics;
     private long batchBytes;
 
@@ -50,13 +51,15 @@ public class LokiProducer extends SinkProducer<LogEntry> {
         Labels external = endpoint.parsedExternalLabels();
         metrics = new LokiMetrics(endpoint.getComponent().meters(), name);
         lineSize = new LineSizePolicy(endpoint.lineSizeBytes(), LineSizePolicy.parse(endpoint.getMaxLineSizePolicy()), metrics);
+        metadataLimits = new StructuredMetadataLimits(endpoint.structuredMetadataBytes(), endpoint.getMaxStructuredMetadataEntries(), metrics);
         if (endpoint.getUrl().isEmpty() && "off".equals(endpoint.getWhenNoUrl())) {
             off = true;
             LOG.info("loki {}: no url set, this sink is off", name);
             return;
         }
         if (endpoint.getUrl().isEmpty()) {
-            debugSink = endpoint.getComponent().debugSink(name, LokiDebugSink.class, () -> new LokiDebugSink(name, external, endpoint.getDebugMaxEntries()));
+            debugSink = endpoint.getComponent().debugSink(name, LokiDebugSink.class, () -> new LokiDebugSink(name, external, endpoint.getTenant(),
+                    endpoint.getDebugMaxEntries()));
             startDebug();
             LOG.info("loki {}: no url set, entries go to the local debug sink (GET /debug/sinks/{} on the UI port)", name, name);
             return;
@@ -64,9 +67,6 @@ public class LokiProducer extends SinkProducer<LogEntry> {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/x-protobuf");
         headers.put("User-Agent", USER_AGENT);
-        if (endpoint.getTenant() != null && !endpoint.getTenant().isBlank()) {
-            headers.put("X-Scope-OrgID", endpoint.getTenant());
-        }
         PushClient client = endpoint.pushClient(headers, false); // Loki drops what it refuses: no part would pass
         Path dir = endpoint.queuePath();
         encoder = new PushEncoder(external);
@@ -75,7 +75,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
                 endpoint.syncIntervalMs(), new LokiRecords(new PushEncoder(external)), metrics);
         metrics.gauges(() -> log);
         startSending(List.of(new Sender<>("loki " + name, "entries", log, client,
-                new LokiBatches(endpoint.batchBytes(), endpoint.batchWaitMs(), metrics), metrics,
+                new LokiBatches(endpoint.batchBytes(), endpoint.batchWaitMs(), metrics, endpoint.getTenant()), metrics,
                 endpoint.minBackoffMs(), endpoint.maxBackoffMs())), client, metrics);
         LOG.info("loki {}: sending to {} (tenant {}), external labels {}, spilling to {}", name, client.redactedUrl(),
                 endpoint.getTenant() == null ? "none" : endpoint.getTenant(), external, dir);
@@ -92,7 +92,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
         if (off) {
             return;
         }
-        entries = inTimeOrder(lineSize.apply(entries));
+        entries = inTimeOrder(lineSize.apply(metadataLimits.apply(entries)));
         if (debugSink != null) {
             debugSink.accept(entries);
         } else {

@@ -6,6 +6,12 @@ package io.caravan.model;
  */
 public record LogEntry(Labels labels, long timestampNanos, String line, Labels metadata) {
 
+    /**
+     * The reserved label (Alloy's and Promtail's) that carries an entry's Loki tenant from loki-process's tenant
+     * stage to the loki sink, which sends the entry as that tenant and leaves the label out of the stream.
+     */
+    public static final String TENANT_LABEL = "__tenant_id__";
+
     public LogEntry(Labels labels, long timestampNanos, String line) {
         this(labels, timestampNanos, line, Labels.EMPTY);
     }

@@ -66,9 +66,16 @@ public final class PushClient {
 
     /** Sends body[offset, offset+length); null when {@code stopped} turns true before the answer. */
     public Outcome send(byte[] body, int offset, int length, BooleanSupplier stopped) throws InterruptedException {
+        return send(body, offset, length, Map.of(), stopped);
+    }
+
+    /** As {@link #send(byte[], int, int, BooleanSupplier)}, with headers of this request only (Loki's tenant of a batch). */
+    public Outcome send(byte[] body, int offset, int length, Map<String, String> requestHeaders, BooleanSupplier stopped)
+            throws InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body, offset, length));
         headers.forEach(req::header);
+        requestHeaders.forEach(req::header);
         try {
             String auth = authorization == null ? null : authorization.get();
             if (auth != null) {

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -164,11 +165,17 @@ public final class Sender<T, B extends Sender.Batch> implements Runnable {
      * (SENT, REFUSED or DROP), or null when stopped first. entries is what the request holds, for the counts.
      */
     public PushClient.Outcome deliver(byte[] body, int offset, int length, int entries) throws InterruptedException {
+        return deliver(body, offset, length, entries, Map.of());
+    }
+
+    /** As {@link #deliver(byte[], int, int, int)}, with headers of this request only (Loki's tenant of a batch). */
+    public PushClient.Outcome deliver(byte[] body, int offset, int length, int entries, Map<String, String> requestHeaders)
+            throws InterruptedException {
         backoff.reset();
         int attempt = 0;
         while (running) {
             long start = System.nanoTime();
-            PushClient.Outcome outcome = client.send(body, offset, length, () -> !running);
+            PushClient.Outcome outcome = client.send(body, offset, length, requestHeaders, () -> !running);
             if (outcome == null) {
                 return null;
             }

@@ -333,6 +333,133 @@ class LokiSinkTest {
         assertThat(loki.refusals()).isEmpty();
     }
 
+    static List<LogEntry> asTenant(String tenant, List<LogEntry> entries) {
+        return entries.stream().map(e -> e.withLabels(e.labels().toBuilder().set(LogEntry.TENANT_LABEL, tenant).build())).toList();
+    }
+
+    static Map<String, String> tenantOfLine(LokiReceiver loki) {
+        return loki.accepted().stream().collect(Collectors.toMap(LokiReceiver.Received::line, r -> String.valueOf(r.tenant())));
+    }
+
+    @Test
+    void each_entry_goes_as_its_tenant_in_batches_of_one_tenant_the_label_left_out() throws Exception {
+        List<LogEntry> mixed = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            int at = round * 30;
+            mixed.addAll(asTenant("t1", entries(POD, at, 10)));
+            mixed.addAll(entries(POD, at + 10, 10));
+            mixed.addAll(asTenant("t2", entries(POD, at + 20, 10)));
+        }
+        try (SinkHarness h = new SinkHarness("mt", uri("mt", "tenant=team-a&batchSize=4KB"))) {
+            for (int i = 0; i < mixed.size(); i += 30) {
+                h.send("mt", mixed.subList(i, i + 30));
+            }
+            await("150 entries", 10_000, () -> loki.accepted().size() == 150);
+        }
+        assertThat(loki.refusals()).isEmpty();
+        Map<String, String> tenants = tenantOfLine(loki);
+        for (int i = 0; i < 150; i++) {
+            String want = switch ((i % 30) / 10) {
+                case 0 -> "t1";
+                case 1 -> "team-a"; // no label: the sink's own tenant
+                default -> "t2";
+            };
+            assertThat(tenants).containsEntry(String.format("line %06d", i), want);
+        }
+        assertThat(loki.accepted()).as("the tenant label is not sent").allMatch(r -> !r.stream().contains(LogEntry.TENANT_LABEL))
+                .allMatch(r -> r.stream().equals("{container=\"web\", namespace=\"shop\", pod=\"web-1\"}"));
+        assertThat(loki.headers()).as("one X-Scope-OrgID per request").allMatch(hd -> hd.containsKey("x-scope-orgid"));
+        assertThat(loki.requests()).as("a batch per tenant of each append, not one request per entry").isLessThan(50);
+    }
+
+    @Test
+    void without_a_sink_tenant_entries_without_the_label_go_with_no_org_id() throws Exception {
+        try (SinkHarness h = new SinkHarness("nt", uri("nt", ""))) {
+            h.send("nt", entries(POD, 0, 3));
+            h.send("nt", asTenant("t9", entries(POD, 3, 2)));
+            await("5 entries", 5_000, () -> loki.accepted().size() == 5);
+        }
+        assertThat(tenantOfLine(loki)).containsEntry("line 000000", "null").containsEntry("line 000002", "null")
+                .containsEntry("line 000003", "t9").containsEntry("line 000004", "t9");
+        assertThat(loki.headers()).filteredOn(hd -> !hd.containsKey("x-scope-orgid")).isNotEmpty();
+    }
+
+    @Test
+    void tenants_queued_on_disk_survive_a_restart_and_the_previous_versions_records_go_as_the_sinks_tenant() throws Exception {
+        // what the previous version queued: wire-ready records with no tenant (entries 0..9, acknowledged up to 4)
+        try (SegmentLog<LokiRecords.Piece> previous = new SegmentLog<>("prev", tmp.resolve("rt"), 1 << 20, 1 << 24, 1000,
+                new LokiRecords(new PushEncoder(Labels.EMPTY)), SpillLogTest.NO_EVENTS)) {
+            List<LogEntry> old = entries(POD, 0, 10);
+            previous.append(old.size(), out -> new PushEncoder(Labels.EMPTY).writeStreams(old, out));
+            LokiRecords.Piece p = previous.peek();
+            assertThat(p.tenant()).isNull();
+            for (int i = 0; i < 10; i++) {
+                previous.advance();
+            }
+            previous.ack(previous.position(), 10);
+            List<LogEntry> more = entries(POD, 10, 10);
+            previous.append(more.size(), out -> new PushEncoder(Labels.EMPTY).writeStreams(more, out));
+        }
+        loki.down();
+        try (SinkHarness h = new SinkHarness("rt", uri("rt", "tenant=team-d&flushTimeout=300ms"))) {
+            h.send("rt", asTenant("t1", entries(POD, 20, 5)));
+            h.send("rt", entries(POD, 25, 5));
+            assertThat(h.registry.find("caravan_loki_queue_entries").gauge().value()).isEqualTo(20);
+        }
+        loki.up();
+        try (SinkHarness h = new SinkHarness("rt", uri("rt", "tenant=team-d"))) {
+            await("the 20 queued", 10_000, () -> loki.accepted().size() == 20);
+            await("sent counted", 2_000, () -> h.counter("caravan_loki_entries_sent", "sink", "rt") == 20);
+        }
+        assertThat(loki.refusals()).isEmpty();
+        assertThat(loki.lines()).as("nothing lost, nothing twice").containsExactlyElementsOf(entries(POD, 10, 20).stream().map(LogEntry::line).toList());
+        Map<String, String> tenants = tenantOfLine(loki);
+        assertThat(tenants).containsEntry("line 000010", "team-d").containsEntry("line 000019", "team-d")
+                .containsEntry("line 000020", "t1").containsEntry("line 000024", "t1")
+                .containsEntry("line 000025", "team-d").containsEntry("line 000029", "team-d");
+    }
+
+    static Labels metadata(int pairs, int valueBytes) {
+        String[] kv = new String[pairs * 2];
+        for (int i = 0; i < pairs; i++) {
+            kv[2 * i] = "k" + i;
+            kv[2 * i + 1] = "v".repeat(valueBytes);
+        }
+        return Labels.of(kv);
+    }
+
+    @Test
+    void structured_metadata_over_lokis_limits_drops_only_that_entry_counted_by_reason() throws Exception {
+        long ts = 1_700_000_000_000_000_000L;
+        List<LogEntry> batch = List.of(
+                new LogEntry(POD, ts, "fine", metadata(128, 8)),
+                new LogEntry(POD, ts + 1, "too many", metadata(129, 1)),
+                new LogEntry(POD, ts + 2, "too large", metadata(1, 64 * 1024)),
+                new LogEntry(POD, ts + 3, "just fits", metadata(1, 64 * 1024 - 2)),
+                new LogEntry(POD, ts + 4, "none"));
+        try (SinkHarness h = new SinkHarness("md", uri("md", ""))) {
+            h.send("md", batch);
+            await("3 entries", 5_000, () -> loki.accepted().size() == 3);
+            assertThat(h.counter("caravan_loki_entries_dropped", "sink", "md", "reason", "structured_metadata_too_many")).isEqualTo(1);
+            assertThat(h.counter("caravan_loki_entries_dropped", "sink", "md", "reason", "structured_metadata_too_large")).isEqualTo(1);
+        }
+        assertThat(loki.refusals()).as("no push refused").isEmpty();
+        assertThat(loki.lines()).containsExactly("fine", "just fits", "none");
+        assertThat(loki.accepted().get(0).metadata()).hasSize(128).containsEntry("k0", "vvvvvvvv");
+    }
+
+    @Test
+    void structured_metadata_limits_follow_the_options_and_0_turns_them_off() throws Exception {
+        long ts = 1_700_000_000_000_000_000L;
+        List<LogEntry> batch = List.of(new LogEntry(POD, ts, "three pairs", metadata(3, 1)), new LogEntry(POD, ts + 1, "ten bytes", metadata(1, 8)));
+        try (SinkHarness h = new SinkHarness("lim", uri("lim", "maxStructuredMetadataEntries=2&maxStructuredMetadataSize=0"))) {
+            h.send("lim", batch);
+            await("1 entry", 5_000, () -> loki.accepted().size() == 1);
+            assertThat(h.counter("caravan_loki_entries_dropped", "sink", "lim", "reason", "structured_metadata_too_many")).isEqualTo(1);
+        }
+        assertThat(loki.lines()).containsExactly("ten bytes");
+    }
+
     @Test
     void without_url_entries_go_to_the_debug_sink_and_status_reports_it() throws Exception {
         try (SinkHarness h = new SinkHarness("dbg", "loki:dbg?externalLabels=cluster=x&debugMaxEntries=5")) {
@@ -341,8 +468,20 @@ class LokiSinkTest {
             assertThat(c.debugViews()).singleElement().isInstanceOf(LokiDebugSink.class);
             LokiDebugSink d = (LokiDebugSink) c.debugViews().get(0);
             assertThat(d.received()).isEqualTo(8);
-            assertThat(d.snapshot()).hasSize(5).allMatch(e -> "x".equals(e.labels().get("cluster")));
+            assertThat(d.snapshot()).hasSize(5).allMatch(k -> "x".equals(k.entry().labels().get("cluster")));
             assertThat(c.statuses()).extracting(ComponentStatus::state).containsExactly("debug");
+        }
+    }
+
+    @Test
+    void the_debug_sink_shows_each_entrys_tenant_and_structured_metadata() throws Exception {
+        try (SinkHarness h = new SinkHarness("dt", "loki:dt?tenant=team-a")) {
+            h.send("dt", List.of(new LogEntry(Labels.of("app", "a", LogEntry.TENANT_LABEL, "t1"), 2_000_000_000L, "mine", Labels.of("trace_id", "abc")),
+                    new LogEntry(Labels.of("app", "a"), 3_000_000_000L, "the sink's")));
+            LokiDebugSink d = (LokiDebugSink) h.ctx.getComponent("loki", LokiComponent.class).debugViews().get(0);
+            assertThat(d.render()).isEqualTo("# sink dt: latest entries; 2 received\n"
+                    + "1970-01-01T00:00:02Z {app=\"a\"} tenant=t1 metadata={trace_id=\"abc\"} mine\n"
+                    + "1970-01-01T00:00:03Z {app=\"a\"} tenant=team-a the sink's\n");
         }
     }
 
@@ -352,5 +491,9 @@ class LokiSinkTest {
                 .hasStackTraceContaining("loki:x url must start with http");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SinkHarness("y", "loki:y?url=http://a&maxLineSizePolicy=cut&spillDir=" + tmp))
                 .hasStackTraceContaining("maxLineSizePolicy must be truncate or drop");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SinkHarness("z", "loki:z?url=http://a&maxStructuredMetadataEntries=-1&spillDir=" + tmp))
+                .hasStackTraceContaining("maxStructuredMetadataEntries must be 0 (no limit) or more, got -1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SinkHarness("w", "loki:w?url=http://a&maxStructuredMetadataSize=lots&spillDir=" + tmp))
+                .hasStackTraceContaining("maxStructuredMetadataSize: 'lots' is not a size");
     }
 }

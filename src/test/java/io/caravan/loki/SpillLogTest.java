@@ -127,6 +127,62 @@ class SpillLogTest {
         }
     }
 
+    static List<LogEntry> asTenant(String tenant, List<LogEntry> entries) {
+        return entries.stream().map(e -> e.withLabels(e.labels().toBuilder().set(LogEntry.TENANT_LABEL, tenant).build())).toList();
+    }
+
+    @Test
+    void each_tenant_of_an_append_is_a_record_of_its_own_that_keeps_its_tenant_across_a_restart(@TempDir Path dir) throws Exception {
+        List<LogEntry> mixed = new ArrayList<>(asTenant("t1", batch(0, 2)));
+        mixed.addAll(batch(2, 2));
+        mixed.addAll(asTenant("t1", batch(4, 1)));
+        try (SegmentLog<LokiRecords.Piece> log = open("t", dir, 1 << 20, 1 << 24, 1000)) {
+            append(log, mixed);
+        }
+        try (SegmentLog<LokiRecords.Piece> log = open("t", dir, 1 << 20, 1 << 24, 1000)) {
+            LokiRecords.Piece first = log.peek();
+            assertThat(first.tenant()).isEqualTo("t1");
+            assertThat(first.entries()).isEqualTo(3);
+            List<LokiPushDecoder.Stream> streams = LokiPushDecoder.decode(Snappy.compress(
+                    java.util.Arrays.copyOfRange(first.bytes(), first.offset(), first.offset() + first.length())));
+            assertThat(streams).singleElement().satisfies(s -> {
+                assertThat(s.labels()).as("the label is not in the stream").isEqualTo("{app=\"x\"}");
+                assertThat(s.entries()).extracting(LokiPushDecoder.Entry::line).containsExactly("entry 0", "entry 1", "entry 4");
+            });
+            for (int i = 0; i < 3; i++) {
+                log.advance();
+            }
+            LokiRecords.Piece second = log.peek();
+            assertThat(second.tenant()).as("no label: the sink's own tenant").isNull();
+            assertThat(readAll(log)).containsExactly("entry 2", "entry 3");
+        }
+    }
+
+    @Test
+    void an_old_record_keeps_a_tenant_label_as_its_tenant(@TempDir Path dir) throws Exception {
+        try (SegmentLog<LogEntry> old = new SegmentLog<>("old", dir, 1 << 20, 1 << 24, 1000, OldSpillRecord::decode, NO_EVENTS)) {
+            OldSpillWriter.append(old, List.of(new LogEntry(L, 1, "plain"), new LogEntry(L.toBuilder().set(LogEntry.TENANT_LABEL, "t7").build(), 2, "t7's")));
+        }
+        try (SegmentLog<LokiRecords.Piece> log = open("new", dir, 1 << 20, 1 << 24, 1000)) {
+            assertThat(log.peek().tenant()).isNull();
+            log.advance();
+            LokiRecords.Piece p = log.peek();
+            assertThat(p.tenant()).isEqualTo("t7");
+            assertThat(LokiPushDecoder.decode(Snappy.compress(java.util.Arrays.copyOfRange(p.bytes(), p.offset(), p.offset() + p.length())))
+                    .get(0).labels()).isEqualTo("{app=\"x\"}");
+        }
+    }
+
+    @Test
+    void a_tenant_record_cut_short_is_refused_as_damaged() {
+        LokiRecords codec = new LokiRecords(ENCODER);
+        byte[] noStreams = {0x12, 0x02, 't', '1'};
+        assertThatThrownBy(() -> codec.decode(noStreams, 0, noStreams.length, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without its tenant or its streams");
+        byte[] cut = {0x12, 0x05, 't', '1'};
+        assertThatThrownBy(() -> codec.decode(cut, 0, cut.length, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void rolls_segments_and_deletes_them_once_acknowledged(@TempDir Path dir) throws Exception {
         try (SegmentLog<LokiRecords.Piece> log = open("t", dir, 64 * 1024, 1 << 24, 0)) {

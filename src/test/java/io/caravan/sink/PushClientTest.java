@@ -106,6 +106,16 @@ class PushClientTest {
     }
 
     @Test
+    void headers_of_one_request_go_with_that_request_only() throws Exception {
+        PushClient c = client("/push", false);
+        c.send(new byte[1], 0, 1, Map.of("X-Scope-OrgID", "t1"), () -> false);
+        assertThat(seen).containsEntry("x-scope-orgid", "t1").containsEntry("x-sink", "test");
+        seen.clear();
+        c.send(new byte[1], 0, 1, () -> false);
+        assertThat(seen).doesNotContainKey("x-scope-orgid").containsEntry("x-sink", "test");
+    }
+
+    @Test
     void a_long_answer_is_cut_to_one_excerpt_length() throws Exception {
         status.set(400);
         body.set("e".repeat(5000));

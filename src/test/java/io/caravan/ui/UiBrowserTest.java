@@ -1,11 +1,15 @@
 package io.caravan.ui;
 
 import io.caravan.CaravanApplication;
+import io.caravan.model.Labels;
+import io.caravan.model.LogEntry;
 import io.caravan.testing.FakeTarget;
 import io.caravan.testing.PrometheusServer;
 import io.caravan.testing.RealPeers;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -50,7 +54,11 @@ class UiBrowserTest {
         registry.add("CARAVAN_DATA_DIR", data::toString);
         registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/sinks.yaml,classpath:ui/routes.yaml");
         registry.add("test.ui.targets", () -> up.address() + "," + hung.address());
+        registry.add("LOKI_TENANT", () -> "team-ui"); // loki-local has no url: its debug sink shows the entries
     }
+
+    @Autowired
+    CamelContext camel;
 
     @AfterAll
     static void stop() {
@@ -116,6 +124,19 @@ class UiBrowserTest {
         String health = render("#health", "ui-health.png");
         assertThat(health).contains("data-component=\"kubernetesDiscovery\"").contains("data-component=\"camelHealth\"")
                 .contains("data-component=\"leadership\"").contains("\"role\": \"leader\"");
+    }
+
+    @Test
+    void theLokiDebugSinkShowsEachEntrysTenantAndStructuredMetadata() throws Exception {
+        camel.createProducerTemplate().sendBody("direct:loki-local", List.of(
+                new LogEntry(Labels.of("app", "ui-demo", LogEntry.TENANT_LABEL, "team-b"), 2_000_000_000L, "as team-b",
+                        Labels.of("trace_id", "abc123")),
+                new LogEntry(Labels.of("app", "ui-demo"), 3_000_000_000L, "as the sink's tenant")));
+        String page = render("debug/sinks/loki-local", "ui-debug-sink-loki.png");
+        assertThat(page).contains("tenant=team-b metadata={trace_id=\"abc123\"} as team-b")
+                .contains("tenant=team-ui as the sink's tenant")
+                .doesNotContain(LogEntry.TENANT_LABEL);
+        assertThat(get("/debug/sinks")).contains("loki-local\tlatest_entries=");
     }
 
     @Test

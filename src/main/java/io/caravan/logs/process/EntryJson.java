@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
 /**
  * The {@code process} command's JSON form of a log entry, one object per line. In:
  * {@code {"line": "...", "labels": {...}, "timestamp": "<RFC 3339>"}}, labels and timestamp optional. Out:
- * {@code {"line", "labels", "structured_metadata", "timestamp", "tenant"}}, label sets as objects in label order
- * and the time as Loki and Alloy print it: RFC 3339 in UTC to the nanosecond, trailing zeros trimmed (Go's
+ * {@code {"line", "labels", "structured_metadata", "timestamp", "tenant"}}, label sets as objects in label order,
+ * the tenant the one a tenant stage set (the {@value LogEntry#TENANT_LABEL} label, left out of labels as the Loki
+ * sink leaves it out of the stream; null when none), and the time as Loki and Alloy print it: RFC 3339 in UTC to the nanosecond, trailing zeros trimmed (Go's
  * RFC3339Nano).
  */
 final class EntryJson {
@@ -116,11 +117,16 @@ final class EntryJson {
             g.writeStartObject();
             g.writeStringField("line", e.line());
             g.writeFieldName("labels");
-            labels(g, e.labels());
+            labels(g, e.labels().toBuilder().del(LogEntry.TENANT_LABEL).build());
             g.writeFieldName("structured_metadata");
             labels(g, e.metadata() != null ? e.metadata() : Labels.EMPTY);
             g.writeStringField("timestamp", timestamp(e.timestampNanos()));
-            g.writeNullField("tenant"); // LogEntry has no tenant yet; issue 16's tenant stage brings one
+            String tenant = e.labels().get(LogEntry.TENANT_LABEL);
+            if (tenant == null) {
+                g.writeNullField("tenant");
+            } else {
+                g.writeStringField("tenant", tenant);
+            }
             g.writeEndObject();
         } catch (IOException ex) {
             throw new IllegalStateException("writing to a string cannot fail", ex);

@@ -32,9 +32,10 @@ public final class ProcessCommand {
               JSON object per line: {"line": "...", "labels": {...}, "timestamp": "<RFC 3339>"} (labels and timestamp
               optional; without a timestamp, the time the line was read). Prints one JSON object per entry that leaves
               the pipeline, in order: {"line", "labels", "structured_metadata", "timestamp", "tenant"} (timestamp in
-              UTC to the nanosecond, trailing zeros trimmed; tenant is null: no stage sets one yet). Dropped entries
-              print nothing; what the stages still hold at the end of the input (cri partial lines, multiline blocks)
-              is printed then.
+              UTC to the nanosecond, trailing zeros trimmed; tenant is what a tenant stage set, the __tenant_id__
+              label, which labels then leaves out as the loki sink leaves it out of the stream; null when none).
+              Dropped entries print nothing; what the stages still hold at the end of the input (cri partial lines,
+              multiline blocks) is printed then.
               --stages FILE   YAML list of stages (a path, file: or classpath:); placeholders resolved from the environment
               --raw           read plain log lines instead: no labels, stamped with the time they were read
               Exit status: 0; 1 when the stage file is refused or an input line was bad (reported as stdin:LINE: reason,

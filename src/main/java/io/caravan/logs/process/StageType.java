@@ -35,7 +35,9 @@ enum StageType {
     TEMPLATE(TemplateStage.Args.class, (a, metrics) -> new TemplateStage(a)),
     REPLACE(ReplaceStage.Args.class, (a, metrics) -> new ReplaceStage(a)),
     MULTILINE(MultilineStage.Args.class, (a, metrics) -> new MultilineStage(a)),
-    METRICS(MetricsStage.Args.class, MetricsStage::new);
+    METRICS(MetricsStage.Args.class, MetricsStage::new),
+    STRUCTURED_METADATA(StructuredMetadataStage.Args.class, (a, metrics) -> new StructuredMetadataStage(a)),
+    TENANT(TenantStage.Args.class, (a, metrics) -> new TenantStage(a));
 
     private static final Map<String, StageType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(StageType::blockName, Function.identity()));

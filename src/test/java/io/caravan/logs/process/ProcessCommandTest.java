@@ -122,6 +122,17 @@ class ProcessCommandTest {
                         """, """
                         {"line":"x","labels":{"dc":"east"},"structured_metadata":{},"timestamp":"2024-01-01T00:00:00Z","tenant":null}
                         """, "", 0),
+                written("tenant and structured metadata: the tenant out of labels into its field, metadata moved from a label", """
+                        - json: {expressions: {customer: '', trace_id: ''}}
+                        - tenant: {source: customer}
+                        - structured_metadata: {values: {trace_id: '', pod: ''}}
+                        """, """
+                        {"line":"{\\"customer\\":\\"acme\\",\\"trace_id\\":\\"t-1\\"}","labels":{"app":"web","pod":"web-1"},"timestamp":"2024-01-01T00:00:00Z"}
+                        {"line":"{}","labels":{"app":"web"},"timestamp":"2024-01-01T00:00:01Z"}
+                        """, """
+                        {"line":"{\\"customer\\":\\"acme\\",\\"trace_id\\":\\"t-1\\"}","labels":{"app":"web"},"structured_metadata":{"pod":"web-1","trace_id":"t-1"},"timestamp":"2024-01-01T00:00:00Z","tenant":"acme"}
+                        {"line":"{}","labels":{"app":"web"},"structured_metadata":{},"timestamp":"2024-01-01T00:00:01Z","tenant":null}
+                        """, "", 0),
                 written("limit keeps its bucket across lines, as one pipeline does", """
                         - limit: {rate: 0.001, burst: 2, drop: true}
                         """, """

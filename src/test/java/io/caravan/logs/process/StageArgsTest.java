@@ -359,6 +359,27 @@ class StageArgsTest {
                 refuse("- metrics: {metrics: []}", "stage 1 (metrics): unknown argument 'metrics' (line 1, column 13); metrics takes metric"));
     }
 
+    static Stream<Case> structuredMetadata() {
+        return Stream.of(
+                accept("- structured_metadata: {}", new StructuredMetadataStage.Args(map(), "")),
+                accept("- structured_metadata: {values: {env: '', user: username}, regex: 'pod_.*'}",
+                        new StructuredMetadataStage.Args(map("env", "", "user", "username"), "pod_.*")),
+                refuse("- structured_metadata: {values: {'trace-id': ''}}",
+                        "stage 1 (structured_metadata): invalid label name 'trace-id'; label names match [a-zA-Z_][a-zA-Z0-9_]* (line 1, column 3)"),
+                refuse("- structured_metadata: {regex: '(pod'}", "stage 1 (structured_metadata): 'regex' is not a valid RE2 regular expression: "
+                        + "error parsing regexp: missing closing ): `(pod` (line 1, column 3)"));
+    }
+
+    static Stream<Case> tenant() {
+        return Stream.of(
+                accept("- tenant: {value: team-a}", new TenantStage.Args("", "", "team-a")),
+                accept("- tenant: {source: customer_id}", new TenantStage.Args("", "customer_id", "")),
+                accept("- tenant: {label: namespace}", new TenantStage.Args("namespace", "", "")),
+                refuse("- tenant: {}", "stage 1 (tenant): one of 'label', 'source' or 'value' is required: where the tenant comes from (line 1, column 3)"),
+                refuse("- tenant: {source: customer_id, value: team-a}",
+                        "stage 1 (tenant): 'label', 'source' and 'value' exclude each other; set only one (line 1, column 3)"));
+    }
+
     static Stream<Case> file() {
         return Stream.of(
                 refuse("- nosuch: {}", "stage 1 (nosuch): unknown stage 'nosuch' (line 1, column 3); supported: " + StageType.names()),
@@ -483,6 +504,18 @@ class StageArgsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("structuredMetadata")
+    void structured_metadata(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tenant")
+    void tenant(Case c) {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("file")
     void the_file_around_the_stages(Case c) {
         check(c);
@@ -491,7 +524,7 @@ class StageArgsTest {
     @Test
     void every_stage_type_has_a_table_here() {
         assertThat(Stream.of(drop(), staticLabels(), json(), labels(), cri(), regex(), timestamp(), output(), labelDropAndKeep(),
-                limit(), match(), logfmt(), pack(), noArguments(), sampling(), template(), replace(), multiline(), metrics()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
+                limit(), match(), logfmt(), pack(), noArguments(), sampling(), template(), replace(), multiline(), metrics(), structuredMetadata(), tenant()).flatMap(s -> s).map(c -> c.yaml().strip().split(":")[0].substring(2)).distinct().sorted())
                 .containsExactlyElementsOf(Stream.of(StageType.values()).map(StageType::blockName).sorted().toList());
     }
 

@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
 public final class LokiReceiver implements AutoCloseable {
 
     public static final int MAX_LINE_SIZE = 256 * 1024;
+    /** Loki's per-tenant defaults: max_structured_metadata_size and max_structured_metadata_entries_count. */
+    public static final int MAX_STRUCTURED_METADATA_SIZE = 64 * 1024;
+    public static final int MAX_STRUCTURED_METADATA_ENTRIES = 128;
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     /** What request n gets: a status (with headers), or hang until released. */
@@ -168,6 +171,18 @@ public final class LokiReceiver implements AutoCloseable {
                 if (bytes > MAX_LINE_SIZE) {
                     errors.append("Max entry size '").append(MAX_LINE_SIZE).append("' bytes exceeded for stream '")
                             .append(s.labels()).append("' while adding an entry with length '").append(bytes).append("' bytes\n");
+                    continue;
+                }
+                int metadataBytes = e.metadata().entrySet().stream()
+                        .mapToInt(m -> m.getKey().getBytes(StandardCharsets.UTF_8).length + m.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+                if (metadataBytes > MAX_STRUCTURED_METADATA_SIZE) {
+                    errors.append("stream '").append(s.labels()).append("' has structured metadata too large: '").append(metadataBytes)
+                            .append("' bytes, limit: '").append(MAX_STRUCTURED_METADATA_SIZE).append("' bytes\n");
+                    continue;
+                }
+                if (e.metadata().size() > MAX_STRUCTURED_METADATA_ENTRIES) {
+                    errors.append("stream '").append(s.labels()).append("' has too many structured metadata labels: '")
+                            .append(e.metadata().size()).append("', limit: '").append(MAX_STRUCTURED_METADATA_ENTRIES).append("'\n");
                     continue;
                 }
                 Long last = newest.get(key);

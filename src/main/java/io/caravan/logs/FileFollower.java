@@ -360,13 +360,13 @@ public final class FileFollower {
         if (!Utf8.isValid(src, so, sl)) {
             metrics.invalidUtf8();
         }
-        String line = Utf8.decode(src, so, sl);
+        long readNanos = clock.next();
+        decoder.decode(src, so, sl, lineStart, readNanos, out); // before the partial buffer is reused
         partialLen = 0;
         partialCut = false;
         if (partial.length > READ_BUFFER) {
             partial = new byte[256]; // a rare long line does not keep its megabyte
         }
-        decoder.decode(line, lineStart, clock.next(), out);
     }
 
     /** Keeps the start of an unfinished line, at most maxLineBytes + 1 bytes (the +1 tells a cut line from a full one). */

@@ -18,6 +18,11 @@ public interface LineDecoder {
      */
     void decode(String line, long lineStart, long readNanos, List<LogEntry> out);
 
+    /** The same, from the line's UTF-8 bytes; a decoder that needs only part of them as text decodes only that. */
+    default void decode(byte[] b, int off, int len, long lineStart, long readNanos, List<LogEntry> out) {
+        decode(Utf8.decode(b, off, len), lineStart, readNanos, out);
+    }
+
     /** Offset of the first line held back, or -1. */
     default long heldSince() {
         return -1;

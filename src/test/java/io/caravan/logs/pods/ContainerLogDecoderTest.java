@@ -24,6 +24,40 @@ class ContainerLogDecoderTest {
     }
 
     @Test
+    void fromBytesAsFromText() {
+        List<String> lines = List.of(
+                "2024-01-01T00:00:01.123456789Z stdout F hello world",
+                "2024-01-01T00:00:01Z stderr F ünïcödé ✓ and more",
+                "2024-01-01T00:00:02Z stdout P first piece ",
+                "2024-01-01T00:00:03Z stdout F:tag1,tag2 the rest",
+                "2024-01-01T00:00:04Z stdout F ",
+                "2024-01-01T00:00:05Z stdout F",
+                "2024-01-01T00:00:06Z stdout F  two spaces kept",
+                "2024-01-01T00:00:07Z stdin F not a stream",
+                "2024-01-01T00:00:0Z stdout F short time",
+                "2024-01-01T00:00:08Zé stdout F non-ASCII prefix",
+                "not cri at all",
+                "{\"log\":\"docker\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:09Z\"}",
+                "");
+        for (LogFormat format : LogFormat.values()) {
+            ContainerLogDecoder text = new ContainerLogDecoder(format, base, 1 << 20, metrics);
+            ContainerLogDecoder bytes = new ContainerLogDecoder(format, base, 1 << 20, metrics);
+            List<LogEntry> fromText = new ArrayList<>();
+            List<LogEntry> fromBytes = new ArrayList<>();
+            long at = 0;
+            for (String line : lines) {
+                byte[] b = ("xx" + line + "yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                text.decode(line, at, at + 1, fromText);
+                bytes.decode(b, 2, b.length - 4, at, at + 1, fromBytes);
+                at += b.length;
+            }
+            text.flush(fromText);
+            bytes.flush(fromBytes);
+            assertThat(fromBytes).as(format.name()).isEqualTo(fromText).isNotEmpty();
+        }
+    }
+
+    @Test
     void partialPiecesAreJoinedPerStreamWithTheFirstPiecesTime() {
         ContainerLogDecoder d = decoder(1 << 20);
         d.decode("2024-01-01T00:00:01Z stdout P first ", 0, 1, out);

@@ -14,8 +14,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The threads of a log source component, from Camel's ExecutorServiceManager: one timer thread that only
- * schedules, and a cached pool that runs the polls. A follower holds a worker only while it reads or while the
- * route works on its batch, so a slow file or a slow route never holds up the other files.
+ * schedules, a fixed pool that runs the polls ({@link #POLL_THREADS}), and a cached pool for long-lived tasks (API
+ * log streams, which block). A follower holds a poll thread only while it reads or while the route works on its
+ * batch, so a slow file or route holds up the others only when it holds every poll thread.
  */
 public final class Pollers {
 
@@ -24,13 +25,23 @@ public final class Pollers {
     private final CamelContext camel;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
+    private final ExecutorService polls;
 
     public Pollers(CamelContext camel, Object owner, String name) {
         this.camel = camel;
         ExecutorServiceManager esm = camel.getExecutorServiceManager();
         this.timer = esm.newSingleThreadScheduledExecutor(owner, name + "-timer");
         this.workers = esm.newCachedThreadPool(owner, name);
+        this.polls = esm.newFixedThreadPool(owner, name + "-poll", POLL_THREADS);
     }
+
+    /**
+     * Polls that run at once, at most: twice the cores, at least four. Each holds its batch (up to batchLines /
+     * batchBytes) while the route works on it; with one thread per follower, twenty busy containers held twenty
+     * batches, most of the young generation, which the collector then copied into the old one (the pod-logs run's
+     * heap grew to ~600 MiB). A follower waiting for a free thread reads on its next turn, in order.
+     */
+    static final int POLL_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     /** Runs {@code task} repeatedly; it returns the delay before its next run in ms (0 = at once, negative = done). */
     public Handle repeat(LongSupplier task, long initialDelayMillis) {
@@ -56,6 +67,7 @@ public final class Pollers {
 
     public void shutdown() {
         camel.getExecutorServiceManager().shutdownNow(timer);
+        camel.getExecutorServiceManager().shutdownGraceful(polls, 10_000);
         camel.getExecutorServiceManager().shutdownGraceful(workers, 10_000);
     }
 
@@ -82,11 +94,11 @@ public final class Pollers {
             }
             try {
                 if (delay <= 0) {
-                    workers.execute(this::run);
+                    polls.execute(this::run);
                 } else {
                     timer.schedule(() -> {
                         try {
-                            workers.execute(this::run);
+                            polls.execute(this::run);
                         } catch (RejectedExecutionException e) {
                             // shutting down
                         }

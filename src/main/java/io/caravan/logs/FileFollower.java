@@ -308,10 +308,7 @@ public final class FileFollower {
                 byte[] a = buffer.array();
                 print.add(a, 0, n, readPos);
                 int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (a[i] != '\n') {
-                        continue;
-                    }
+                for (int i = Utf8.indexOfNewline(a, 0, n); i >= 0; i = Utf8.indexOfNewline(a, i + 1, n)) {
                     long end = readPos + i + 1;
                     emitLine(a, start, i - start, out);
                     lines++;

@@ -19,6 +19,30 @@ public final class Utf8 {
     }
 
     /** True when the bytes are well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long LOW_BITS = 0x0101010101010101L;
+
+    /**
+     * The index of the first '\n' in b[from, to), or -1. Eight bytes at a time (a word's zero byte after XOR with
+     * newlines): hand-written because the byte-by-byte scan was ~30% of the pod-logs reading thread (JFR).
+     */
+    public static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long found = (x - LOW_BITS) & ~x & HIGH_BITS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public static boolean isValid(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;

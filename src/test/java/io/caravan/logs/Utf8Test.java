@@ -47,4 +47,27 @@ class Utf8Test {
             assertThat(Utf8.length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void newlineSearchAgreesWithAPlainScan() {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 2000; round++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                int r = random.nextInt(10);
+                b[i] = (byte) (r == 0 ? '\n' : r == 1 ? 0x0B : r == 2 ? 0x8A : r == 3 ? 0x09 : random.nextInt(256));
+            }
+            int from = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+            int to = from + random.nextInt(b.length - from + 1);
+            int expected = -1;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            org.assertj.core.api.Assertions.assertThat(Utf8.indexOfNewline(b, from, to)).as(java.util.Arrays.toString(b) + " " + from + ".." + to)
+                    .isEqualTo(expected);
+        }
+    }
 }

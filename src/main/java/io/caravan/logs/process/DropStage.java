@@ -2,13 +2,13 @@ package io.caravan.logs.process;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.google.re2j.Pattern;
 import io.caravan.logs.Utf8;
 import io.micrometer.core.instrument.Counter;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * stage.drop, with Alloy's rules: every option given must hold for the entry to be dropped (AND); several
@@ -21,7 +21,7 @@ final class DropStage extends Stage.PerEntry {
 
     private final List<String> sources;
     private final String separator;
-    private final Pattern regex;
+    private final Predicate<String> regex; // RE2's find
     private final long olderThanNanos;
     private final long longerThan;
     private final Counter dropped;
@@ -70,9 +70,9 @@ final class DropStage extends Stage.PerEntry {
 
     DropStage(Args args, StageMetrics metrics) {
         if (!args.expression().isEmpty()) {
-            regex = Regexes.compile("expression", args.expression());
+            regex = Regexes.finder("expression", args.expression());
         } else if (!args.value().isEmpty()) {
-            regex = Pattern.compile("^" + Pattern.quote(args.value()) + "$");
+            regex = args.value()::equals; // the whole value, literally
         } else {
             regex = null;
         }
@@ -106,7 +106,7 @@ final class DropStage extends Stage.PerEntry {
                 }
             }
         }
-        if (sources.isEmpty() && regex != null && !regex.matcher(e.line).find()) {
+        if (sources.isEmpty() && regex != null && !regex.test(e.line)) {
             return false;
         }
         if (!sources.isEmpty() && regex != null) {
@@ -137,7 +137,7 @@ final class DropStage extends Stage.PerEntry {
                 }
                 joined = sb.toString();
             }
-            return regex.matcher(joined).find();
+            return regex.test(joined);
         }
         return true;
     }

@@ -49,7 +49,7 @@ final class ExtractedMap extends AbstractMap<String, Object> {
         }
         Object before = get(key);
         if (written == null) {
-            written = new HashMap<>(8);
+            written = new HashMap<>(16); // no resize for a json stage's handful of keys
         }
         written.put(key, value);
         return before;
@@ -60,7 +60,7 @@ final class ExtractedMap extends AbstractMap<String, Object> {
         Object before = get(key);
         if (before != null && key instanceof String name) {
             if (written == null) {
-                written = new HashMap<>(8);
+                written = new HashMap<>(16); // no resize for a json stage's handful of keys
             }
             if (seed.has(name)) {
                 written.put(name, REMOVED);

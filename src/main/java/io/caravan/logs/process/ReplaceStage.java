@@ -2,6 +2,8 @@ package io.caravan.logs.process;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.google.re2j.Pattern;
+import io.caravan.logs.process.gotemplate.GoRegexp;
+import io.caravan.logs.process.gotemplate.GoTemplate;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.caravan.logs.process;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.caravan.logs.process.gotemplate.GoTemplate;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.caravan.logs.process;
+package io.caravan.logs.process.gotemplate;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
@@ -11,13 +11,13 @@ import java.util.Map;
  * Go's regexp "All" walks over re2j: successive non-overlapping matches, where an empty match right after the
  * previous one is skipped (Java's find would report it), and Go's $1 / ${name} expansion of a replacement.
  */
-final class GoRegexp {
+public final class GoRegexp {
 
     private GoRegexp() {
     }
 
     /** Every match, each as Go's FindAllStringSubmatchIndex gives it: start and end of the match, then of each group (-1 when a group took no part). */
-    static List<int[]> findAll(Pattern pattern, String input) {
+    public static List<int[]> findAll(Pattern pattern, String input) {
         List<int[]> out = new ArrayList<>();
         Matcher m = pattern.matcher(input);
         int groups = m.groupCount();

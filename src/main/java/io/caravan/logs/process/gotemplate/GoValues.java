@@ -1,4 +1,4 @@
-package io.caravan.logs.process;
+package io.caravan.logs.process.gotemplate;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

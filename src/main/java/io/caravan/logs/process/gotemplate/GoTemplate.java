@@ -1,4 +1,4 @@
-package io.caravan.logs.process;
+package io.caravan.logs.process.gotemplate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +10,10 @@ import java.util.Map;
  * is its value, and a key it does not have is Go's "no value" (printed "&lt;no value&gt;", an error where a
  * function needs a value), as Go's text/template gives for a map.
  */
-final class GoTemplate {
+public final class GoTemplate {
 
     /** Why a template could not run on one entry; the stage leaves that entry as it was, as Alloy does. */
-    static final class ExecutionError extends Exception {
+    public static final class ExecutionError extends Exception {
         ExecutionError(String message) {
             super(message, null, false, false);
         }
@@ -29,7 +29,7 @@ final class GoTemplate {
      * Parses a stage argument's template. A mistake is an IllegalArgumentException naming the argument and where
      * in it the mistake is, for the stage file to report at start-up.
      */
-    static GoTemplate parse(String argument, String text) {
+    public static GoTemplate parse(String argument, String text) {
         try {
             return new GoTemplate(GoTemplateParser.parse(text, TemplateFunctions.names()));
         } catch (GoTemplateParser.SyntaxError e) {
@@ -53,7 +53,7 @@ final class GoTemplate {
         return (text.indexOf('\n') >= 0 ? "line " + line + ", " : "") + "column " + column + " of the template";
     }
 
-    String execute(Map<String, ?> data) throws ExecutionError {
+    public String execute(Map<String, ?> data) throws ExecutionError {
         StringBuilder out = new StringBuilder();
         run(nodes, data, out);
         return out.toString();

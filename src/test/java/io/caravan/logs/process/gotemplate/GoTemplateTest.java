@@ -1,4 +1,4 @@
-package io.caravan.logs.process;
+package io.caravan.logs.process.gotemplate;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,4 +1,4 @@
-package io.caravan.logs.process;
+package io.caravan.logs.process.gotemplate;
 
 import java.util.List;
 

@@ -27,9 +27,10 @@ import java.util.TreeMap;
  * The positions of one source, in one file of JSON lines (one {@link Position} per line, so a damaged line
  * costs only its own entry). Every commit replaces the file atomically (a temp file renamed over it), so a crash of
  * the agent leaves the last commit, whole. The write is made durable (fsync of the file and of the directory) at
- * most once a second, as the sinks' queues are ({@code syncInterval}): an fsync per batch was ~15% of the audit
- * run's CPU (kernel time of the reading thread), and bought nothing a queue that syncs each second keeps; after a
- * power loss the file may hold a position up to a second older, so those lines are read again, not lost.
+ * most once a second, as the sinks' queues are ({@code syncInterval}): an fsync of file and directory per batch
+ * was a large part of the reading thread's kernel time. After a power loss the file may hold a position up to a second
+ * older, and those lines are read again; the queues the lines went to sync once a second too, so a power loss can
+ * cost their last second either way.
  * Commits from several followers that arrive while a write is in progress share the next write (group commit).
  * Each entry is kept serialized, so a write costs one serialization (the changed entry), not one per entry.
  */

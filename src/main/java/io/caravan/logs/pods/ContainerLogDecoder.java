@@ -56,7 +56,7 @@ public final class ContainerLogDecoder implements LineDecoder {
     public void decode(byte[] b, int off, int len, long lineStart, long readNanos, List<LogEntry> out) {
         int head = format == LogFormat.DOCKER || len == 0 || b[off] == '{' ? -1 : criHeadLength(b, off, len);
         ContainerLine c = head < 0 ? null : format.parse(new String(b, off, head, StandardCharsets.ISO_8859_1), cri);
-        if (c == null || !c.content().isEmpty()) {
+        if (c == null) {
             decode(Utf8.decode(b, off, len), lineStart, readNanos, out);
             return;
         }
@@ -64,7 +64,7 @@ public final class ContainerLogDecoder implements LineDecoder {
                 lineStart, out);
     }
 
-    /** Bytes up to and including the third space, when all before it are ASCII; else -1. */
+    /** Bytes up to and including the third space (so the prefix parses with empty content), all ASCII; else -1. */
     private static int criHeadLength(byte[] b, int off, int len) {
         int spaces = 0;
         for (int i = off, end = off + Math.min(len, 256); i < end; i++) {

@@ -127,7 +127,8 @@ final class CustomMetrics implements MultiCollector {
 
         /** The series of an entry's labels, made at first use. */
         private Series series(Labels entryLabels) {
-            return series.computeIfAbsent(exportable(entryLabels),
+            // kept with the label set: a stream's entries share one, and the name check is a regular expression
+            return series.computeIfAbsent(entryLabels.memo(EXPORTABLE, CustomMetrics::exportable),
                     l -> new Series(buckets == null ? 0 : buckets.length + 1, nanoClock.getAsLong()));
         }
 
@@ -169,6 +170,9 @@ final class CustomMetrics implements MultiCollector {
             return b.build();
         }
     }
+
+    /** The memo key of a label set's exportable form. */
+    private static final Object EXPORTABLE = new Object();
 
     /** Alloy's cleanLabels: names Prometheus refuses, and reserved "__" ones, are left out. */
     private static Labels exportable(Labels labels) {

@@ -7,8 +7,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -17,9 +15,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * cases it and Alloy's stage tests state, in our words.
  */
 class TemplateStageTest {
-
-    record Refused(String message) {
-    }
 
     static final String LINE = "the line";
 
@@ -84,32 +79,25 @@ class TemplateStageTest {
                 arguments("numbers and booleans read as Go prints them", "- template: {source: n, template: '{{ .Value }}/{{ .ok }}'}",
                         Map.of("n", 2.5, "ok", true), LINE, Map.of("n", "2.5/true", "ok", true), LINE),
                 arguments("the template is not a placeholder", "- template: {source: s, template: '{{DC}}'}",
-                        Map.of(), LINE, new Refused("t.yaml: stage 1 (template): 'template' is not a valid Go template: function \"DC\" not defined"
+                        Map.of(), LINE, new ExtractedRunner.Refused("t.yaml: stage 1 (template): 'template' is not a valid Go template: function \"DC\" not defined"
                                 + " at column 3 of the template (line 1, column 3)"), null),
                 // refused at start-up
                 arguments("source is required", "- template: {template: x}", Map.of(), LINE,
-                        new Refused("t.yaml: stage 1 (template): 'source' is required (line 1, column 3)"), null),
+                        new ExtractedRunner.Refused("t.yaml: stage 1 (template): 'source' is required (line 1, column 3)"), null),
                 arguments("template is required", "- template: {source: a}", Map.of(), LINE,
-                        new Refused("t.yaml: stage 1 (template): 'template' is required (a Go template, like template: '{{ .Value | ToLower }}')"
+                        new ExtractedRunner.Refused("t.yaml: stage 1 (template): 'template' is required (a Go template, like template: '{{ .Value | ToLower }}')"
                                 + " (line 1, column 3)"), null),
                 arguments("a template Go would not parse", "- template: {source: a, template: '{{{.Value}}}'}", Map.of(), LINE,
-                        new Refused("t.yaml: stage 1 (template): 'template' is not a valid Go template: unexpected '{' in action"
+                        new ExtractedRunner.Refused("t.yaml: stage 1 (template): 'template' is not a valid Go template: unexpected '{' in action"
                                 + " at column 3 of the template (line 1, column 3)"), null),
                 arguments("template must be a string", "- template: {source: a, template: [x]}", Map.of(), LINE,
-                        new Refused("t.yaml: stage 1 (template): 'template' must be a single string, found a list (line 1, column 25)"), null)
+                        new ExtractedRunner.Refused("t.yaml: stage 1 (template): 'template' must be a single string, found a list (line 1, column 25)"), null)
         );
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void template(String name, String yaml, Map<String, Object> extracted, String line, Object want, String wantLine) {
-        if (want instanceof Refused r) {
-            assertThatThrownBy(() -> ExtractedRunner.run(yaml, extracted, line)).isInstanceOf(PipelineConfigException.class)
-                    .hasMessage(r.message());
-            return;
-        }
-        ProcessEntry out = ExtractedRunner.run(yaml, extracted, line);
-        assertThat(out.extracted).isEqualTo(want);
-        assertThat(out.line).isEqualTo(wantLine == null ? line : wantLine);
+        ExtractedRunner.check(yaml, extracted, line, want, wantLine);
     }
 }

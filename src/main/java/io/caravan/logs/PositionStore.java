@@ -48,6 +48,7 @@ public final class PositionStore {
     private long version;
     private final Object writeLock = new Object();
     private long writtenVersion;
+    private boolean dirCreated; // under writeLock; false again after a failed write, in case the directory went
     private long lastSyncNanos = System.nanoTime() - SYNC_INTERVAL_NANOS; // the first write is made durable
     private volatile String lastWriteError;
     private volatile Instant lastWriteErrorAt;
@@ -183,6 +184,7 @@ public final class PositionStore {
                 }
                 lastWriteError = e.toString();
                 lastWriteErrorAt = Instant.now();
+                dirCreated = false;
                 metrics.error("positions_write");
                 return false;
             }
@@ -200,7 +202,10 @@ public final class PositionStore {
             out.write('\n');
         }
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        if (!dirCreated) {
+            Files.createDirectories(dir); // once: on an existing directory it throws and catches an exception per call
+            dirCreated = true;
+        }
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         long now = System.nanoTime();
         boolean durable = now - lastSyncNanos >= SYNC_INTERVAL_NANOS; // a lone commit is; in a burst, one a second

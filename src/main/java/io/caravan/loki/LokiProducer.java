@@ -30,7 +30,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
 
     private final LokiEndpoint endpoint;
     private volatile SegmentLog<LokiRecords.Piece> log;
-    private PushEncoder encoder; // used under the log's lock only
+    private ThreadLocal<PushEncoder> encoders; // one per appending thread: an encoder keeps state between calls
     private LokiDebugSink debugSink;
     private LineSizePolicy lineSize;
     private StructuredMetadataLimits metadataLimits;
@@ -69,7 +69,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
         headers.put("User-Agent", USER_AGENT);
         PushClient client = endpoint.pushClient(headers, false); // Loki drops what it refuses: no part would pass
         Path dir = endpoint.queuePath();
-        encoder = new PushEncoder(external);
+        encoders = ThreadLocal.withInitial(() -> new PushEncoder(external));
         batchBytes = endpoint.batchBytes();
         log = new SegmentLog<>("loki " + name, dir, endpoint.segmentBytesWithinBound(), endpoint.maxQueueBytesValue(),
                 endpoint.syncIntervalMs(), new LokiRecords(new PushEncoder(external)), metrics);
@@ -100,7 +100,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
             if (l == null) {
                 throw new IllegalStateException("loki " + endpoint.getName() + " is not started");
             }
-            LokiRecords.append(l, encoder, entries, batchBytes);
+            LokiRecords.append(l, encoders.get(), entries, batchBytes);
         }
         metrics.in(entries.size());
     }

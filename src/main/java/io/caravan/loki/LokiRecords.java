@@ -45,8 +45,8 @@ final class LokiRecords implements SegmentLog.Codec<LokiRecords.Piece> {
 
     /**
      * Appends the entries as records of at most about batchBytes each, so that no request grows past it (Loki
-     * refuses a push over its rate-limit burst for good). The encoder runs under the log's lock, which it
-     * needs (it is not thread-safe).
+     * refuses a push over its rate-limit burst for good). The encoder is the calling thread's own: it runs
+     * outside the log's lock.
      */
     static void append(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries, long batchBytes) throws IOException {
         for (Map.Entry<String, List<LogEntry>> tenant : Tenants.split(entries).entrySet()) {

@@ -107,9 +107,9 @@ public final class PeerBench {
         neWarm = quick ? 300 : 1000;
         neScrapes = quick ? 500 : 1000;
         auditWarmLines = quick ? 20_000 : 300_000;
-        auditLines = quick ? 200_000 : 400_000;
+        auditLines = Integer.getInteger("bench.auditLines", quick ? 200_000 : 400_000);
         podWarmLines = quick ? 50_000 : 600_000;
-        podLines = quick ? 500_000 : 1_000_000;
+        podLines = Integer.getInteger("bench.podLines", quick ? 500_000 : 1_000_000);
         idleSeconds = quick ? 20 : 60;
     }
 

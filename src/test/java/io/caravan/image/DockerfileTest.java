@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * when {@code target/caravan.jar} exists (after {@code mvn package}), that its layers are the ones the
  * Dockerfile copies and that the extracted layout starts.
  */
-class DockerfileTest {
+public class DockerfileTest {
 
     static final Path DOCKERFILE = Path.of("Dockerfile");
-    static final Path JAR = Path.of("target/caravan.jar");
+    public static final Path JAR = Path.of("target/caravan.jar");
     static final List<String> LAYERS = List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
     static final Pattern LAYER_COPY = Pattern.compile("--from=build\\s+/extracted/([\\w-]+)/\\s+\\./");
 
@@ -222,7 +222,7 @@ class DockerfileTest {
     }
 
     /** Skipped on a developer's machine without the jar or Java 25; a failure where CARAVAN_E2E_REQUIRED=1 (CI). */
-    static void requireOrSkip(boolean condition, String message) {
+    public static void requireOrSkip(boolean condition, String message) {
         if ("1".equals(System.getenv("CARAVAN_E2E_REQUIRED"))) {
             assertThat(condition).as(message).isTrue();
         }

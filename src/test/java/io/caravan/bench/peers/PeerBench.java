@@ -701,6 +701,8 @@ public final class PeerBench {
             sleep(2);
             String load = loadAverage();
             long e0 = loki.entries.get();
+            long pushes0 = loki.requests.get();
+            long bytes0 = loki.bytes.get();
             ProcMeter.Reading r0 = ProcMeter.read(p.pid());
             Map<String, long[]> threads0 = ProcMeter.threadTicks(p.pid());
             long[] keptDropped = writer.write();
@@ -725,7 +727,8 @@ public final class PeerBench {
             notes.add(name + ": CPU by thread (user+system) while measured: " + ProcMeter.threadCpu(threads0, ProcMeter.threadTicks(p.pid()), 8));
             LogsRun run = new LogsRun(lines, last.cpuSecondsSince(r0), last.secondsSince(r0), lastCount - e0, keptDropped[0], keptDropped[1],
                     end.hwmKiB(), load);
-            log(name + ": " + run + " errors " + loki.errors.get() + " " + loki.lastError);
+            log(name + ": " + run + " pushes " + (loki.requests.get() - pushes0) + " of " + (loki.bytes.get() - bytes0) / 1024
+                    + " KiB in all, errors " + loki.errors.get() + " " + loki.lastError);
             if (run.received != run.expected) {
                 notes.add(name + ": received " + run.received + " of " + run.expected + " expected entries (see " + procs.log(name) + ")");
             }

@@ -6,15 +6,14 @@ import io.caravan.model.Sample;
 import io.caravan.sink.PushClient;
 import io.caravan.sink.Sender;
 import io.caravan.wal.SegmentLog;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +57,8 @@ final class RemoteWriteQueue {
     private final ThreadLocal<WalAppender> appenders;
 
     /** A remote_write client: a 4xx about the content is REFUSED, so the shard splits the batch. */
-    static PushClient client(HttpClient http, URI url, Duration timeout, Supplier<String> authorization) {
-        return new PushClient(http, url, timeout, HEADERS, authorization, true);
+    static PushClient client(CloseableHttpClient http, URI url, Supplier<String> authorization) {
+        return new PushClient(http, url, HEADERS, authorization, true);
     }
 
     RemoteWriteQueue(String sink, RemoteWriteSettings settings, Path walDir, Labels externalLabels,

@@ -2,27 +2,33 @@ package io.caravan.sink;
 
 import io.caravan.http.HttpClients;
 import io.caravan.http.RetryAfter;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * One POST of a sink's request body with the sink's headers, and the receiver's answer reduced to what a
- * {@link Sender} acts on. It polls the response instead of blocking, so a stop never has to interrupt the
- * sender thread (an interrupt would close the segment log's channels under its reader).
+ * {@link Sender} acts on. The request runs on the sender's thread with Apache HttpClient's blocking client (see
+ * {@link HttpClients#push}); a stop cancels it from a watch thread, so it never has to interrupt the sender
+ * (an interrupt would close the segment log's channels under its reader). The sender that holds a client closes it.
  */
-public final class PushClient {
+public final class PushClient implements AutoCloseable {
 
     /** How much of a receiver's answer goes into messages and logs. */
     public static final int EXCERPT_CHARS = 512;
@@ -37,26 +43,46 @@ public final class PushClient {
         public enum Kind { SENT, RETRY, REFUSED, DROP }
     }
 
-    private final HttpClient http;
+    /** Checks the stop of every request in flight, every 50 ms: one daemon thread for all sinks. */
+    private static final ScheduledExecutorService STOP_WATCH = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "caravan-push-stop-watch");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final int MAX_ANSWER_BYTES = 64 * 1024; // read of a refusal's body: enough for its excerpt
+
+    private final CloseableHttpClient http;
     private final URI url;
-    private final Duration timeout;
     private final Map<String, String> headers;
     private final Supplier<String> authorization; // null when none; never logged
     private final boolean splitsRefusals;
 
     /**
+     * @param http           a client from {@link HttpClients#push}, which holds the TLS settings and the timeouts
      * @param headers        sent with every request (Content-Type, User-Agent, the sink's own)
      * @param splitsRefusals true when the sink splits a request refused for its content (REFUSED); false
      *                       drops it like any other 4xx
      */
-    public PushClient(HttpClient http, URI url, Duration timeout, Map<String, String> headers,
+    public PushClient(CloseableHttpClient http, URI url, Map<String, String> headers,
                       Supplier<String> authorization, boolean splitsRefusals) {
         this.http = http;
-        this.url = url;
-        this.timeout = timeout;
+        this.url = withoutUserInfo(url);
         this.headers = Map.copyOf(headers);
         this.authorization = authorization;
         this.splitsRefusals = splitsRefusals;
+    }
+
+    /**
+     * user:password@ in a URL is not sent (it never was): credentials come from the sink's auth options. Apache
+     * HttpClient refuses a request URI that holds them.
+     */
+    private static URI withoutUserInfo(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url;
+        }
+        String s = url.toString();
+        int at = s.indexOf(url.getRawUserInfo() + "@");
+        return URI.create(s.substring(0, at) + s.substring(at + url.getRawUserInfo().length() + 1));
     }
 
     /** The URL fit for logs and the UI. */
@@ -72,45 +98,65 @@ public final class PushClient {
     /** As {@link #send(byte[], int, int, BooleanSupplier)}, with headers of this request only (Loki's tenant of a batch). */
     public Outcome send(byte[] body, int offset, int length, Map<String, String> requestHeaders, BooleanSupplier stopped)
             throws InterruptedException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body, offset, length));
-        headers.forEach(req::header);
-        requestHeaders.forEach(req::header);
+        HttpPost post = new HttpPost(url);
+        post.setEntity(new ByteArrayEntity(body, offset, length, null));
+        headers.forEach(post::setHeader);
+        requestHeaders.forEach(post::setHeader);
         try {
             String auth = authorization == null ? null : authorization.get();
             if (auth != null) {
-                req.header("Authorization", auth);
+                post.setHeader("Authorization", auth);
             }
         } catch (RuntimeException unreadable) {
             return new Outcome(Outcome.Kind.RETRY, 0, 0, unreadable.getMessage(), "");
         }
-        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        HttpResponse<String> resp;
-        try {
-            while (true) {
-                try {
-                    resp = answer.get(50, TimeUnit.MILLISECONDS);
-                    break;
-                } catch (TimeoutException notYet) {
-                    if (stopped.getAsBoolean()) {
-                        answer.cancel(true);
-                        return null;
-                    }
-                }
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + redactedUrl() + ": " + cause, "");
+        if (stopped.getAsBoolean()) {
+            return null;
         }
-        int status = resp.statusCode();
+        ScheduledFuture<?> watch = STOP_WATCH.scheduleWithFixedDelay(() -> {
+            if (stopped.getAsBoolean()) {
+                post.cancel();
+            }
+        }, 50, 50, TimeUnit.MILLISECONDS);
+        try {
+            return http.execute(post, this::outcome);
+        } catch (IOException e) {
+            if (post.isCancelled() || stopped.getAsBoolean()) {
+                return null;
+            }
+            return new Outcome(Outcome.Kind.RETRY, 0, 0, "cannot reach " + redactedUrl() + ": " + e, "");
+        } finally {
+            watch.cancel(false);
+        }
+    }
+
+    private Outcome outcome(ClassicHttpResponse resp) throws IOException {
+        int status = resp.getCode();
         Outcome.Kind kind = classify(status, splitsRefusals);
         if (kind == Outcome.Kind.SENT) {
+            EntityUtils.consume(resp.getEntity()); // read to its end: the connection goes back to the pool
             return new Outcome(kind, status, 0, "", "");
         }
-        String excerpt = excerpt(resp.body());
+        String excerpt = excerpt(answer(resp.getEntity()));
         String message = "HTTP " + status + " from " + redactedUrl() + ": " + excerpt;
-        long retryAfter = kind == Outcome.Kind.RETRY ? RetryAfter.millis(resp.headers().firstValue("Retry-After").orElse(null)) : 0;
-        return new Outcome(kind, status, retryAfter, message, excerpt);
+        Header retryAfter = resp.getFirstHeader("Retry-After");
+        long retryAfterMs = kind == Outcome.Kind.RETRY ? RetryAfter.millis(retryAfter == null ? null : retryAfter.getValue()) : 0;
+        return new Outcome(kind, status, retryAfterMs, message, excerpt);
+    }
+
+    /** The start of a refusal's body (a long one is not read to its end: the client closes that connection). */
+    private static String answer(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return "";
+        }
+        try (InputStream in = entity.getContent()) {
+            return new String(in.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
     }
 
     /** The table every sink shares; only whether content refusals are split differs. */

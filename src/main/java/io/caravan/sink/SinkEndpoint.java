@@ -14,9 +14,9 @@ import org.apache.camel.Processor;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -188,8 +188,8 @@ public abstract class SinkEndpoint extends DefaultEndpoint {
 
     /** A client for url with this sink's TLS, timeout and auth, and its own headers. */
     public PushClient pushClient(Map<String, String> headers, boolean splitsRefusals) {
-        HttpClient http = HttpClients.create(Duration.ofSeconds(10), caFile, insecureSkipVerify, null);
-        return new PushClient(http, URI.create(url), Duration.ofMillis(remoteTimeoutMs()), headers, authorization(), splitsRefusals);
+        CloseableHttpClient http = HttpClients.push(Duration.ofSeconds(10), Duration.ofMillis(remoteTimeoutMs()), caFile, insecureSkipVerify);
+        return new PushClient(http, URI.create(url), headers, authorization(), splitsRefusals);
     }
 
     public String getName() {

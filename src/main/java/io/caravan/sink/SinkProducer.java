@@ -31,6 +31,7 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
     private ExecutorService threads;
     private SinkMeters meters;
     private String redactedUrl = "";
+    private PushClient client; // the senders' one client, closed once they have stopped
 
     protected SinkProducer(SinkEndpoint endpoint, SinkComponent component, Class<E> type) {
         super(endpoint);
@@ -62,6 +63,7 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
     /** Runs the senders, a thread each, and reports the sink as sending through client. */
     protected void startSending(List<? extends Sender<?, ?>> senders, PushClient client, SinkMeters meters) {
         this.redactedUrl = client.redactedUrl();
+        this.client = client;
         this.meters = meters;
         this.senders = senders;
         threads = component.senderThreads(endpoint.sinkName().replace(':', '-'), senders.size());
@@ -84,6 +86,8 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
             long left = Sender.pending(s);
             s.forEach(Sender::closeLogs);
             senders = List.of();
+            client.close();
+            client = null;
             if (left > 0) {
                 LOG.info("{}: {} entries stay queued on disk in {} and are sent first at the next start",
                         endpoint.sinkName(), left, endpoint.queuePath());

@@ -1,5 +1,7 @@
 package io.caravan.remotewrite;
 
+import io.caravan.http.HttpClients;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
 import io.caravan.testing.RecordingReceiver;
@@ -16,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +45,9 @@ class RemoteWriteQueueTest {
 
     static RemoteWriteQueue queue(Path wal, String url, Labels external, RemoteWriteSettings settings,
                                   MeterRegistry registry, ExecutorService executor) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        CloseableHttpClient http = HttpClients.push(Duration.ofSeconds(5), Duration.ofSeconds(5), null, false);
         RemoteWriteQueue q = new RemoteWriteQueue("test", settings, wal, external, new RemoteWriteMetrics(registry, "test"),
-                () -> RemoteWriteQueue.client(http, URI.create(url), Duration.ofSeconds(5), () -> "Bearer secret"));
+                () -> RemoteWriteQueue.client(http, URI.create(url), () -> "Bearer secret"));
         q.start(executor);
         return q;
     }

@@ -1,9 +1,12 @@
 package io.caravan.sink;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
+import io.caravan.testing.LocalTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,8 +15,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
+import io.caravan.http.HttpClients;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The one HTTP push client: its outcome table, headers, auth, excerpts and a stop while a request hangs. */
 class PushClientTest {
+
+    static final CloseableHttpClient PUSH = HttpClients.push(Duration.ofSeconds(5), Duration.ofSeconds(5), null, false);
 
     private HttpServer server;
     private final AtomicReference<Integer> status = new AtomicReference<>(204);
@@ -69,7 +76,7 @@ class PushClientTest {
 
     private PushClient client(String path, boolean splitsRefusals) {
         URI url = URI.create("http://user:pw@127.0.0.1:" + server.getAddress().getPort() + path + "?token=secret");
-        return new PushClient(HttpClient.newHttpClient(), url, Duration.ofSeconds(5),
+        return new PushClient(PUSH, url,
                 Map.of("Content-Type", "application/x-protobuf", "X-Sink", "test"), () -> "Bearer t0k", splitsRefusals);
     }
 
@@ -129,14 +136,12 @@ class PushClientTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        PushClient down = new PushClient(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + closedPort + "/push"),
-                Duration.ofSeconds(5), Map.of(), null, true);
+        PushClient down = new PushClient(PUSH, URI.create("http://127.0.0.1:" + closedPort + "/push"), Map.of(), null, true);
         PushClient.Outcome o = down.send(new byte[1], 0, 1, () -> false);
         assertThat(o.kind()).isEqualTo(PushClient.Outcome.Kind.RETRY);
         assertThat(o.message()).startsWith("cannot reach http://127.0.0.1:" + closedPort + "/push");
 
-        PushClient noToken = new PushClient(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/push"),
-                Duration.ofSeconds(5), Map.of(), () -> {
+        PushClient noToken = new PushClient(PUSH, URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/push"), Map.of(), () -> {
                     throw new IllegalStateException("cannot read bearer token file /nope");
                 }, true);
         PushClient.Outcome t = noToken.send(new byte[1], 0, 1, () -> false);
@@ -162,5 +167,42 @@ class PushClientTest {
         assertThat(o).as("stopped before an answer").isNull();
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3_000);
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    /** TLS is verified by default (the JVM's trust store, the host name), against a CA file when given, skipped only when asked. */
+    @Test
+    void https_is_verified_unless_the_sink_says_otherwise(@TempDir Path dir) throws Exception {
+        LocalTls tls = new LocalTls(dir);
+        HttpsServer https = tls.server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        https.createContext("/push", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        https.start();
+        try {
+            int port = https.getAddress().getPort();
+            URI byIp = URI.create("https://127.0.0.1:" + port + "/push");
+            URI byName = URI.create("https://localhost:" + port + "/push"); // the certificate names 127.0.0.1 only
+            Duration t = Duration.ofSeconds(5);
+            String ca = tls.caFile().toString();
+
+            PushClient.Outcome untrusted = new PushClient(HttpClients.push(t, t, null, false), byIp, Map.of(), null, false)
+                    .send(new byte[1], 0, 1, () -> false);
+            assertThat(untrusted.kind()).isEqualTo(PushClient.Outcome.Kind.RETRY);
+            assertThat(untrusted.message()).startsWith("cannot reach https://127.0.0.1:" + port + "/push").containsIgnoringCase("certificat");
+
+            assertThat(new PushClient(HttpClients.push(t, t, ca, false), byIp, Map.of(), null, false)
+                    .send(new byte[1], 0, 1, () -> false).kind()).isEqualTo(PushClient.Outcome.Kind.SENT);
+
+            PushClient.Outcome otherName = new PushClient(HttpClients.push(t, t, ca, false), byName, Map.of(), null, false)
+                    .send(new byte[1], 0, 1, () -> false);
+            assertThat(otherName.kind()).as("the host name is checked too").isEqualTo(PushClient.Outcome.Kind.RETRY);
+
+            assertThat(new PushClient(HttpClients.push(t, t, null, true), byName, Map.of(), null, false)
+                    .send(new byte[1], 0, 1, () -> false).kind()).isEqualTo(PushClient.Outcome.Kind.SENT);
+        } finally {
+            https.stop(0);
+        }
     }
 }

@@ -11,7 +11,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
+import io.caravan.http.HttpClients;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,8 +175,8 @@ class SenderTest {
     }
 
     Sender<String, LineBatches.Batch> sender(SegmentLog<String> log, long deadlineMs) {
-        PushClient client = new PushClient(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
-                Duration.ofSeconds(5), Map.of(), null, false);
+        PushClient client = new PushClient(HttpClients.push(Duration.ofSeconds(5), Duration.ofSeconds(5), null, false),
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), Map.of(), null, false);
         return new Sender<>("test sink", "lines", log, client, new LineBatches(deadlineMs), metrics, 20, 200);
     }
 

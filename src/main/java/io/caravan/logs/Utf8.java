@@ -18,7 +18,6 @@ public final class Utf8 {
     private Utf8() {
     }
 
-    /** True when the bytes are well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final long LOW_BITS = 0x0101010101010101L;
 
@@ -43,6 +42,7 @@ public final class Utf8 {
         return -1;
     }
 
+    /** True when the bytes are well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
     public static boolean isValid(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;

@@ -1,86 +1,116 @@
 package io.caravan.discovery;
 
 import io.caravan.model.Target;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * A Kubernetes SD role: which objects it watches, how the endpoint's options narrow them down on the API
- * server side, and how one object becomes targets.
+ * A Kubernetes SD role, as Prometheus' kubernetes_sd and Alloy's discovery.kubernetes name them: the kind of object
+ * it watches, the related kinds it borrows labels from, and how one object becomes targets.
  */
 public enum DiscoveryRole {
 
-    POD("pods", "spec.nodeName") {
+    POD(WatchedKind.PODS) {
         @Override
-        Map<String, SharedIndexInformer<? extends HasMetadata>> informers(KubernetesClient client, Selection s) {
-            Map<String, SharedIndexInformer<? extends HasMetadata>> out = new LinkedHashMap<>();
-            if (s.namespaces().isEmpty()) {
-                out.put(s.nodeName().isEmpty() ? CLUSTER_WIDE : "of node " + s.nodeName() + " in all namespaces",
-                        informer(client.pods().inAnyNamespace(), s));
-            } else {
-                for (String ns : s.namespaces()) {
-                    out.put("in namespace " + ns + (s.nodeName().isEmpty() ? "" : " of node " + s.nodeName()),
-                            informer(client.pods().inNamespace(ns), s));
-                }
-            }
-            return out;
-        }
-
-        @Override
-        List<Target> targets(HasMetadata object) {
-            return PodTargets.of((Pod) object);
+        List<Target> targets(HasMetadata object, RelatedObjects related, RoleOptions options) {
+            return PodTargets.of((Pod) object, related, options);
         }
     },
-
-    NODE("nodes", "metadata.name") {
+    NODE(WatchedKind.NODES) {
         @Override
-        Map<String, SharedIndexInformer<? extends HasMetadata>> informers(KubernetesClient client, Selection s) {
-            // Nodes are cluster-scoped: the namespaces option does not apply.
-            return Map.of(s.nodeName().isEmpty() ? CLUSTER_WIDE : "named " + s.nodeName(), informer(client.nodes(), s));
-        }
-
-        @Override
-        List<Target> targets(HasMetadata object) {
+        List<Target> targets(HasMetadata object, RelatedObjects related, RoleOptions options) {
             return NodeTargets.of((Node) object);
+        }
+    },
+    SERVICE(WatchedKind.SERVICES) {
+        @Override
+        List<Target> targets(HasMetadata object, RelatedObjects related, RoleOptions options) {
+            return ServiceTargets.of((Service) object);
+        }
+    },
+    ENDPOINTS(WatchedKind.ENDPOINTS) {
+        @Override
+        List<Target> targets(HasMetadata object, RelatedObjects related, RoleOptions options) {
+            return EndpointsTargets.of((Endpoints) object, related, options);
+        }
+    },
+    ENDPOINTSLICE(WatchedKind.ENDPOINT_SLICES) {
+        @Override
+        List<Target> targets(HasMetadata object, RelatedObjects related, RoleOptions options) {
+            return EndpointSliceTargets.of((EndpointSlice) object, related, options);
+        }
+    },
+    INGRESS(WatchedKind.INGRESSES) {
+        @Override
+        List<Target> targets(HasMetadata object, RelatedObjects related, RoleOptions options) {
+            return IngressTargets.of((Ingress) object);
         }
     };
 
-    private final String resource;
-    private final String ownNodeField;
+    private final WatchedKind kind;
 
-    DiscoveryRole(String resource, String ownNodeField) {
-        this.resource = resource;
-        this.ownNodeField = ownNodeField;
+    DiscoveryRole(WatchedKind kind) {
+        this.kind = kind;
     }
 
-    private static final String CLUSTER_WIDE = "cluster-wide";
+    abstract List<Target> targets(HasMetadata object, RelatedObjects related, RoleOptions options);
 
-    /**
-     * One informer per namespace asked for, or one for the whole cluster, keyed by that scope in words for the log and
-     * the errors ("cluster-wide", "in namespace x", "of node n in all namespaces", "named n"); created, not started.
-     */
-    abstract Map<String, SharedIndexInformer<? extends HasMetadata>> informers(KubernetesClient client, Selection s);
-
-    abstract List<Target> targets(HasMetadata object);
+    /** The kind of object this role makes targets of. */
+    WatchedKind kind() {
+        return kind;
+    }
 
     /** The API resource, as RBAC rules name it. */
     public String resource() {
-        return resource;
+        return kind.resource();
     }
 
-    /** The field that selects the objects of one node: spec.nodeName for pods, metadata.name for nodes. */
-    public String ownNodeField() {
-        return ownNodeField;
+    /** Endpoints and endpointslice: targets labelled from their service and pods, and kept node-locally by filtering. */
+    boolean isEndpointRole() {
+        return this == ENDPOINTS || this == ENDPOINTSLICE;
+    }
+
+    /** Whether {@code nodeName} applies: a field selector for pods and nodes, a filter on endpoints. */
+    boolean takesNodeName() {
+        return kind.ownNodeField() != null || isEndpointRole();
+    }
+
+    /** Whether attach_metadata's node labels apply: targets that run on a node (pods, endpoints). */
+    boolean takesNodeMetadata() {
+        return this == POD || isEndpointRole();
+    }
+
+    /**
+     * Every kind the role's consumer watches, with what it asks the API server for: its own kind as the endpoint
+     * selects it (the node as a field selector where the kind has one); for the endpoint roles, services and pods
+     * in the same namespaces (the pods of this node only when node-local: the endpoints on it point at nothing else);
+     * with attach_metadata, nodes (only this one when node-local). Iteration order: own kind first.
+     */
+    Map<WatchedKind, Selection> watches(Selection own, RoleOptions options) {
+        Map<WatchedKind, Selection> out = new LinkedHashMap<>();
+        out.put(kind, kind.ownNodeField() == null ? own.withoutNode() : own);
+        String node = options.nodeName();
+        if (isEndpointRole()) {
+            out.putIfAbsent(WatchedKind.SERVICES, new Selection("", own.namespaces(), "", List.of(), own.resyncMillis()));
+            out.putIfAbsent(WatchedKind.PODS, new Selection(node, own.namespaces(), "", List.of(), own.resyncMillis()));
+        }
+        if (options.attachNodeMetadata()) {
+            out.putIfAbsent(WatchedKind.NODES, new Selection(node, List.of(), "", List.of(), own.resyncMillis()));
+        }
+        return out;
     }
 
     public String uriName() {
@@ -93,27 +123,17 @@ public enum DiscoveryRole {
                 return r;
             }
         }
-        throw new IllegalArgumentException("k8s-discovery:" + text + ": unknown role '" + text + "'; use k8s-discovery:pod or k8s-discovery:node");
-    }
-
-    final <T extends HasMetadata> SharedIndexInformer<T> informer(FilterWatchListDeletable<T, ?, ?> op, Selection s) {
-        FilterWatchListDeletable<T, ?, ?> filtered = op;
-        if (!s.nodeName().isEmpty()) {
-            filtered = filtered.withField(ownNodeField, s.nodeName());
-        }
-        for (FieldRequirement f : s.fields()) {
-            filtered = f.equal() ? filtered.withField(f.field(), f.value()) : filtered.withoutField(f.field(), f.value());
-        }
-        if (!s.labelSelector().isEmpty()) {
-            filtered = filtered.withLabelSelector(s.labelSelector());
-        }
-        // Not started here: the consumer adds its handlers first, then starts without waiting for the list.
-        return filtered.runnableInformer(s.resyncMillis());
+        throw new IllegalArgumentException("k8s-discovery:" + text + ": unknown role '" + text + "'; use one of "
+                + Arrays.stream(values()).map(DiscoveryRole::uriName).collect(Collectors.joining(", ")));
     }
 
     /** What the API server is asked for. Empty strings and lists mean "no restriction". */
     record Selection(String nodeName, List<String> namespaces, String labelSelector, List<FieldRequirement> fields,
                      long resyncMillis) {
+
+        Selection withoutNode() {
+            return new Selection("", namespaces, labelSelector, fields, resyncMillis);
+        }
     }
 
     /** One term of a field selector: {@code field=value} ({@code ==} too) or {@code field!=value}. */

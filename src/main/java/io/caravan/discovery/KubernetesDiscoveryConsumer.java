@@ -2,6 +2,9 @@ package io.caravan.discovery;
 
 import io.caravan.model.Target;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -11,16 +14,20 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Watches the endpoint's objects through the component's {@link SharedInformer} of its role and selection, and
- * emits the endpoint's whole target list, sorted, each time it changes. Events are coalesced for {@code debounce};
+ * Watches the endpoint's objects through the component's {@link SharedInformer} of its role's kind and selection (and
+ * of the related kinds the role borrows labels from: {@link DiscoveryRole#watches}), and emits the endpoint's whole
+ * target list, sorted, each time any of them changes. Events are coalesced for {@code debounce};
  * a list equal to the last one is not emitted, so informer resyncs and no-op updates cost nothing downstream.
  * <p>
  * The API server may be missing or refuse us: start-up never waits for it and never fails because of it.
@@ -32,9 +39,10 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
 
     private final KubernetesDiscoveryEndpoint endpoint;
     private final DiscoveryRole role;
-    private final SharedInformer.Subscriber subscriber = new Subscriber();
-    private SharedInformer.Key key;
-    private volatile SharedInformer informer; // null while stopped, or when the client could not make one
+    private final RoleOptions options;
+    private final Map<WatchedKind, Subscriber> subscribers = new LinkedHashMap<>();
+    // null while stopped, or when the client could not make them; the role's own kind first
+    private volatile Map<WatchedKind, SharedInformer> informers;
     private KubernetesClient client;
     private int watchDownChecks; // on the executor only
     private volatile boolean errorBeforeSync; // the last error was a list that failed before the first sync
@@ -53,6 +61,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.role = endpoint.getRole();
+        this.options = endpoint.roleOptions();
     }
 
     @Override
@@ -60,30 +69,53 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         super.doStart();
         debounceMillis = endpoint.debounceMillis();
         metrics = new DiscoveryMetrics(endpoint.getComponent().meters(), role.uriName());
-        key = new SharedInformer.Key(role, endpoint.selection());
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "k8s-discovery-" + role.uriName());
         endpoint.getComponent().register(this);
         try {
             client = endpoint.getComponent().kubernetesClient();
             masterUrl = String.valueOf(client.getMasterUrl());
-            informer = endpoint.getComponent().subscribe(key, subscriber);
+            informers = subscribeAll();
             // a sync heard inside subscribe found no informer to read yet; an emission with nothing new is skipped
             scheduleEmission(0);
             executor.scheduleWithFixedDelay(this::checkWatches, WATCH_CHECK_MILLIS, WATCH_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             // A broken kubeconfig or client must not stop the agent: report it like an unreachable server.
-            recordError(e, "cluster-wide");
+            recordError(e, role.resource(), "cluster-wide");
         }
+    }
+
+    /** Subscribes to every informer the role reads; all or none (a failure unsubscribes those already taken). */
+    private Map<WatchedKind, SharedInformer> subscribeAll() {
+        Map<WatchedKind, SharedInformer> subscribed = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<WatchedKind, DiscoveryRole.Selection> w : role.watches(endpoint.selection(), options).entrySet()) {
+                Subscriber subscriber = new Subscriber(w.getKey(), new SharedInformer.Key(w.getKey(), w.getValue()));
+                subscribers.put(w.getKey(), subscriber);
+                subscribed.put(w.getKey(), endpoint.getComponent().subscribe(subscriber.key, subscriber));
+            }
+            return Collections.unmodifiableMap(subscribed);
+        } catch (RuntimeException e) {
+            unsubscribeAll(subscribed);
+            throw e;
+        }
+    }
+
+    private void unsubscribeAll(Map<WatchedKind, SharedInformer> subscribed) {
+        subscribed.forEach((kind, informer) -> {
+            Subscriber subscriber = subscribers.get(kind);
+            endpoint.getComponent().unsubscribe(subscriber.key, informer, subscriber);
+        });
+        subscribers.clear();
     }
 
     @Override
     protected void doStop() throws Exception {
         endpoint.getComponent().unregister(this);
-        SharedInformer shared = informer;
-        informer = null;
+        Map<WatchedKind, SharedInformer> shared = informers;
+        informers = null;
         if (shared != null) {
-            endpoint.getComponent().unsubscribe(key, shared, subscriber);
+            unsubscribeAll(shared);
         }
         if (executor != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
@@ -95,9 +127,9 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
 
     public DiscoveryStatus status() {
         List<Target> emitted = lastEmitted;
-        SharedInformer shared = informer;
-        return new DiscoveryStatus(endpoint.getEndpointUri(), role.uriName(), shared != null && shared.hasSynced(),
-                shared != null && shared.isWatching(),
+        Map<WatchedKind, SharedInformer> shared = informers;
+        return new DiscoveryStatus(endpoint.getEndpointUri(), role.uriName(), allSynced(shared),
+                shared != null && shared.values().stream().allMatch(SharedInformer::isWatching),
                 emitted == null ? 0 : emitted.size(), lastError, lastErrorAt, lastEmittedAt);
     }
 
@@ -111,12 +143,20 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
      */
     private void checkWatches() {
         try {
-            SharedInformer shared = informer; // read once: doStop may clear it meanwhile
-            if (shared == null || !shared.hasSynced()) {
+            Map<WatchedKind, SharedInformer> shared = informers; // read once: doStop may clear it meanwhile
+            if (!allSynced(shared)) {
                 watchDownChecks = 0; // list failures go through the exception handler
                 return;
             }
-            String scope = shared.scopeNotWatching();
+            String scope = null;
+            WatchedKind down = null;
+            for (Map.Entry<WatchedKind, SharedInformer> e : shared.entrySet()) {
+                scope = e.getValue().scopeNotWatching();
+                if (scope != null) {
+                    down = e.getKey();
+                    break;
+                }
+            }
             if (scope == null) {
                 watchDownChecks = 0;
                 clearError(shared);
@@ -128,11 +168,11 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
             try {
                 client.getKubernetesVersion();
             } catch (RuntimeException unreachable) {
-                recordError(unreachable, scope);
+                recordError(unreachable, down.resource(), scope);
                 return;
             }
             metrics.error("watch_lost");
-            recordText("the watch on " + role.resource() + " " + scope + " is down though the API server at " + masterUrl
+            recordText("the watch on " + down.resource() + " " + scope + " is down though the API server at " + masterUrl
                     + " answers; reconnecting, and until then the last known targets are kept");
         } catch (RuntimeException e) {
             LOG.debug("{}: watch check failed", endpoint.getEndpointUri(), e);
@@ -140,8 +180,8 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     }
 
     /** Called with every informer synced: an error is over when every watch is up, or when it was a list before the sync. */
-    private void clearError(SharedInformer shared) {
-        if (lastError != null && (errorBeforeSync || shared.isWatching())) {
+    private void clearError(Map<WatchedKind, SharedInformer> shared) {
+        if (lastError != null && (errorBeforeSync || shared.values().stream().allMatch(SharedInformer::isWatching))) {
             LOG.info("{}: listing and watching {} again", endpoint.getEndpointUri(), role.resource());
             lastError = null;
             lastErrorAt = null;
@@ -164,8 +204,8 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     private void emitIfChanged() {
         emissionScheduled.set(false); // changes from now on schedule the next emission
         try {
-            SharedInformer shared = informer;
-            if (shared == null || !shared.hasSynced()) {
+            Map<WatchedKind, SharedInformer> shared = informers;
+            if (!allSynced(shared)) {
                 return; // a partial list would make targets vanish and come back; sync completion reschedules
             }
             clearError(shared); // before the emission, so whoever sees the new targets sees no stale error
@@ -181,11 +221,16 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         }
     }
 
-    private List<Target> currentTargets(SharedInformer shared) {
+    private static boolean allSynced(Map<WatchedKind, SharedInformer> shared) {
+        return shared != null && !shared.isEmpty() && shared.values().stream().allMatch(SharedInformer::hasSynced);
+    }
+
+    private List<Target> currentTargets(Map<WatchedKind, SharedInformer> shared) {
+        RelatedObjects related = new CachedObjects(shared);
         List<Target> targets = new ArrayList<>();
-        for (HasMetadata object : shared.objects()) {
+        for (HasMetadata object : shared.get(role.kind()).objects()) {
             try {
-                targets.addAll(role.targets(object));
+                targets.addAll(role.targets(object, related, options));
             } catch (RuntimeException e) {
                 // one odd object must not hide the others
                 metrics.error("bad_object");
@@ -212,8 +257,8 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         }
     }
 
-    private void recordError(Throwable error, String scope) {
-        String text = ApiServerErrors.describe(error, masterUrl, role.resource(), scope);
+    private void recordError(Throwable error, String resource, String scope) {
+        String text = ApiServerErrors.describe(error, masterUrl, resource, scope);
         metrics.error(ApiServerErrors.reason(error));
         recordText(text);
     }
@@ -226,8 +271,39 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         lastErrorAt = Instant.now();
     }
 
-    /** This consumer's side of the shared informer: its own error, status and debounced emission. */
+    /** The related objects, from the caches of the informers this consumer reads. */
+    private record CachedObjects(Map<WatchedKind, SharedInformer> informers) implements RelatedObjects {
+        @Override
+        public Service service(String namespace, String name) {
+            return (Service) find(WatchedKind.SERVICES, namespace, name);
+        }
+
+        @Override
+        public Pod pod(String namespace, String name) {
+            return (Pod) find(WatchedKind.PODS, namespace, name);
+        }
+
+        @Override
+        public Node node(String name) {
+            return (Node) find(WatchedKind.NODES, null, name);
+        }
+
+        private HasMetadata find(WatchedKind kind, String namespace, String name) {
+            SharedInformer informer = informers.get(kind);
+            return informer == null ? null : informer.find(namespace, name);
+        }
+    }
+
+    /** This consumer's side of one shared informer: its own error, status and debounced emission. */
     private final class Subscriber implements SharedInformer.Subscriber {
+        private final WatchedKind kind;
+        private final SharedInformer.Key key;
+
+        Subscriber(WatchedKind kind, SharedInformer.Key key) {
+            this.kind = kind;
+            this.key = key;
+        }
+
         @Override
         public void changed() {
             scheduleEmission(debounceMillis);
@@ -235,7 +311,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
 
         @Override
         public void synced(String scope) {
-            LOG.info("{}: {} {} listed, watching", endpoint.getEndpointUri(), role.resource(), scope);
+            LOG.info("{}: {} {} listed, watching", endpoint.getEndpointUri(), kind.resource(), scope);
             lastError = null;
             lastErrorAt = null;
             scheduleEmission(0); // the first list may be empty, and then no event would announce it
@@ -244,7 +320,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         @Override
         public void failed(Throwable error, String scope, boolean started) {
             if (isRunAllowed()) {
-                recordError(error, scope);
+                recordError(error, kind.resource(), scope);
                 errorBeforeSync = !started;
             }
         }

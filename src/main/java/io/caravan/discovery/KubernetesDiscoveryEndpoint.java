@@ -17,21 +17,29 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code k8s-discovery:pod} or {@code k8s-discovery:node}: the target list of a Kubernetes SD role, emitted
- * whole on every change. With {@code nodeName} the API server sends only this node's objects.
+ * {@code k8s-discovery:ROLE} (pod, node, service, endpoints, endpointslice, ingress): the target list of a Kubernetes
+ * SD role, emitted whole on every change, with Prometheus' {@code __meta_kubernetes_*} labels. With {@code nodeName}
+ * the API server sends only this node's pods or node, and the endpoint roles keep only the endpoints on this node.
  */
 @UriEndpoint(scheme = "k8s-discovery", title = "Kubernetes discovery", syntax = "k8s-discovery:role",
         consumerOnly = true, category = {Category.CONTAINER, Category.MONITORING})
 public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
 
-    @UriPath(enums = "pod,node", description = "The Kubernetes SD role: pod or node")
+    @UriPath(enums = "pod,node,service,endpoints,endpointslice,ingress",
+            description = "The Kubernetes SD role: pod, node, service, endpoints, endpointslice or ingress")
     @Metadata(required = true)
     private final DiscoveryRole role;
 
-    @UriParam(description = "Only objects of this node (pods: spec.nodeName, nodes: metadata.name), asked of the"
-            + " API server as a field selector; usually {{env:NODE_NAME}} from the downward API. Empty: cluster-wide")
+    @UriParam(description = "Only targets on this node, usually {{env:NODE_NAME}} from the downward API: pods and"
+            + " nodes are asked of the API server by field selector (spec.nodeName, metadata.name); endpoints and"
+            + " endpointslice keep the endpoints whose nodeName (or Node target reference) is this node, so each agent"
+            + " of a DaemonSet scrapes its own. Not for service and ingress. Empty: cluster-wide")
     private String nodeName = "";
-    @UriParam(description = "Namespaces to watch, separated by commas (pod role only). Empty: all namespaces")
+    @UriParam(description = "Prometheus' attach_metadata node: the node's name, labels and annotations"
+            + " (__meta_kubernetes_node_*) on pod, endpoints and endpointslice targets; watches nodes (only this one"
+            + " with nodeName)")
+    private boolean attachNodeMetadata;
+    @UriParam(description = "Namespaces to watch, separated by commas (not for the node role). Empty: all namespaces")
     private String namespaces = "";
     @UriParam(description = "Kubernetes label selector, e.g. app=web,tier!=cache")
     private String labelSelector = "";
@@ -77,6 +85,15 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
 
     /** Fails at route start-up, naming the option, rather than when the first event arrives. */
     void validate() {
+        if (!nodeName.isBlank() && !role.takesNodeName()) {
+            throw new IllegalArgumentException("k8s-discovery:" + role.uriName() + ": nodeName does not apply to the "
+                    + role.uriName() + " role (" + role.resource() + " do not run on a node); remove it, or use the"
+                    + " endpoints or endpointslice role for node-local targets");
+        }
+        if (attachNodeMetadata && !role.takesNodeMetadata()) {
+            throw new IllegalArgumentException("k8s-discovery:" + role.uriName() + ": attachNodeMetadata applies to the"
+                    + " pod, endpoints and endpointslice roles only; remove it");
+        }
         Durations.parseMillis("resyncPeriod", resyncPeriod);
         Durations.parseMillis("debounce", debounce);
         DiscoveryRole.FieldRequirement.parse(fieldSelector);
@@ -85,6 +102,10 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
     DiscoveryRole.Selection selection() {
         return new DiscoveryRole.Selection(nodeName.trim(), namespaceList(), labelSelector.trim(),
                 DiscoveryRole.FieldRequirement.parse(fieldSelector), Durations.parseMillis("resyncPeriod", resyncPeriod));
+    }
+
+    RoleOptions roleOptions() {
+        return new RoleOptions(nodeName.trim(), attachNodeMetadata);
     }
 
     long debounceMillis() {
@@ -105,6 +126,14 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
 
     public void setNodeName(String nodeName) {
         this.nodeName = nodeName == null ? "" : nodeName;
+    }
+
+    public boolean isAttachNodeMetadata() {
+        return attachNodeMetadata;
+    }
+
+    public void setAttachNodeMetadata(boolean attachNodeMetadata) {
+        this.attachNodeMetadata = attachNodeMetadata;
     }
 
     public String getNamespaces() {

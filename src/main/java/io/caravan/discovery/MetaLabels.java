@@ -1,6 +1,7 @@
 package io.caravan.discovery;
 
 import io.caravan.model.Labels;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 import java.util.Map;
@@ -27,6 +28,21 @@ final class MetaLabels {
         b.set(rolePrefix + "_name", meta.getName());
         addMap(b, rolePrefix + "_label_", rolePrefix + "_labelpresent_", meta.getLabels());
         addMap(b, rolePrefix + "_annotation_", rolePrefix + "_annotationpresent_", meta.getAnnotations());
+    }
+
+    /**
+     * attach_metadata's node labels on a pod or endpoint target: {@code __meta_kubernetes_node_name} and the node's
+     * labels and annotations, as the node role names them. Nothing when the node is not known (yet).
+     */
+    static void addNode(Labels.Builder b, Node node) {
+        if (node != null) {
+            addObjectMeta(b, "node", node.getMetadata());
+        }
+    }
+
+    /** A port as Go's {@code strconv.FormatUint(uint64(port), 10)} writes an int32 one (0 when absent). */
+    static String unsignedPort(Integer port) {
+        return port == null ? "0" : Long.toUnsignedString(port.longValue());
     }
 
     private static void addMap(Labels.Builder b, String valuePrefix, String presentPrefix, Map<String, String> map) {

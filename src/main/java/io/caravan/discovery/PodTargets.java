@@ -5,6 +5,7 @@ import io.caravan.model.Target;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -43,6 +44,10 @@ public final class PodTargets {
     }
 
     public static List<Target> of(Pod pod) {
+        return of(pod, RelatedObjects.NONE, RoleOptions.DEFAULT);
+    }
+
+    static List<Target> of(Pod pod, RelatedObjects related, RoleOptions options) {
         PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         String podIp = status.getPodIP();
         // Like Prometheus: a pod without an IP (still starting, or evicted) has nothing to scrape yet.
@@ -50,7 +55,17 @@ public final class PodTargets {
             return List.of();
         }
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
-        Labels common = podLabels(pod, spec, status);
+        Labels.Builder group = podLabels(pod).toBuilder();
+        group.set(MetaLabels.NAMESPACE, pod.getMetadata() == null ? null : pod.getMetadata().getNamespace());
+        if (options.attachNodeMetadata()) {
+            // Like Prometheus (pod.go): with attach_metadata, a pod whose node is not known yet has no targets yet.
+            Node node = related.node(spec.getNodeName());
+            if (node == null) {
+                return List.of();
+            }
+            MetaLabels.addNode(group, node);
+        }
+        Labels common = group.build();
 
         List<Target> targets = new ArrayList<>();
         addContainers(targets, common, podIp, spec.getContainers(), status.getContainerStatuses(), false);
@@ -58,11 +73,13 @@ public final class PodTargets {
         return targets;
     }
 
-    private static Labels podLabels(Pod pod, PodSpec spec, PodStatus status) {
+    /** Prometheus' podLabels: what every target of a pod has, the endpoint roles' pod-backed targets included (no namespace). */
+    static Labels podLabels(Pod pod) {
+        PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
         Labels.Builder b = Labels.builder();
         MetaLabels.addObjectMeta(b, "pod", pod.getMetadata());
         if (pod.getMetadata() != null) {
-            b.set(MetaLabels.NAMESPACE, pod.getMetadata().getNamespace());
             b.set(UID, pod.getMetadata().getUid());
             OwnerReference controller = controllerOf(pod.getMetadata().getOwnerReferences());
             if (controller != null) {
@@ -97,7 +114,7 @@ public final class PodTargets {
             }
             Labels base = container.build();
             for (ContainerPort port : ports) {
-                String number = port.getContainerPort() == null ? "0" : Integer.toUnsignedString(port.getContainerPort());
+                String number = MetaLabels.unsignedPort(port.getContainerPort());
                 targets.add(new Target(base.toBuilder()
                         .set(Target.ADDRESS, MetaLabels.joinHostPort(podIp, number))
                         .set(PORT_NUMBER, number)

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The fabric8 informers of one role and selection (one per namespace asked for, or one), shared by every consumer
+ * The fabric8 informers of one kind and selection (one per namespace asked for, or one), shared by every consumer
  * that asks for the same: one list and one watch on the API server however many routes read them. It tells each
  * {@link Subscriber} what happened; the subscribers keep their own targets, debounce, status and metrics.
  * <p>
@@ -33,8 +33,8 @@ final class SharedInformer {
         void failed(Throwable error, String scope, boolean started);
     }
 
-    /** What the component shares by: equal role and selection, one informer. */
-    record Key(DiscoveryRole role, DiscoveryRole.Selection selection) {
+    /** What the component shares by: equal kind and selection, one informer (a pod role and an endpoint role's pods too). */
+    record Key(WatchedKind kind, DiscoveryRole.Selection selection) {
     }
 
     private final Map<String, SharedIndexInformer<? extends HasMetadata>> informers;
@@ -43,7 +43,7 @@ final class SharedInformer {
 
     /** Creates the informers; {@link #start()} starts them. Throws when the client cannot even build a request. */
     SharedInformer(Key key, KubernetesClient client) {
-        this.informers = key.role().informers(client, key.selection());
+        this.informers = key.kind().informers(client, key.selection());
     }
 
     void start() {
@@ -116,6 +116,21 @@ final class SharedInformer {
         List<HasMetadata> out = new ArrayList<>();
         informers.values().forEach(i -> out.addAll(i.getStore().list()));
         return out;
+    }
+
+    /** The cached object of this namespace (null: cluster-scoped) and name, or null. */
+    HasMetadata find(String namespace, String name) {
+        if (name == null) {
+            return null;
+        }
+        String key = namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+        for (SharedIndexInformer<? extends HasMetadata> informer : informers.values()) {
+            HasMetadata found = informer.getStore().getByKey(key);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private final class ChangeHandler implements ResourceEventHandler<HasMetadata> {

@@ -174,8 +174,15 @@ class KubernetesDiscoveryConsumerTest {
     void badOptionsFailRouteStartNamingTheOption() {
         assertThatThrownBy(() -> new DiscoveryRoute(cluster.client, "k8s-discovery:pod?debounce=soon").close())
                 .isInstanceOf(FailedToCreateRouteException.class).rootCause().hasMessageContaining("debounce");
-        assertThatThrownBy(() -> new DiscoveryRoute(cluster.client, "k8s-discovery:service").close())
-                .isInstanceOf(FailedToCreateRouteException.class).rootCause().hasMessageContaining("k8s-discovery:pod or k8s-discovery:node");
+        assertThatThrownBy(() -> new DiscoveryRoute(cluster.client, "k8s-discovery:services").close())
+                .isInstanceOf(FailedToCreateRouteException.class).rootCause()
+                .hasMessageContaining("unknown role 'services'; use one of pod, node, service, endpoints, endpointslice, ingress");
+        assertThatThrownBy(() -> new DiscoveryRoute(cluster.client, "k8s-discovery:service?nodeName=node-a").close())
+                .isInstanceOf(FailedToCreateRouteException.class).rootCause()
+                .hasMessageContaining("nodeName does not apply to the service role");
+        assertThatThrownBy(() -> new DiscoveryRoute(cluster.client, "k8s-discovery:ingress?attachNodeMetadata=true").close())
+                .isInstanceOf(FailedToCreateRouteException.class).rootCause()
+                .hasMessageContaining("attachNodeMetadata applies to the pod, endpoints and endpointslice roles only");
     }
 
     private static Pod labelled(Pod p, String app) {

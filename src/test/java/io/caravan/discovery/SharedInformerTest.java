@@ -1,7 +1,12 @@
 package io.caravan.discovery;
 
 import io.caravan.ShippedRoutes;
+import io.caravan.model.Labels;
 import io.caravan.model.Target;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.apache.camel.builder.RouteBuilder;
@@ -107,6 +112,69 @@ class SharedInformerTest {
         assertThat(lists()).hasSize(2);
     }
 
+    /**
+     * The node-local endpoint role: each agent keeps the endpoints on its node, labelled from their service, their
+     * pod and their node, and re-emits when any of the three changes. It asks for the slices and services of the
+     * cluster (no field names an endpoint's node), but only its own node's pods and its own node, and only lists and
+     * watches: what the chart's rbac.discoveryRoles grants (list, watch) is enough.
+     */
+    @Test
+    void aNodeLocalEndpointSliceRouteWatchesWhatItNeedsAndFollowsItsServiceAndPods() throws Exception {
+        cluster.client.resource(new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("web")
+                .addToLabels("tier", "front").endMetadata()
+                .withNewSpec().withType("ClusterIP").withClusterIP("10.43.0.10").addNewPort().withName("http").withPort(80)
+                .endPort().endSpec().build()).create();
+        cluster.client.resource(new EndpointSliceBuilder().withNewMetadata().withNamespace("shop").withName("web-abc")
+                .addToLabels("kubernetes.io/service-name", "web").endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort()
+                .addNewEndpoint().withAddresses("10.0.1.1").withNodeName("node-a").withNewConditions().withReady(true)
+                .endConditions().withNewTargetRef().withKind("Pod").withNamespace("shop").withName("web").endTargetRef()
+                .endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.2.2").withNodeName("node-b").withNewConditions().withReady(true)
+                .endConditions().withNewTargetRef().withKind("Pod").withNamespace("shop").withName("elsewhere").endTargetRef()
+                .endEndpoint()
+                .build()).create();
+        requests.clear();
+
+        startRoutes(List.of("k8s-discovery:endpointslice?nodeName={{NODE_NAME}}&attachNodeMetadata=true&debounce=50ms"));
+        awaitTrue(() -> emitted.containsKey("r0"), WAIT);
+        List<Target> first = emitted.get("r0").get(0);
+        assertThat(first).extracting(Target::address).containsExactly("10.0.1.1:8080");
+        Labels labels = first.get(0).labels();
+        assertThat(labels.get("__meta_kubernetes_endpointslice_endpoint_node_name")).isEqualTo("node-a");
+        assertThat(labels.get("__meta_kubernetes_service_label_tier")).isEqualTo("front");
+        assertThat(labels.get("__meta_kubernetes_pod_name")).isEqualTo("web");
+        assertThat(labels.get("__meta_kubernetes_node_name")).isEqualTo("node-a");
+        assertThat(labels.get("__meta_kubernetes_node_label_kubernetes_io_hostname")).isEqualTo("node-a");
+
+        assertThat(watches()).containsExactlyInAnyOrder(
+                "GET /apis/discovery.k8s.io/v1/endpointslices",
+                "GET /api/v1/services",
+                "GET /api/v1/pods?fieldSelector=spec.nodeName=node-a",
+                "GET /api/v1/nodes?fieldSelector=metadata.name=node-a");
+        assertThat(lists()).containsExactlyInAnyOrderElementsOf(watches());
+        assertThat(requests).allMatch(r -> r.startsWith("GET "), "only lists and watches");
+
+        // a change of the service, of the pod or of the node alone re-labels the target
+        cluster.client.services().inNamespace("shop").withName("web")
+                .edit(s -> new ServiceBuilder(s).editMetadata().addToLabels("tier", "edge").endMetadata().build());
+        awaitTrue(() -> "edge".equals(lastLabel("r0", "__meta_kubernetes_service_label_tier")), WAIT);
+        cluster.client.pods().inNamespace("shop").withName("web")
+                .edit(p -> new PodBuilder(p).editMetadata().addToLabels("app", "web").endMetadata().build());
+        awaitTrue(() -> "web".equals(lastLabel("r0", "__meta_kubernetes_pod_label_app")), WAIT);
+        cluster.client.nodes().withName("node-a")
+                .edit(n -> new NodeBuilder(n).editMetadata().addToLabels("zone", "z1").endMetadata().build());
+        awaitTrue(() -> "z1".equals(lastLabel("r0", "__meta_kubernetes_node_label_zone")), WAIT);
+        assertThat(emitted.get("r0")).allSatisfy(list -> assertThat(list).hasSize(1));
+    }
+
+    private String lastLabel(String routeId, String name) {
+        List<List<Target>> lists = emitted.get(routeId);
+        List<Target> last = lists.get(lists.size() - 1);
+        return last.isEmpty() ? null : last.get(0).labels().get(name);
+    }
+
     private void startRoutes(List<String> uris) throws Exception {
         camel = new DefaultCamelContext();
         Properties properties = new Properties();
@@ -150,7 +218,7 @@ class SharedInformerTest {
     }
 
     private List<String> lists() {
-        return requests.stream().filter(r -> r.startsWith("GET /api/v1/") && !r.contains("watch=true"))
+        return requests.stream().filter(r -> r.startsWith("GET /api") && !r.contains("watch=true"))
                 .map(SharedInformerTest::withoutVaryingParameters).toList();
     }
 

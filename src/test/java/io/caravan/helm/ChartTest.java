@@ -577,6 +577,39 @@ class ChartTest {
         assertThat(rb.at("/subjects/0/name").asText()).isEqualTo(sa);
     }
 
+    /** What each further discovery role reads, listed and watched only (SharedInformerTest: informers ask nothing else). */
+    @Test
+    void discoveryRolesGrantListAndWatchOnWhatEachRoleReads() throws IOException {
+        Set<String> base = grants(one(render(), "ClusterRole"));
+        Set<String> slices = grants(one(withDiscoveryRoles("[endpointslice]"), "ClusterRole"));
+        assertThat(difference(slices, base)).containsExactlyInAnyOrder(
+                "discovery.k8s.io|endpointslices|list", "discovery.k8s.io|endpointslices|watch",
+                "|services|list", "|services|watch");
+        Set<String> all = grants(one(withDiscoveryRoles("[service, endpoints, endpointslice, ingress]"), "ClusterRole"));
+        assertThat(difference(all, base)).containsExactlyInAnyOrder(
+                "|endpoints|list", "|endpoints|watch", "|services|list", "|services|watch",
+                "discovery.k8s.io|endpointslices|list", "discovery.k8s.io|endpointslices|watch",
+                "networking.k8s.io|ingresses|list", "networking.k8s.io|ingresses|watch");
+        assertThatThrownBy(() -> withDiscoveryRoles("[secrets]"))
+                .hasMessageContaining("rbac.discoveryRoles: unknown role \"secrets\"");
+    }
+
+    private static List<JsonNode> withDiscoveryRoles(String yamlList) throws IOException {
+        Path values = Files.createTempFile("discovery-roles", ".yaml");
+        try {
+            Files.writeString(values, "rbac:\n  discoveryRoles: " + yamlList + "\n");
+            return render(List.of(values), Map.of());
+        } finally {
+            Files.delete(values);
+        }
+    }
+
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> out = new HashSet<>(a);
+        out.removeAll(b);
+        return out;
+    }
+
     @Test
     void podsLogIsGrantedOnlyInApiMode() throws IOException {
         assertThat(grants(one(render(), "ClusterRole"))).noneMatch(g -> g.contains("pods/log"));

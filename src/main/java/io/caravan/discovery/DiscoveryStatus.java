@@ -1,5 +1,6 @@
 package io.caravan.discovery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,9 +16,16 @@ import java.util.Map;
  * @param lastError     why the API server could not be used, in words; null when it never failed
  * @param lastErrorAt   when that happened
  * @param lastEmittedAt when the target list was last emitted; null before the first
+ * @param lastKnownSavedAt while the targets are the ones kept on disk (the API server has not answered since the
+ *                      start): when they were saved; null once the API server gave a list
  */
 public record DiscoveryStatus(String endpoint, String role, boolean synced, boolean watching, int targets,
-                              String lastError, Instant lastErrorAt, Instant lastEmittedAt) {
+                              String lastError, Instant lastErrorAt, Instant lastEmittedAt, Instant lastKnownSavedAt) {
+
+    /** The targets are the last known ones from disk, as old as this; null when they come from the API server. */
+    public Duration lastKnownAge(Instant now) {
+        return lastKnownSavedAt == null ? null : Duration.between(lastKnownSavedAt, now);
+    }
 
     /** The status as plain values, for JSON (actuator details, the UI). */
     public Map<String, Object> toMap() {
@@ -32,6 +40,11 @@ public record DiscoveryStatus(String endpoint, String role, boolean synced, bool
         }
         if (lastEmittedAt != null) {
             m.put("lastEmittedAt", lastEmittedAt.toString());
+        }
+        m.put("targetsFrom", lastKnownSavedAt == null ? "api" : "disk");
+        if (lastKnownSavedAt != null) {
+            m.put("lastKnownSavedAt", lastKnownSavedAt.toString());
+            m.put("lastKnownAgeSeconds", lastKnownAge(Instant.now()).toSeconds());
         }
         return m;
     }

@@ -5,6 +5,7 @@ import io.caravan.component.ComponentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.apache.camel.Endpoint;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +44,9 @@ public class KubernetesDiscoveryComponent extends CaravanComponent {
 
     private static ComponentStatus toStatus(DiscoveryStatus s) {
         boolean up = s.synced() && s.lastError() == null;
-        String state = s.lastError() != null ? "failing" : !s.synced() ? "listing" : s.watching() ? "watching" : "synced";
+        String state = s.lastKnownSavedAt() != null
+                ? "last known targets, " + s.lastKnownAge(Instant.now()).toSeconds() + " s old (saved " + s.lastKnownSavedAt() + ")"
+                : s.lastError() != null ? "failing" : !s.synced() ? "listing" : s.watching() ? "watching" : "synced";
         return new ComponentStatus(SCHEME, s.endpoint(), s.endpoint(), up ? ComponentStatus.Health.UP : ComponentStatus.Health.UNKNOWN,
                 state, List.of(), null, s.lastError(), s.lastErrorAt(), s.toMap());
     }

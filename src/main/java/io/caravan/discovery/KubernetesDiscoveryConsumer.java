@@ -52,6 +52,9 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     private String masterUrl = "?";
     private DiscoveryMetrics metrics;
 
+    private LastKnownTargets lastKnown; // null unless node-local with lastKnownTargets
+    private volatile LastKnownTargets.Saved saved; // what lastKnown held at start; null when nothing
+    private volatile Instant lastKnownSavedAt; // while the emitted list is the one from disk: when it was saved
     private volatile List<Target> lastEmitted;
     private volatile Instant lastEmittedAt;
     private volatile String lastError;
@@ -72,6 +75,13 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "k8s-discovery-" + role.uriName());
         endpoint.getComponent().register(this);
+        if (endpoint.keepsLastKnownTargets()) {
+            lastKnown = new LastKnownTargets(endpoint.getComponent().dataDir(), endpoint.getEndpointUri());
+            saved = lastKnown.load().orElse(null);
+            if (saved != null) {
+                executor.schedule(this::useLastKnown, endpoint.lastKnownAfterMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
         try {
             client = endpoint.getComponent().kubernetesClient();
             masterUrl = String.valueOf(client.getMasterUrl());
@@ -122,6 +132,8 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
             executor = null;
         }
         lastEmitted = null; // a restarted route gets the full list again
+        lastKnownSavedAt = null;
+        saved = null;
         super.doStop();
     }
 
@@ -130,7 +142,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         Map<WatchedKind, SharedInformer> shared = informers;
         return new DiscoveryStatus(endpoint.getEndpointUri(), role.uriName(), allSynced(shared),
                 shared != null && shared.values().stream().allMatch(SharedInformer::isWatching),
-                emitted == null ? 0 : emitted.size(), lastError, lastErrorAt, lastEmittedAt);
+                emitted == null ? 0 : emitted.size(), lastError, lastErrorAt, lastEmittedAt, lastKnownSavedAt);
     }
 
     private static final long WATCH_CHECK_MILLIS = 2000;
@@ -189,6 +201,17 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
         }
     }
 
+    private void runOnExecutor(Runnable task) {
+        ScheduledExecutorService ex = executor;
+        if (ex != null) {
+            try {
+                ex.execute(task);
+            } catch (RejectedExecutionException stopping) {
+                // stopping: nothing to fall back for
+            }
+        }
+    }
+
     private void scheduleEmission(long delayMillis) {
         ScheduledExecutorService ex = executor;
         if (ex == null || !emissionScheduled.compareAndSet(false, true)) {
@@ -210,15 +233,43 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
             }
             clearError(shared); // before the emission, so whoever sees the new targets sees no stale error
             List<Target> targets = currentTargets(shared);
+            if (lastKnownSavedAt != null) {
+                LOG.info("{}: listed from the API server again: {} targets replace the {} last known", endpoint.getEndpointUri(),
+                        targets.size(), lastEmitted.size());
+                lastKnownSavedAt = null;
+            }
+            saved = null; // the API server answered: the list on disk is no fallback for this run any more
             if (targets.equals(lastEmitted)) {
                 return;
             }
             lastEmitted = targets;
             lastEmittedAt = Instant.now();
             emit(targets);
+            if (lastKnown != null) {
+                lastKnown.save(targets, lastEmittedAt);
+            }
         } catch (RuntimeException e) {
             LOG.error("{}: cannot build the target list", endpoint.getEndpointUri(), e);
         }
+    }
+
+    /**
+     * The start's fallback: when the API server has not given a list by now (lastKnownAfter, or its first list just
+     * failed), emit the list saved by the last run, and say so in the log and the status until a list replaces it.
+     */
+    private void useLastKnown() {
+        LastKnownTargets.Saved fallback = saved;
+        if (fallback == null || lastEmitted != null || allSynced(informers) || !isRunAllowed()) {
+            return;
+        }
+        saved = null;
+        LOG.warn("{}: no target list from the API server yet{}; using the {} targets last known at {} (from {}) until it answers",
+                endpoint.getEndpointUri(), lastError == null ? "" : " (" + lastError + ")", fallback.targets().size(),
+                fallback.savedAt(), lastKnown.file());
+        lastKnownSavedAt = fallback.savedAt();
+        lastEmitted = fallback.targets();
+        lastEmittedAt = Instant.now();
+        emit(fallback.targets());
     }
 
     private static boolean allSynced(Map<WatchedKind, SharedInformer> shared) {
@@ -322,6 +373,9 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
             if (isRunAllowed()) {
                 recordError(error, kind.resource(), scope);
                 errorBeforeSync = !started;
+                if (!started && saved != null) {
+                    runOnExecutor(KubernetesDiscoveryConsumer.this::useLastKnown); // no need to wait: the list failed
+                }
             }
         }
     }

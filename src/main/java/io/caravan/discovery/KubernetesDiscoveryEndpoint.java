@@ -50,6 +50,13 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
     private String resyncPeriod = "5m";
     @UriParam(defaultValue = "500ms", description = "Events within this time are coalesced into one emission")
     private String debounce = "500ms";
+    @UriParam(defaultValue = "true", description = "With nodeName: keep the last emitted target list on disk"
+            + " ($CARAVAN_DATA_DIR/discovery/) and emit it when a start gets no list from the API server, so the node's"
+            + " pipelines keep scraping and tailing what they had; health says how old it is")
+    private boolean lastKnownTargets = true;
+    @UriParam(defaultValue = "5s", description = "How long a start waits for the API server's first list before it"
+            + " emits the last known targets (at once when that list fails)")
+    private String lastKnownAfter = "5s";
 
     public KubernetesDiscoveryEndpoint(String uri, KubernetesDiscoveryComponent component, DiscoveryRole role) {
         super(uri, component);
@@ -96,12 +103,22 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
         }
         Durations.parseMillis("resyncPeriod", resyncPeriod);
         Durations.parseMillis("debounce", debounce);
+        Durations.parseMillis("lastKnownAfter", lastKnownAfter);
         DiscoveryRole.FieldRequirement.parse(fieldSelector);
     }
 
     DiscoveryRole.Selection selection() {
         return new DiscoveryRole.Selection(nodeName.trim(), namespaceList(), labelSelector.trim(),
                 DiscoveryRole.FieldRequirement.parse(fieldSelector), Durations.parseMillis("resyncPeriod", resyncPeriod));
+    }
+
+    /** Node-local endpoints only: a cluster-wide list is not this node's to keep, and may be large. */
+    boolean keepsLastKnownTargets() {
+        return lastKnownTargets && !nodeName.isBlank();
+    }
+
+    long lastKnownAfterMillis() {
+        return Durations.parseMillis("lastKnownAfter", lastKnownAfter);
     }
 
     RoleOptions roleOptions() {
@@ -166,6 +183,22 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
 
     public void setResyncPeriod(String resyncPeriod) {
         this.resyncPeriod = resyncPeriod;
+    }
+
+    public boolean isLastKnownTargets() {
+        return lastKnownTargets;
+    }
+
+    public void setLastKnownTargets(boolean lastKnownTargets) {
+        this.lastKnownTargets = lastKnownTargets;
+    }
+
+    public String getLastKnownAfter() {
+        return lastKnownAfter;
+    }
+
+    public void setLastKnownAfter(String lastKnownAfter) {
+        this.lastKnownAfter = lastKnownAfter;
     }
 
     public String getDebounce() {

@@ -1,5 +1,10 @@
 package io.caravan.discovery;
 
+import io.caravan.component.CaravanComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
 import io.caravan.model.Target;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.apache.camel.builder.RouteBuilder;
@@ -20,6 +25,14 @@ final class DiscoveryRoute implements AutoCloseable {
 
     /** The client goes into the registry, where the component looks for it (as with the Spring bean). */
     DiscoveryRoute(KubernetesClient client, String uri) throws Exception {
+        this(client, uri, Files.createTempDirectory("discovery-data"));
+    }
+
+    /** With this CARAVAN_DATA_DIR, where node-local routes keep their last known targets (a fresh one by default). */
+    DiscoveryRoute(KubernetesClient client, String uri, Path dataDir) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty(CaravanComponent.DATA_DIR_PROPERTY, dataDir.toString());
+        camel.getPropertiesComponent().setInitialProperties(properties);
         camel.getRegistry().bind("kubernetesClient", client);
         camel.addRoutes(new RouteBuilder() {
             @Override

@@ -65,6 +65,8 @@ class SeedTargetsTest {
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("kubernetesClient", cluster.client);
         camel.getPropertiesComponent().addInitialProperty("NODE_NAME", "worker-1");
+        camel.getPropertiesComponent().addInitialProperty(io.caravan.component.CaravanComponent.DATA_DIR_PROPERTY,
+                java.nio.file.Files.createTempDirectory("discovery-data").toString());
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

@@ -1,6 +1,7 @@
 package io.caravan.discovery;
 
 import io.caravan.ShippedRoutes;
+import io.caravan.component.CaravanComponent;
 import io.caravan.model.Labels;
 import io.caravan.model.Target;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,6 +181,7 @@ class SharedInformerTest {
         camel = new DefaultCamelContext();
         Properties properties = new Properties();
         properties.setProperty("NODE_NAME", "node-a");
+        properties.setProperty(CaravanComponent.DATA_DIR_PROPERTY, Files.createTempDirectory("discovery-data").toString());
         camel.getPropertiesComponent().setInitialProperties(properties);
         camel.getRegistry().bind("kubernetesClient", cluster.client);
         for (int i = 0; i < uris.size(); i++) {

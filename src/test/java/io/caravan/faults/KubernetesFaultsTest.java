@@ -58,6 +58,9 @@ class KubernetesFaultsTest {
         final BlockingQueue<List<Target>> emitted = new LinkedBlockingQueue<>();
 
         Discovery(KubernetesClient client, String uri) throws Exception {
+            // a fresh data directory: no last known targets from another test to fall back on
+            camel.getPropertiesComponent().addInitialProperty(io.caravan.component.CaravanComponent.DATA_DIR_PROPERTY,
+                    java.nio.file.Files.createTempDirectory("discovery-data").toString());
             camel.getRegistry().bind("kubernetesClient", client);
             camel.getRegistry().bind("meters", meters);
             camel.addRoutes(new RouteBuilder() {

@@ -41,12 +41,19 @@ final class EndpointPods {
         return related.pod(ref.getNamespace(), ref.getName());
     }
 
+    /** Where a matched container's {@code container_port_protocol} comes from: the two roles differ. */
+    enum MatchedProtocol {
+        /** endpoints: the endpoint port's protocol (absent when it has none) */
+        ENDPOINT_PORT,
+        /** endpointslice: the container port's */
+        CONTAINER_PORT
+    }
+
     /**
-     * Adds the pod's labels to an endpoint's target, and the labels of the first container (init containers after
-     * the others) declaring the port. {@code protocol}: the protocol label's value for a matching container; the two
-     * roles differ here (endpoints: the endpoint port's, endpointslice: the container port's), null for the latter.
+     * Adds the pod's labels to an endpoint's target, and the labels of a container declaring the port: the last one
+     * that does, init containers after the others, as Prometheus' loop leaves it.
      */
-    void addPod(Labels.Builder target, Pod pod, Integer port, String protocol) {
+    void addPod(Labels.Builder target, Pod pod, Integer port, String endpointProtocol, MatchedProtocol protocolFrom) {
         Seen s = seen.computeIfAbsent(key(pod), k -> new Seen(pod, new HashSet<>()));
         if (port != null) {
             s.ports.add(port);
@@ -65,7 +72,8 @@ final class EndpointPods {
                             .set(PodTargets.CONTAINER_IMAGE, c.getImage())
                             .set(PodTargets.PORT_NAME, cport.getName())
                             .set(PodTargets.PORT_NUMBER, MetaLabels.unsignedPort(port))
-                            .set(PodTargets.PORT_PROTOCOL, protocol != null ? protocol : cport.getProtocol())
+                            .set(PodTargets.PORT_PROTOCOL,
+                                    protocolFrom == MatchedProtocol.ENDPOINT_PORT ? endpointProtocol : cport.getProtocol())
                             .set(PodTargets.CONTAINER_INIT, Boolean.toString(i >= regular));
                     break;
                 }

@@ -67,11 +67,11 @@ final class EndpointSliceTargets {
         List<EndpointPort> ports = slice.getPorts() == null ? List.of() : slice.getPorts();
         for (Endpoint ep : slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
             ObjectReference ref = ep.getTargetRef();
-            // Prometheus attaches the node a Node reference names before the endpoint's nodeName
-            String node = ref != null && "Node".equals(ref.getKind()) ? ref.getName() : ep.getNodeName();
-            if (options.nodeLocal() && !options.nodeName().equals(node)) {
+            if (options.nodeLocal() && !options.nodeName().equals(EndpointsTargets.nodeOf(ep.getNodeName(), ref))) {
                 continue;
             }
+            // Prometheus attaches the node a Node reference names before the endpoint's nodeName
+            String node = ref != null && "Node".equals(ref.getKind()) ? ref.getName() : ep.getNodeName();
             for (EndpointPort port : ports) {
                 for (String addr : ep.getAddresses() == null ? List.<String>of() : ep.getAddresses()) {
                     targets.add(target(group, pods, related, options, ep, ref, node, port, addr));
@@ -114,7 +114,7 @@ final class EndpointSliceTargets {
         }
         Pod pod = pods.resolve(ref);
         if (pod != null) {
-            pods.addPod(b, pod, port.getPort(), null);
+            pods.addPod(b, pod, port.getPort(), null, EndpointPods.MatchedProtocol.CONTAINER_PORT);
         }
         return new Target(b.build());
     }

@@ -81,7 +81,7 @@ final class EndpointsTargets {
             }
             Pod pod = pods.resolve(ref);
             if (pod != null) {
-                pods.addPod(b, pod, port.getPort(), port.getProtocol());
+                pods.addPod(b, pod, port.getPort(), port.getProtocol(), EndpointPods.MatchedProtocol.ENDPOINT_PORT);
             }
             targets.add(new Target(b.build()));
         }

@@ -1,5 +1,6 @@
 package io.caravan.loki;
 
+import io.caravan.model.GoStrings;
 import io.caravan.model.Labels;
 
 /**
@@ -18,29 +19,9 @@ final class LokiLabels {
                 sb.append(", ");
             }
             sb.append(labels.name(i)).append("=\"");
-            quote(sb, labels.value(i));
+            GoStrings.appendQuoted(sb, labels.value(i));
             sb.append('"');
         }
         return sb.append('}').toString();
-    }
-
-    private static void quote(StringBuilder sb, String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
     }
 }

@@ -251,12 +251,25 @@ public final class LokiReceiver implements AutoCloseable {
                 if (c == '\\') {
                     char e = s.charAt(j++);
                     switch (e) {
+                        // Go's unquoting, as Loki's LogQL parser reads a label value
                         case 'n' -> v.append('\n');
                         case 't' -> v.append('\t');
                         case 'r' -> v.append('\r');
+                        case 'a' -> v.append('\u0007');
+                        case 'b' -> v.append('\b');
+                        case 'f' -> v.append('\f');
+                        case 'v' -> v.append('\u000b');
                         case 'x' -> {
                             v.append((char) Integer.parseInt(s.substring(j, j + 2), 16));
                             j += 2;
+                        }
+                        case 'u' -> {
+                            v.appendCodePoint(Integer.parseInt(s.substring(j, j + 4), 16));
+                            j += 4;
+                        }
+                        case 'U' -> {
+                            v.appendCodePoint(Integer.parseInt(s.substring(j, j + 8), 16));
+                            j += 8;
                         }
                         default -> v.append(e);
                     }

@@ -1,5 +1,7 @@
 package io.caravan.logs.process.gotemplate;
 
+import io.caravan.model.GoStrings;
+
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -125,26 +127,8 @@ final class GoValues {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    /** strconv.Quote for the printable subset: backslash escapes for quotes, backslashes and control characters. */
+    /** strconv.Quote. */
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return GoStrings.quote(s);
     }
 }

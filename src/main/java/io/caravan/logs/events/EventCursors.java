@@ -42,7 +42,8 @@ final class EventCursors {
     private final String leaseName;
     private final String identity;
     private final Map<String, String> local = new TreeMap<>(); // guarded by this
-    private final Map<String, String> unpublished = new TreeMap<>(); // guarded by this: not in the Lease yet
+    private boolean dirty; // guarded by this: local moved since the last write to the Lease
+    private final Object publishing = new Object(); // one write to the Lease at a time
     private volatile String lastError;
 
     /**
@@ -84,55 +85,64 @@ final class EventCursors {
                 LOG.warn("k8s-events: {}", lastError);
             }
         }
-        return ResourceVersions.newer(fromFile, fromLease);
+        String resumed = ResourceVersions.newer(fromFile, fromLease);
+        if (resumed != null) {
+            local.put(scope, resumed); // what was delivered before, by this agent or the last leader: not again
+        }
+        return resumed;
     }
 
     /** After the route took the events up to rv: the file now, the Lease at the next {@link #publish}. */
     synchronized void delivered(String scope, String rv) {
         local.put(scope, rv);
-        unpublished.put(scope, rv);
+        dirty = true;
         writeFile();
     }
 
-    /** Writes the cursors not yet in the Lease (a merge patch of its annotations; created the first time). */
+    /**
+     * Writes the cursors to the Lease when they moved since the last write (a merge patch of its annotations; the Lease
+     * is created the first time). One write at a time, each of the cursors as they are when it starts, so a later
+     * write never carries older cursors than an earlier one.
+     */
     void publish() {
-        Map<String, String> toWrite;
-        synchronized (this) {
-            if (client == null || unpublished.isEmpty()) {
-                return;
-            }
-            toWrite = new TreeMap<>(unpublished);
+        if (client == null) {
+            return;
         }
-        Map<String, String> annotations = new TreeMap<>();
-        toWrite.forEach((scope, rv) -> annotations.put(annotation(scope), rv));
-        annotations.put("caravan.io/events-written-by", identity);
-        annotations.put("caravan.io/events-written-at", Instant.now().toString());
-        try {
-            var lease = client.leases().inNamespace(leaseNamespace).withName(leaseName);
-            if (lease.get() == null) {
-                client.resource(new LeaseBuilder().withNewMetadata().withNamespace(leaseNamespace).withName(leaseName)
-                        .addToLabels("app.kubernetes.io/component", "k8s-events-cursor").withAnnotations(annotations)
-                        .endMetadata().build()).create();
-            } else {
-                lease.patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(
-                        Map.of("metadata", Map.of("annotations", annotations))));
-            }
+        synchronized (publishing) {
+            Map<String, String> toWrite;
             synchronized (this) {
-                toWrite.forEach(unpublished::remove);
-                toWrite.forEach((scope, rv) -> {
-                    if (!rv.equals(local.get(scope))) {
-                        unpublished.put(scope, local.get(scope)); // delivered more meanwhile
-                    }
-                });
+                if (!dirty) {
+                    return;
+                }
+                toWrite = new TreeMap<>(local);
+                dirty = false;
             }
-            lastError = null;
-        } catch (KubernetesClientException | IOException e) {
-            String text = "cannot write the cursor to the Lease " + lease() + " (" + e.getMessage()
-                    + "); the next leader would resume from an older one and send those events again";
-            if (!text.equals(lastError)) {
-                LOG.warn("k8s-events: {}", text);
+            Map<String, String> annotations = new TreeMap<>();
+            toWrite.forEach((scope, rv) -> annotations.put(annotation(scope), rv));
+            annotations.put("caravan.io/events-written-by", identity);
+            annotations.put("caravan.io/events-written-at", Instant.now().toString());
+            try {
+                var lease = client.leases().inNamespace(leaseNamespace).withName(leaseName);
+                if (lease.get() == null) {
+                    client.resource(new LeaseBuilder().withNewMetadata().withNamespace(leaseNamespace).withName(leaseName)
+                            .addToLabels("app.kubernetes.io/component", "k8s-events-cursor").withAnnotations(annotations)
+                            .endMetadata().build()).create();
+                } else {
+                    lease.patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(
+                            Map.of("metadata", Map.of("annotations", annotations))));
+                }
+                lastError = null;
+            } catch (KubernetesClientException | IOException e) {
+                synchronized (this) {
+                    dirty = true; // the next write carries them
+                }
+                String text = "cannot write the cursor to the Lease " + lease() + " (" + e.getMessage()
+                        + "); the next leader would resume from an older one and send those events again";
+                if (!text.equals(lastError)) {
+                    LOG.warn("k8s-events: {}", text);
+                }
+                lastError = text;
             }
-            lastError = text;
         }
     }
 

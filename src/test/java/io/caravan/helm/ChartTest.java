@@ -595,13 +595,44 @@ class ChartTest {
     }
 
     private static List<JsonNode> withDiscoveryRoles(String yamlList) throws IOException {
-        Path values = Files.createTempFile("discovery-roles", ".yaml");
+        return withValues("rbac:\n  discoveryRoles: " + yamlList + "\n");
+    }
+
+    private static List<JsonNode> withValues(String yaml) throws IOException {
+        Path values = Files.createTempFile("values", ".yaml");
         try {
-            Files.writeString(values, "rbac:\n  discoveryRoles: " + yamlList + "\n");
+            Files.writeString(values, yaml);
             return render(List.of(values), Map.of());
         } finally {
             Files.delete(values);
         }
+    }
+
+    /** events.enabled: the route switched on, list and watch on events where it reads them, and nothing by default. */
+    @Test
+    void eventsAreOffByDefaultAndGrantListAndWatchWhereTheyAreRead() throws IOException {
+        List<JsonNode> off = render();
+        assertThat(env(container(off))).doesNotContainKey("K8S_EVENTS_ENABLED");
+        assertThat(grants(one(off, "ClusterRole"))).noneMatch(g -> g.contains("|events|"));
+
+        List<JsonNode> all = withValues("events:\n  enabled: true\n");
+        assertThat(envValue(container(all), "K8S_EVENTS_ENABLED")).isEqualTo("true");
+        assertThat(envValue(container(all), "K8S_EVENTS_LOG_FORMAT")).isEqualTo("logfmt");
+        assertThat(difference(grants(one(all, "ClusterRole")), grants(one(off, "ClusterRole"))))
+                .containsExactlyInAnyOrder("|events|list", "|events|watch");
+
+        List<JsonNode> some = withValues("events:\n  enabled: true\n  namespaces: [shop, ops]\n  logFormat: json\n");
+        assertThat(envValue(container(some), "K8S_EVENTS_NAMESPACES")).isEqualTo("shop,ops");
+        assertThat(kind(some, "ClusterRole").stream().filter(r -> r.at("/metadata/name").asText().equals("caravan"))
+                .flatMap(r -> grants(r).stream())).isNotEmpty().noneMatch(g -> g.contains("|events|"));
+        List<JsonNode> eventRoles = kind(some, "ClusterRole").stream()
+                .filter(r -> r.at("/metadata/name").asText().endsWith("-events")).toList();
+        assertThat(eventRoles).hasSize(1);
+        assertThat(grants(eventRoles.get(0))).containsExactlyInAnyOrder("|events|list", "|events|watch");
+        assertThat(kind(some, "RoleBinding").stream().filter(b -> b.at("/roleRef/name").asText().endsWith("-events"))
+                .map(b -> b.at("/metadata/namespace").asText())).containsExactlyInAnyOrder("shop", "ops");
+        assertThatThrownBy(() -> withValues("events:\n  enabled: true\n  logFormat: yaml\n"))
+                .hasMessageContaining("events.logFormat must be logfmt or json");
     }
 
     private static Set<String> difference(Set<String> a, Set<String> b) {

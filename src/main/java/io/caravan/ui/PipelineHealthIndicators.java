@@ -26,10 +26,10 @@ public class PipelineHealthIndicators {
         return new ComponentHealth(new Components(camel), "scrape");
     }
 
-    /** Each tail and pod-logs source: files followed, lag, the last error of a source or one of its files. */
+    /** Each tail, pod-logs and k8s-events source: files followed, lag, the last error; the events' cursor per scope. */
     @Bean
     public HealthIndicator logSources(CamelContext camel) {
-        return new ComponentHealth(new Components(camel), "tail", "pod-logs");
+        return new ComponentHealth(new Components(camel), "tail", "pod-logs", "k8s-events");
     }
 
     /** Each Loki sink: its queue (entries, bytes in memory and on disk), state, last error; UNKNOWN while it retries. */

@@ -90,6 +90,24 @@ class SharedInformerTest {
                 "GET /api/v1/nodes?fieldSelector=metadata.name=node-a");
     }
 
+    /**
+     * The watches of one agent with every node-local discovery on: the shipped routes (pods and the node of this node)
+     * plus a node-local endpointslice job with attachNodeMetadata. Its pods and node informers are the shipped routes'
+     * (same kind and selection), so it adds only the cluster's endpointslices and services: four watches in all.
+     */
+    @Test
+    void everythingOnIsFourWatchesPerAgent() throws Exception {
+        List<String> uris = new ArrayList<>(shippedDiscoveryUris());
+        uris.add("k8s-discovery:endpointslice?nodeName={{NODE_NAME}}&attachNodeMetadata=true");
+        startRoutes(uris);
+        awaitTrue(() -> emitted.size() == uris.size(), WAIT);
+        assertThat(watches()).containsExactlyInAnyOrder(
+                "GET /api/v1/pods?fieldSelector=spec.nodeName=node-a",
+                "GET /api/v1/nodes?fieldSelector=metadata.name=node-a",
+                "GET /apis/discovery.k8s.io/v1/endpointslices",
+                "GET /api/v1/services");
+    }
+
     /** The informer outlives any one route, gives a late subscriber the list at once, and goes with the last one. */
     @Test
     void aLateRouteGetsTheCurrentListAndTheWatchStopsWithTheLastRoute() throws Exception {

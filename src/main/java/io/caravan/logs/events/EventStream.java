@@ -110,6 +110,8 @@ final class EventStream implements Runnable {
                     watchFrom = cursor != null ? cursor : listAndDeliver(null);
                     resume = false;
                     LOG.info("{}: events {} from resourceVersion {}", owner, describeScope(), watchFrom);
+                } else {
+                    watchFrom = ResourceVersions.newer(cursors.cursor(scope), watchFrom); // after a failure: from what was delivered
                 }
                 boolean gone = follow(watchFrom);
                 if (gone) {
@@ -117,9 +119,6 @@ final class EventStream implements Runnable {
                     LOG.info("{}: the API server cannot resume the watch on events {} from {} (410 Gone); listing them, and"
                             + " sending those after it", owner, describeScope(), cursors.cursor(scope));
                     watchFrom = listAndDeliver(cursors.cursor(scope));
-                } else {
-                    String cursor = cursors.cursor(scope);
-                    watchFrom = ResourceVersions.newer(cursor, watchFrom);
                 }
                 backoff = MIN_BACKOFF;
             } catch (InterruptedException e) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * The {@code __meta_kubernetes_*} labels that every role derives from an object's metadata, named as
  * Prometheus names them, so relabel rules written for Prometheus or Alloy work unchanged.
  */
-final class MetaLabels {
+public final class MetaLabels {
 
     static final String PREFIX = "__meta_kubernetes_";
     static final String NAMESPACE = PREFIX + "namespace";
@@ -62,7 +62,7 @@ final class MetaLabels {
      * Go's regexp works on code points, so a character outside the BMP also becomes a single '_'. A leading
      * digit is kept: the result is always used after a prefix.
      */
-    static String sanitize(String name) {
+    public static String sanitize(String name) {
         StringBuilder sb = null;
         int i = 0;
         while (i < name.length()) {

@@ -20,10 +20,10 @@ public class PipelineHealthIndicators {
         return new ComponentHealth(new Components(camel), "k8s-discovery");
     }
 
-    /** Each scrape job: UP when all its targets are up; the targets down and the last error otherwise. */
+    /** Each scrape job: UP when all its targets are up; the targets down and the last error otherwise; the monitors' jobs. */
     @Bean
     public HealthIndicator scrapeJobs(CamelContext camel) {
-        return new ComponentHealth(new Components(camel), "scrape");
+        return new ComponentHealth(new Components(camel), "scrape", "k8s-monitors");
     }
 
     /** Each tail, pod-logs and k8s-events source: files followed, lag, the last error; the events' cursor per scope. */

@@ -608,6 +608,22 @@ class ChartTest {
         }
     }
 
+    /** monitors.enabled: the route switched on, list and watch on the monitors and what their jobs discover. */
+    @Test
+    void monitorsAreOffByDefaultAndGrantListAndWatchOnWhatTheirJobsRead() throws IOException {
+        List<JsonNode> off = render();
+        assertThat(env(container(off))).doesNotContainKey("PROMETHEUS_OPERATOR_MONITORS");
+        List<JsonNode> on = withValues("monitors:\n  enabled: true\n  selector: team=shop\n  namespaces: [shop]\n");
+        assertThat(envValue(container(on), "PROMETHEUS_OPERATOR_MONITORS")).isEqualTo("true");
+        assertThat(envValue(container(on), "MONITOR_SELECTOR")).isEqualTo("team=shop");
+        assertThat(envValue(container(on), "MONITOR_NAMESPACES")).isEqualTo("shop");
+        assertThat(difference(grants(one(on, "ClusterRole")), grants(one(off, "ClusterRole")))).containsExactlyInAnyOrder(
+                "monitoring.coreos.com|servicemonitors|list", "monitoring.coreos.com|servicemonitors|watch",
+                "monitoring.coreos.com|podmonitors|list", "monitoring.coreos.com|podmonitors|watch",
+                "discovery.k8s.io|endpointslices|list", "discovery.k8s.io|endpointslices|watch",
+                "|services|list", "|services|watch");
+    }
+
     /** events.enabled: the route switched on, list and watch on events where it reads them, and nothing by default. */
     @Test
     void eventsAreOffByDefaultAndGrantListAndWatchWhereTheyAreRead() throws IOException {

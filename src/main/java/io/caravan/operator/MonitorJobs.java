@@ -22,7 +22,9 @@ final class MonitorJobs {
 
     enum Kind {
         SERVICE_MONITOR("serviceMonitor", "servicemonitor", "endpointslice"),
-        POD_MONITOR("podMonitor", "podmonitor", "pod");
+        POD_MONITOR("podMonitor", "podmonitor", "pod"),
+        /** Probes belong to no node: their jobs run on the elected agent (the route puts the source under master:). */
+        PROBE("probe", "probe", "ingress");
 
         final String jobPrefix;
         final String idPrefix;
@@ -52,6 +54,98 @@ final class MonitorJobs {
             jobs.add(job(kind, namespace, name, spec, endpoints.get(i), i, defaults));
         }
         return jobs;
+    }
+
+    /**
+     * A Probe as the operator's job (generateProbeConfig): {@code probe/<namespace>/<name>}, each target sent to the
+     * prober as {@code ?target=} (the module as {@code ?module=}), the prober's address as {@code __address__}, the target
+     * as {@code instance}; static targets from a file_sd group written for the job, Ingress targets from the ingress
+     * role (the rule's scheme, host and path as the target).
+     */
+    static MonitorJob probe(String namespace, String name, ProbeSpec spec, Defaults defaults, java.nio.file.Path targetsFile) {
+        String jobName = "probe/" + namespace + "/" + name;
+        String id = ("probe-" + namespace + "-" + name).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        String interval = nonEmpty(spec.interval(), defaults.interval());
+        String timeout = nonEmpty(spec.scrapeTimeout(), defaults.timeout());
+        ProbeSpec.Prober prober = spec.prober() == null ? new ProbeSpec.Prober(null, null, null) : spec.prober();
+        List<String> problems = new ArrayList<>();
+        if (prober.url() == null || prober.url().isEmpty()) {
+            problems.add("prober.url is empty");
+        }
+        for (Object needs : new Object[]{spec.authorization(), spec.basicAuth(), spec.oauth2(), spec.bearerTokenSecret()}) {
+            if (needs != null) {
+                problems.add("credentials from a Secret");
+                break;
+            }
+        }
+        ProbeSpec.Targets targets = spec.targets() == null ? new ProbeSpec.Targets(null, null) : spec.targets();
+        if (targets.staticConfig() == null && targets.ingress() == null) {
+            problems.add("targets has neither staticConfig nor ingress");
+        }
+
+        List<Map<String, Object>> rules = new ArrayList<>();
+        rules.add(set("job", jobName));
+        rules.add(set("__scheme__", nonEmpty(prober.scheme(), "http").toLowerCase(Locale.ROOT)));
+        rules.add(set("__metrics_path__", nonEmpty(prober.path(), "/probe")));
+        rules.add(set("__scrape_interval__", interval));
+        rules.add(set("__scrape_timeout__", timeout));
+        if (spec.module() != null && !spec.module().isEmpty()) {
+            rules.add(set("__param_module", spec.module()));
+        }
+        for (ProbeSpec.Param p : nonNull(spec.params())) {
+            boolean module = "module".equals(p.name()) && spec.module() != null && !spec.module().isEmpty();
+            if (!module && p.values() != null && !p.values().isEmpty()) {
+                rules.add(set("__param_" + p.name(), p.values().get(0)));
+            }
+        }
+        rules.add(rule("source_labels", List.of("job"), "target_label", "__tmp_prometheus_job_name"));
+        if (spec.jobName() != null && !spec.jobName().isEmpty()) {
+            rules.add(set("job", spec.jobName()));
+        }
+        String discovery;
+        Map<String, Object> staticTargets = null;
+        if (targets.staticConfig() != null) {
+            Map<String, String> labels = new TreeMap<>(targets.staticConfig().labels() == null ? Map.of() : targets.staticConfig().labels());
+            labels.putIfAbsent("namespace", namespace);
+            staticTargets = new LinkedHashMap<>();
+            staticTargets.put("targets", nonNull(targets.staticConfig().targets()));
+            staticTargets.put("labels", labels);
+            discovery = "static-targets:" + id + "?file=file:" + targetsFile;
+            rules.add(copy("__address__", "__param_target"));
+            rules.add(copy("__param_target", "instance"));
+            rules.add(set("__address__", nonEmpty(prober.url(), "")));
+            nonNull(targets.staticConfig().relabelingConfigs()).forEach(r -> rules.add(prometheusRule(r)));
+        } else if (targets.ingress() != null) {
+            selectorRules(rules, "ingress", targets.ingress().selector());
+            discovery = discoveryUri(Kind.PROBE, namespace, targets.ingress().namespaceSelector(), "");
+            rules.add(rule("source_labels", List.of("__meta_kubernetes_ingress_scheme", "__address__", "__meta_kubernetes_ingress_path"),
+                    "separator", ";", "regex", "(.+);(.+);(.+)", "target_label", "__param_target",
+                    "replacement", "${1}://${2}${3}", "action", "replace"));
+            rules.add(copy("__meta_kubernetes_namespace", "namespace"));
+            rules.add(copy("__meta_kubernetes_ingress_name", "ingress"));
+            rules.add(rule("source_labels", List.of("__address__"), "separator", ";", "regex", "(.*)",
+                    "target_label", "__tmp_ingress_address", "replacement", "$1", "action", "replace"));
+            rules.add(copy("__param_target", "instance"));
+            rules.add(set("__address__", nonEmpty(prober.url(), "")));
+            nonNull(targets.ingress().relabelingConfigs()).forEach(r -> rules.add(prometheusRule(r)));
+        } else {
+            discovery = "";
+        }
+        List<Map<String, Object>> metricRules = new ArrayList<>();
+        nonNull(spec.metricRelabelings()).forEach(r -> metricRules.add(prometheusRule(r)));
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("jobName", jobName);
+        options.put("interval", interval);
+        options.put("timeout", timeout);
+        options.put("honorTimestamps", "true");
+        if (spec.sampleLimit() != null && spec.sampleLimit() > 0) {
+            options.put("sampleLimit", spec.sampleLimit().toString());
+        }
+        if (spec.tlsConfig() != null && Boolean.TRUE.equals(spec.tlsConfig().get("insecureSkipVerify"))) {
+            options.put("insecureSkipVerify", "true");
+        }
+        String problem = problems.isEmpty() ? null : String.join("; ", problems) + ": the probe is not run";
+        return new MonitorJob(id, jobName, discovery, rules, metricRules, options, problem, staticTargets);
     }
 
     private static MonitorJob job(Kind kind, String namespace, String name, MonitorSpec spec, MonitorSpec.Endpoint ep,
@@ -110,7 +204,8 @@ final class MonitorJobs {
         if (ep.tlsConfig() != null && Boolean.TRUE.equals(ep.tlsConfig().get("insecureSkipVerify"))) {
             options.put("insecureSkipVerify", "true");
         }
-        return new MonitorJob(id, jobName, discoveryUri(kind, namespace, spec, defaults), rules, metricRules, options, problem);
+        return new MonitorJob(id, jobName, discoveryUri(kind, namespace, spec.namespaceSelector(), defaults.nodeName()), rules,
+                metricRules, options, problem);
     }
 
     private static void serviceMonitorRules(List<Map<String, Object>> rules, String namespace, String name, MonitorSpec spec,
@@ -213,8 +308,7 @@ final class MonitorJobs {
     }
 
     /** The namespaces the discovery watches: any, the listed ones, or (by default) the monitor's own. */
-    private static String discoveryUri(Kind kind, String namespace, MonitorSpec spec, Defaults defaults) {
-        MonitorSpec.NamespaceSelector ns = spec.namespaceSelector();
+    private static String discoveryUri(Kind kind, String namespace, MonitorSpec.NamespaceSelector ns, String nodeName) {
         String namespaces;
         if (ns != null && Boolean.TRUE.equals(ns.any())) {
             namespaces = "";
@@ -223,11 +317,15 @@ final class MonitorJobs {
         } else {
             namespaces = namespace;
         }
-        StringBuilder uri = new StringBuilder("k8s-discovery:").append(kind.role).append("?nodeName=").append(defaults.nodeName());
-        if (!namespaces.isEmpty()) {
-            uri.append("&namespaces=").append(namespaces);
+        StringBuilder uri = new StringBuilder("k8s-discovery:").append(kind.role);
+        List<String> query = new ArrayList<>();
+        if (!nodeName.isEmpty()) {
+            query.add("nodeName=" + nodeName);
         }
-        return uri.toString();
+        if (!namespaces.isEmpty()) {
+            query.add("namespaces=" + namespaces);
+        }
+        return query.isEmpty() ? uri.toString() : uri.append('?').append(String.join("&", query)).toString();
     }
 
     /** What needs a Secret or ConfigMap (the agent reads neither) or a protocol Caravan's scrape does not speak. */

@@ -127,8 +127,11 @@ public class MonitorsConsumer extends DefaultConsumer {
     private List<FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>> ops(
             KubernetesClient client, MonitorJobs.Kind kind) {
         ResourceDefinitionContext ctx = new ResourceDefinitionContext.Builder().withGroup(GROUP).withVersion("v1")
-                .withKind(kind == MonitorJobs.Kind.SERVICE_MONITOR ? "ServiceMonitor" : "PodMonitor")
-                .withPlural(plural(kind)).withNamespaced(true).build();
+                .withKind(switch (kind) {
+                    case SERVICE_MONITOR -> "ServiceMonitor";
+                    case POD_MONITOR -> "PodMonitor";
+                    case PROBE -> "Probe";
+                }).withPlural(plural(kind)).withNamespaced(true).build();
         MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> op =
                 client.genericKubernetesResources(ctx);
         List<FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>> out = new ArrayList<>();
@@ -147,7 +150,11 @@ public class MonitorsConsumer extends DefaultConsumer {
     }
 
     private static String plural(MonitorJobs.Kind kind) {
-        return kind == MonitorJobs.Kind.SERVICE_MONITOR ? "servicemonitors" : "podmonitors";
+        return switch (kind) {
+            case SERVICE_MONITOR -> "servicemonitors";
+            case POD_MONITOR -> "podmonitors";
+            case PROBE -> "probes";
+        };
     }
 
     private void scheduleReconcile() {
@@ -199,10 +206,17 @@ public class MonitorsConsumer extends DefaultConsumer {
     }
 
     private List<MonitorJob> jobsOf(GenericKubernetesResource r) {
-        MonitorJobs.Kind kind = "PodMonitor".equals(r.getKind()) ? MonitorJobs.Kind.POD_MONITOR : MonitorJobs.Kind.SERVICE_MONITOR;
+        MonitorJobs.Kind kind = "PodMonitor".equals(r.getKind()) ? MonitorJobs.Kind.POD_MONITOR
+                : "Probe".equals(r.getKind()) ? MonitorJobs.Kind.PROBE : MonitorJobs.Kind.SERVICE_MONITOR;
         String namespace = r.getMetadata().getNamespace();
         String name = r.getMetadata().getName();
         try {
+            if (kind == MonitorJobs.Kind.PROBE) {
+                ProbeSpec probe = JSON.convertValue(r.getAdditionalProperties().getOrDefault("spec", Map.of()), ProbeSpec.class);
+                String id = ("probe-" + namespace + "-" + name).toLowerCase().replaceAll("[^a-z0-9-]", "-");
+                Path targets = endpoint.getComponent().dataDir().resolve("monitors").resolve(id + "-targets.json");
+                return List.of(MonitorJobs.probe(namespace, name, probe, endpoint.defaults(), targets));
+            }
             MonitorSpec spec = JSON.convertValue(r.getAdditionalProperties().getOrDefault("spec", Map.of()), MonitorSpec.class);
             return MonitorJobs.of(kind, namespace, name, spec, endpoint.defaults());
         } catch (IllegalArgumentException e) {
@@ -215,6 +229,9 @@ public class MonitorsConsumer extends DefaultConsumer {
     private void addRoutes(MonitorJob job) throws Exception {
         Path dir = endpoint.getComponent().dataDir().resolve("monitors");
         Files.createDirectories(dir);
+        if (job.staticTargets() != null) {
+            Files.writeString(dir.resolve(job.id() + "-targets.json"), JSON.writeValueAsString(List.of(job.staticTargets())));
+        }
         Path rules = dir.resolve(job.id() + ".yaml");
         Files.writeString(rules, YAML.writeValueAsString(job.relabelRules()));
         Map<String, String> options = new LinkedHashMap<>(job.scrapeOptions());
@@ -255,6 +272,7 @@ public class MonitorsConsumer extends DefaultConsumer {
             Path dir = endpoint.getComponent().dataDir().resolve("monitors");
             Files.deleteIfExists(dir.resolve(id + ".yaml"));
             Files.deleteIfExists(dir.resolve(id + "-metrics.yaml"));
+            Files.deleteIfExists(dir.resolve(id + "-targets.json"));
         } catch (IOException e) {
             LOG.debug("{}: rule files of {} left behind: {}", endpoint.getEndpointUri(), id, e.toString());
         }

@@ -24,7 +24,8 @@ public class MonitorsEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "The source's name")
     private final String name;
-    @UriParam(defaultValue = "servicemonitor,podmonitor", description = "Which monitors: servicemonitor, podmonitor")
+    @UriParam(defaultValue = "servicemonitor,podmonitor", description = "Which monitors: servicemonitor, podmonitor, probe"
+            + " (probes belong to no node: read them in a route of their own under master:, on the elected agent)")
     private String kinds = "servicemonitor,podmonitor";
     @UriParam(description = "Only monitors with these labels (a Kubernetes label selector); empty: all")
     private String labelSelector = "";
@@ -66,8 +67,9 @@ public class MonitorsEndpoint extends DefaultEndpoint {
         return Arrays.stream(kinds.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(k -> switch (k.toLowerCase(Locale.ROOT)) {
             case "servicemonitor", "servicemonitors" -> MonitorJobs.Kind.SERVICE_MONITOR;
             case "podmonitor", "podmonitors" -> MonitorJobs.Kind.POD_MONITOR;
+            case "probe", "probes" -> MonitorJobs.Kind.PROBE;
             default -> throw new IllegalArgumentException("k8s-monitors:" + name + ": kinds: '" + k
-                    + "' is not servicemonitor or podmonitor");
+                    + "' is not servicemonitor, podmonitor or probe");
         }).distinct().toList();
     }
 

@@ -620,6 +620,8 @@ class ChartTest {
         assertThat(difference(grants(one(on, "ClusterRole")), grants(one(off, "ClusterRole")))).containsExactlyInAnyOrder(
                 "monitoring.coreos.com|servicemonitors|list", "monitoring.coreos.com|servicemonitors|watch",
                 "monitoring.coreos.com|podmonitors|list", "monitoring.coreos.com|podmonitors|watch",
+                "monitoring.coreos.com|probes|list", "monitoring.coreos.com|probes|watch",
+                "networking.k8s.io|ingresses|list", "networking.k8s.io|ingresses|watch",
                 "discovery.k8s.io|endpointslices|list", "discovery.k8s.io|endpointslices|watch",
                 "|services|list", "|services|watch");
     }

@@ -131,6 +131,32 @@ class MonitorJobsTest {
     }
 
     @Test
+    void aProbeOverIngressesProbesEachRulesUrlThroughTheProber() throws Exception {
+        ProbeSpec spec = YAML.readValue("""
+                prober: {url: blackbox.observability.svc:9115}
+                module: http_2xx
+                targets:
+                  ingress:
+                    selector: {matchLabels: {probe: "yes"}}
+                    namespaceSelector: {matchNames: [shop]}
+                """, ProbeSpec.class);
+        MonitorJob job = MonitorJobs.probe("observability", "ingresses", spec, DEFAULTS, java.nio.file.Path.of("unused"));
+        assertThat(job.jobName()).isEqualTo("probe/observability/ingresses");
+        assertThat(job.discoveryUri()).isEqualTo("k8s-discovery:ingress?namespaces=shop");
+        RelabelRules rules = RelabelRules.parse(YAML.writeValueAsString(job.relabelRules()), "test");
+        Labels out = rules.apply(Labels.of("__address__", "shop.example.com", "__meta_kubernetes_namespace", "shop",
+                "__meta_kubernetes_ingress_name", "web", "__meta_kubernetes_ingress_scheme", "https",
+                "__meta_kubernetes_ingress_path", "/cart", "__meta_kubernetes_ingress_label_probe", "yes",
+                "__meta_kubernetes_ingress_labelpresent_probe", "true"));
+        assertThat(out.toMap()).containsEntry("__address__", "blackbox.observability.svc:9115")
+                .containsEntry("__param_target", "https://shop.example.com/cart").containsEntry("__param_module", "http_2xx")
+                .containsEntry("instance", "https://shop.example.com/cart").containsEntry("__metrics_path__", "/probe")
+                .containsEntry("namespace", "shop").containsEntry("ingress", "web").containsEntry("job", "probe/observability/ingresses");
+        ProbeSpec noProber = YAML.readValue("targets: {staticConfig: {static: [a:1]}}", ProbeSpec.class);
+        assertThat(MonitorJobs.probe("o", "p", noProber, DEFAULTS, java.nio.file.Path.of("t")).problem()).contains("prober.url is empty");
+    }
+
+    @Test
     void endpointsThatNeedSecretsAreReportedAndABadSelectorIsRefused() throws Exception {
         MonitorSpec spec = spec("""
                 endpoints:

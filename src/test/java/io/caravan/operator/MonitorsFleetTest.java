@@ -55,6 +55,7 @@ class MonitorsFleetTest {
     final List<HttpServer> servers = new ArrayList<>();
     final Map<String, AtomicInteger> scrapes = Map.of("127.0.0.1", new AtomicInteger(), "127.0.0.2", new AtomicInteger());
     final List<DefaultCamelContext> agents = new ArrayList<>();
+    final List<String> probes = new CopyOnWriteArrayList<>();
     final Map<String, List<Sample>> samples = Map.of("node-a", new CopyOnWriteArrayList<>(), "node-b", new CopyOnWriteArrayList<>());
 
     @BeforeEach
@@ -67,6 +68,13 @@ class MonitorsFleetTest {
             server.createContext("/metrics", ex -> {
                 scrapes.get(ip).incrementAndGet();
                 byte[] body = "# TYPE app_requests_total counter\napp_requests_total 7\ndrop_me 1\n".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            server.createContext("/probe", ex -> {
+                probes.add(ex.getRequestURI().getQuery());
+                byte[] body = "probe_success 1\n".getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(200, body.length);
                 ex.getResponseBody().write(body);
                 ex.close();
@@ -151,14 +159,40 @@ class MonitorsFleetTest {
                 .satisfies(i -> assertThat(i.lastError()).contains("needs basicAuth"));
     }
 
+    /** A Probe's static targets, each sent to the prober with its module; run where the probes route runs (the leader). */
+    @Test
+    void aProbesStaticTargetsGoToTheProberEachAsTarget() throws Exception {
+        ResourceDefinitionContext probesCtx = new ResourceDefinitionContext.Builder().withGroup("monitoring.coreos.com")
+                .withVersion("v1").withKind("Probe").withPlural("probes").withNamespaced(true).build();
+        cluster.client.genericKubernetesResources(probesCtx).inNamespace("shop").resource(monitor("Probe", "site",
+                Map.of("jobName", "site-checks", "module", "http_2xx", "interval", "1s", "scrapeTimeout", "500ms",
+                        "prober", Map.of("url", "127.0.0.1:" + port),
+                        "targets", Map.of("staticConfig", Map.of("static", List.of("https://shop.example", "10.0.0.9:80"),
+                                "labels", Map.of("env", "prod")))))).create();
+        startAgent("node-a", "kinds=probe");
+
+        awaitTrue(() -> samples.get("node-a").stream().filter(s -> "probe_success".equals(s.labels().get("__name__")))
+                .map(s -> s.labels().get("instance")).distinct().count() == 2);
+        Sample one = samples.get("node-a").stream().filter(s -> "probe_success".equals(s.labels().get("__name__"))
+                && "https://shop.example".equals(s.labels().get("instance"))).findFirst().orElseThrow();
+        assertThat(one.labels().toMap()).containsEntry("job", "site-checks").containsEntry("env", "prod")
+                .containsEntry("namespace", "shop");
+        assertThat(probes).anyMatch(q -> q.contains("module=http_2xx") && q.contains("target=https://shop.example"))
+                .anyMatch(q -> q.contains("target=10.0.0.9:80"));
+    }
+
     private void startAgent(String node) throws Exception {
+        startAgent(node, "kinds=servicemonitor,podmonitor");
+    }
+
+    private void startAgent(String node, String kinds) throws Exception {
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.getPropertiesComponent().addInitialProperty(CaravanComponent.DATA_DIR_PROPERTY, dataDir.resolve(node).toString());
         camel.getRegistry().bind("kubernetesClient", cluster.client);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("k8s-monitors:operator?nodeName=" + node + "&debounce=100ms").routeId("monitors").to("log:monitors?level=OFF");
+                from("k8s-monitors:operator?nodeName=" + node + "&debounce=100ms&" + kinds).routeId("monitors").to("log:monitors?level=OFF");
                 from("direct:mimir").routeId("sink").process(e -> samples.get(node).addAll(e.getMessage().getMandatoryBody(List.class)));
             }
         });

@@ -145,7 +145,7 @@ final class MonitorJobs {
             options.put("insecureSkipVerify", "true");
         }
         String problem = problems.isEmpty() ? null : String.join("; ", problems) + ": the probe is not run";
-        return new MonitorJob(id, jobName, discovery, rules, metricRules, options, problem, staticTargets);
+        return new MonitorJob(id, jobName, discovery, rules, metricRules, options, problem, staticTargets, List.of());
     }
 
     private static MonitorJob job(Kind kind, String namespace, String name, MonitorSpec spec, MonitorSpec.Endpoint ep,
@@ -153,7 +153,8 @@ final class MonitorJobs {
         String jobName = kind.jobPrefix + "/" + namespace + "/" + name + "/" + index;
         String id = (kind.idPrefix + "-" + namespace + "-" + name + "-" + index).toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9-]", "-");
-        String problem = unsupported(ep);
+        List<MonitorJob.Credential> credentials = new ArrayList<>();
+        String problem = unsupported(ep, namespace, credentials);
         String interval = nonEmpty(ep.interval(), defaults.interval());
         String timeout = nonEmpty(ep.scrapeTimeout(), defaults.timeout());
 
@@ -204,8 +205,11 @@ final class MonitorJobs {
         if (ep.tlsConfig() != null && Boolean.TRUE.equals(ep.tlsConfig().get("insecureSkipVerify"))) {
             options.put("insecureSkipVerify", "true");
         }
+        if (ep.tlsConfig() != null && ep.tlsConfig().get("caFile") instanceof String caFile && !caFile.isEmpty()) {
+            options.put("caFile", caFile); // a path in the agent's pod, as it was one in Prometheus'
+        }
         return new MonitorJob(id, jobName, discoveryUri(kind, namespace, spec.namespaceSelector(), defaults.nodeName()), rules,
-                metricRules, options, problem);
+                metricRules, options, problem, null, List.copyOf(credentials));
     }
 
     private static void serviceMonitorRules(List<Map<String, Object>> rules, String namespace, String name, MonitorSpec spec,
@@ -328,30 +332,51 @@ final class MonitorJobs {
         return query.isEmpty() ? uri.toString() : uri.append('?').append(String.join("&", query)).toString();
     }
 
-    /** What needs a Secret or ConfigMap (the agent reads neither) or a protocol Caravan's scrape does not speak. */
-    private static String unsupported(MonitorSpec.Endpoint ep) {
-        List<String> needs = new ArrayList<>();
-        if (ep.bearerTokenSecret() != null) {
-            needs.add("bearerTokenSecret");
-        }
+    /**
+     * The endpoint's credentials: a bearer token (authorization of type Bearer, or the older bearerTokenSecret) and a
+     * CA (tlsConfig.ca from a Secret or ConfigMap) become credentials to read; what Caravan's scrape cannot present
+     * (basic auth, OAuth 2, a client certificate, another authorization type) makes the endpoint unscrapable, said so.
+     */
+    @SuppressWarnings("unchecked")
+    private static String unsupported(MonitorSpec.Endpoint ep, String namespace, List<MonitorJob.Credential> credentials) {
+        List<String> cannot = new ArrayList<>();
         if (ep.basicAuth() != null) {
-            needs.add("basicAuth");
-        }
-        if (ep.authorization() != null) {
-            needs.add("authorization");
+            cannot.add("basicAuth");
         }
         if (ep.oauth2() != null) {
-            needs.add("oauth2");
+            cannot.add("oauth2");
+        }
+        if (ep.authorization() instanceof Map<?, ?> auth) {
+            Object type = auth.get("type");
+            if (type != null && !"Bearer".equalsIgnoreCase(type.toString())) {
+                cannot.add("authorization of type " + type);
+            } else if (auth.get("credentials") instanceof Map<?, ?> ref) {
+                credentials.add(credential(namespace, true, (Map<String, Object>) ref, "bearerTokenFile"));
+            }
+        }
+        if (ep.bearerTokenSecret() instanceof Map<?, ?> ref && ref.get("name") != null) {
+            credentials.add(credential(namespace, true, (Map<String, Object>) ref, "bearerTokenFile"));
         }
         if (ep.tlsConfig() != null) {
-            for (String key : List.of("ca", "cert", "keySecret", "caFile", "certFile", "keyFile")) {
+            if (ep.tlsConfig().get("ca") instanceof Map<?, ?> ca) {
+                if (ca.get("secret") instanceof Map<?, ?> ref) {
+                    credentials.add(credential(namespace, true, (Map<String, Object>) ref, "caFile"));
+                } else if (ca.get("configMap") instanceof Map<?, ?> ref) {
+                    credentials.add(credential(namespace, false, (Map<String, Object>) ref, "caFile"));
+                }
+            }
+            for (String key : List.of("cert", "keySecret", "certFile", "keyFile")) {
                 if (ep.tlsConfig().get(key) != null) {
-                    needs.add("tlsConfig." + key);
+                    cannot.add("tlsConfig." + key + " (a client certificate)");
                 }
             }
         }
-        return needs.isEmpty() ? null : "needs " + String.join(", ", needs)
-                + ": credentials from Secrets and ConfigMaps are not read by this agent; the endpoint is not scraped";
+        return cannot.isEmpty() ? null : "needs " + String.join(", ", cannot)
+                + ", which Caravan's scrape does not present; the endpoint is not scraped";
+    }
+
+    private static MonitorJob.Credential credential(String namespace, boolean secret, Map<String, Object> ref, String option) {
+        return new MonitorJob.Credential(namespace, secret, String.valueOf(ref.get("name")), String.valueOf(ref.get("key")), option);
     }
 
     private static String targetPort(MonitorSpec.Endpoint ep) {

@@ -99,6 +99,10 @@ public class MonitorsConsumer extends DefaultConsumer {
                 informers.add(informer);
             }
         }
+        if (endpoint.isReadSecrets()) {
+            // rotated tokens and CAs: read again every minute (the scrape reads a changed file again)
+            executor.scheduleWithFixedDelay(this::scheduleReconcile, 60, 60, TimeUnit.SECONDS);
+        }
         endpoint.getComponent().register(this);
     }
 
@@ -182,6 +186,7 @@ public class MonitorsConsumer extends DefaultConsumer {
                 }
             }
         }
+        desired.replaceAll((id, job) -> withCredentials(job));
         for (String id : new ArrayList<>(running.keySet())) {
             MonitorJob now = desired.get(id);
             if (now == null || !now.equals(running.get(id)) || !now.runs()) {
@@ -203,6 +208,76 @@ public class MonitorsConsumer extends DefaultConsumer {
         }
         jobs = List.copyOf(desired.values());
         emit();
+    }
+
+    /**
+     * A job whose monitor names credentials: each read (Secret data, or ConfigMap data) and written to a file of its own,
+     * the file's path in the scrape option; the job's problem says what could not be read, or that reading is off.
+     * Never logs a value.
+     */
+    private MonitorJob withCredentials(MonitorJob job) {
+        if (job.credentials() == null || job.credentials().isEmpty() || !job.runs()) {
+            return job;
+        }
+        String what = job.credentials().stream().map(MonitorJob.Credential::describe).collect(Collectors.joining(", "));
+        if (!endpoint.isReadSecrets()) {
+            return job.withProblem("needs " + what + ", and reading Secrets and ConfigMaps is off (readSecrets; the"
+                    + " chart's monitors.readSecrets); the endpoint is not scraped");
+        }
+        Map<String, String> options = new LinkedHashMap<>(job.scrapeOptions());
+        KubernetesClient client = endpoint.getComponent().kubernetesClient();
+        for (MonitorJob.Credential c : job.credentials()) {
+            String value;
+            try {
+                value = c.secret() ? secretValue(client, c) : configMapValue(client, c);
+            } catch (RuntimeException e) {
+                return job.withProblem("cannot read " + c.describe() + " (" + e.getMessage() + "); the endpoint is not scraped");
+            }
+            if (value == null) {
+                return job.withProblem(c.describe() + " is missing; the endpoint is not scraped");
+            }
+            try {
+                Path file = endpoint.getComponent().dataDir().resolve("monitors").resolve("credentials").resolve(job.id() + "-" + c.option());
+                writeOwnerOnly(file, value);
+                options.put(c.option(), file.toString());
+            } catch (IOException e) {
+                return job.withProblem("cannot write " + c.describe() + " to the data directory (" + e + ")");
+            }
+        }
+        return new MonitorJob(job.id(), job.jobName(), job.discoveryUri(), job.relabelRules(), job.metricRelabelRules(), options,
+                null, job.staticTargets(), job.credentials());
+    }
+
+    private static String secretValue(KubernetesClient client, MonitorJob.Credential c) {
+        io.fabric8.kubernetes.api.model.Secret s = client.secrets().inNamespace(c.namespace()).withName(c.name()).get();
+        if (s == null) {
+            return null;
+        }
+        if (s.getData() != null && s.getData().get(c.key()) != null) {
+            return new String(java.util.Base64.getDecoder().decode(s.getData().get(c.key())), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return s.getStringData() == null ? null : s.getStringData().get(c.key());
+    }
+
+    private static String configMapValue(KubernetesClient client, MonitorJob.Credential c) {
+        io.fabric8.kubernetes.api.model.ConfigMap m = client.configMaps().inNamespace(c.namespace()).withName(c.name()).get();
+        return m == null || m.getData() == null ? null : m.getData().get(c.key());
+    }
+
+    /** Written only when it changed (the scrape reads a changed token file again), readable by the agent alone. */
+    private static void writeOwnerOnly(Path file, String value) throws IOException {
+        if (Files.isRegularFile(file) && Files.readString(file).equals(value)) {
+            return;
+        }
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, value);
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // the data directory's own permissions apply
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private List<MonitorJob> jobsOf(GenericKubernetesResource r) {
@@ -273,6 +348,9 @@ public class MonitorsConsumer extends DefaultConsumer {
             Files.deleteIfExists(dir.resolve(id + ".yaml"));
             Files.deleteIfExists(dir.resolve(id + "-metrics.yaml"));
             Files.deleteIfExists(dir.resolve(id + "-targets.json"));
+            for (String option : List.of("bearerTokenFile", "caFile")) {
+                Files.deleteIfExists(dir.resolve("credentials").resolve(id + "-" + option));
+            }
         } catch (IOException e) {
             LOG.debug("{}: rule files of {} left behind: {}", endpoint.getEndpointUri(), id, e.toString());
         }

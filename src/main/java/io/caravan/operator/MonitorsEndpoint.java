@@ -42,6 +42,10 @@ public class MonitorsEndpoint extends DefaultEndpoint {
     private String timeout = "10s";
     @UriParam(defaultValue = "1s", description = "Monitor changes within this time are applied together")
     private String debounce = "1s";
+    @UriParam(defaultValue = "false", description = "Read the bearer tokens and CAs monitors name in Secrets and ConfigMaps"
+            + " of their namespace (get on secrets and configmaps: the chart's monitors.readSecrets grants it); each is"
+            + " written to a file only the agent reads and read again every minute. Off: such endpoints are not scraped")
+    private boolean readSecrets;
 
     public MonitorsEndpoint(String uri, MonitorsComponent component, String name) {
         super(uri, component);
@@ -157,6 +161,14 @@ public class MonitorsEndpoint extends DefaultEndpoint {
 
     public void setTimeout(String timeout) {
         this.timeout = timeout;
+    }
+
+    public boolean isReadSecrets() {
+        return readSecrets;
+    }
+
+    public void setReadSecrets(boolean readSecrets) {
+        this.readSecrets = readSecrets;
     }
 
     public String getDebounce() {

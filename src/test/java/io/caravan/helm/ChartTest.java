@@ -626,6 +626,22 @@ class ChartTest {
                 "|services|list", "|services|watch");
     }
 
+    /** monitors.readSecrets: get (only) on secrets and configmaps, where the monitors are read; nothing by default. */
+    @Test
+    void monitorSecretsAreReadOnlyWhenTheChartIsToldTo() throws IOException {
+        assertThat(withValues("monitors:\n  enabled: true\n").stream().filter(d -> d.path("kind").asText().endsWith("Role"))
+                .flatMap(r -> grants(r).stream())).noneMatch(g -> g.contains("secrets") || g.contains("configmaps"));
+        List<JsonNode> all = withValues("monitors:\n  enabled: true\n  readSecrets: true\n");
+        assertThat(grants(one(all, "ClusterRole"))).contains("|secrets|get", "|configmaps|get")
+                .noneMatch(g -> g.startsWith("|secrets|") && !g.endsWith("|get"));
+        assertThat(envValue(container(all), "MONITOR_READ_SECRETS")).isEqualTo("true");
+        List<JsonNode> some = withValues("monitors:\n  enabled: true\n  readSecrets: true\n  namespaces: [shop]\n");
+        assertThat(kind(some, "ClusterRole").stream().filter(r -> r.at("/metadata/name").asText().equals("caravan"))
+                .flatMap(r -> grants(r).stream())).noneMatch(g -> g.contains("secrets"));
+        assertThat(kind(some, "RoleBinding").stream().filter(b -> b.at("/roleRef/name").asText().endsWith("-monitor-secrets"))
+                .map(b -> b.at("/metadata/namespace").asText())).containsExactly("shop");
+    }
+
     /** events.enabled: the route switched on, list and watch on events where it reads them, and nothing by default. */
     @Test
     void eventsAreOffByDefaultAndGrantListAndWatchWhereTheyAreRead() throws IOException {

@@ -157,18 +157,25 @@ class MonitorJobsTest {
     }
 
     @Test
-    void endpointsThatNeedSecretsAreReportedAndABadSelectorIsRefused() throws Exception {
+    void credentialsAreReadFromSecretsWhatCaravanCannotPresentIsReportedAndABadSelectorIsRefused() throws Exception {
         MonitorSpec spec = spec("""
                 endpoints:
                   - {port: a, authorization: {credentials: {name: s, key: token}}}
-                  - {port: b, tlsConfig: {ca: {secret: {name: ca, key: ca.crt}}}}
+                  - {port: b, scheme: https, tlsConfig: {ca: {configMap: {name: ca, key: ca.crt}}}, bearerTokenSecret: {name: t, key: k}}
                   - {port: c, tlsConfig: {insecureSkipVerify: true}, scheme: https}
+                  - {port: d, basicAuth: {username: {name: u, key: user}}}
+                  - {port: e, tlsConfig: {cert: {secret: {name: c, key: tls.crt}}}}
                 """);
         List<MonitorJob> jobs = MonitorJobs.of(MonitorJobs.Kind.SERVICE_MONITOR, "shop", "web", spec, DEFAULTS);
-        assertThat(jobs.get(0).problem()).startsWith("needs authorization: credentials from Secrets");
-        assertThat(jobs.get(1).problem()).startsWith("needs tlsConfig.ca");
-        assertThat(jobs.get(2).runs()).isTrue();
+        assertThat(jobs.get(0).runs()).isTrue();
+        assertThat(jobs.get(0).credentials()).containsExactly(new MonitorJob.Credential("shop", true, "s", "token", "bearerTokenFile"));
+        assertThat(jobs.get(1).credentials()).containsExactly(
+                new MonitorJob.Credential("shop", true, "t", "k", "bearerTokenFile"),
+                new MonitorJob.Credential("shop", false, "ca", "ca.crt", "caFile"));
+        assertThat(jobs.get(2).credentials()).isEmpty();
         assertThat(jobs.get(2).scrapeOptions()).containsEntry("insecureSkipVerify", "true");
+        assertThat(jobs.get(3).problem()).startsWith("needs basicAuth, which Caravan's scrape does not present");
+        assertThat(jobs.get(4).problem()).contains("tlsConfig.cert (a client certificate)");
         MonitorSpec bad = spec("""
                 selector: {matchExpressions: [{key: a, operator: Matches, values: [x]}]}
                 endpoints: [{port: a}]

@@ -181,6 +181,49 @@ class MonitorsFleetTest {
                 .anyMatch(q -> q.contains("target=10.0.0.9:80"));
     }
 
+    /** A bearer token from a Secret: not read unless the agent is allowed to, then presented to the target. */
+    @Test
+    void aTokenInASecretIsReadOnlyWhereAllowedAndThenPresented() throws Exception {
+        HttpServer guarded = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        guarded.createContext("/metrics", ex -> {
+            seen.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            boolean ok = "Bearer s3cret".equals(ex.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = (ok ? "guarded_up 1\n" : "").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(ok ? 200 : 401, body.length == 0 ? -1 : body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        guarded.start();
+        servers.add(guarded);
+        cluster.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace("shop")
+                .withName("scrape-token").endMetadata().addToData("token", java.util.Base64.getEncoder()
+                        .encodeToString("s3cret".getBytes(StandardCharsets.UTF_8))).build()).create();
+        cluster.client.resource(new PodBuilder().withNewMetadata().withNamespace("shop").withName("guarded").addToLabels("app", "guarded")
+                .endMetadata().withNewSpec().withNodeName("node-a").addNewContainer().withName("app").withImage("g:1")
+                .addNewPort().withName("metrics").withContainerPort(guarded.getAddress().getPort()).endPort().endContainer().endSpec()
+                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build()).create();
+        cluster.client.genericKubernetesResources(POD_MONITORS).inNamespace("shop").resource(monitor("PodMonitor", "guarded",
+                Map.of("selector", Map.of("matchLabels", Map.of("app", "guarded")),
+                        "podMetricsEndpoints", List.of(Map.of("port", "metrics", "interval", "1s", "scrapeTimeout", "500ms",
+                                "authorization", Map.of("credentials", Map.of("name", "scrape-token", "key", "token"))))))).create();
+
+        startAgent("node-a", "kinds=podmonitor");
+        awaitTrue(() -> !agents.get(0).getComponent("k8s-monitors", MonitorsComponent.class).statuses().get(0).items().isEmpty());
+        ComponentStatus off = agents.get(0).getComponent("k8s-monitors", MonitorsComponent.class).statuses().get(0);
+        assertThat(off.items()).filteredOn(i -> i.id().equals("podMonitor/shop/guarded/0")).singleElement()
+                .satisfies(i -> assertThat(i.lastError()).contains("needs Secret shop/scrape-token key token")
+                        .contains("reading Secrets and ConfigMaps is off").doesNotContain("s3cret"));
+        agents.remove(0).stop();
+
+        startAgent("node-a", "kinds=podmonitor&readSecrets=true");
+        awaitTrue(() -> hasSample("node-a", "guarded_up"));
+        assertThat(seen).contains("Bearer s3cret");
+        Path token = dataDir.resolve("node-a/monitors/credentials/podmonitor-shop-guarded-0-bearerTokenFile");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(token)))
+                .isEqualTo("rw-------");
+    }
+
     private void startAgent(String node) throws Exception {
         startAgent(node, "kinds=servicemonitor,podmonitor");
     }

@@ -56,6 +56,7 @@ class MonitorsFleetTest {
     final Map<String, AtomicInteger> scrapes = Map.of("127.0.0.1", new AtomicInteger(), "127.0.0.2", new AtomicInteger());
     final List<DefaultCamelContext> agents = new ArrayList<>();
     final List<String> probes = new CopyOnWriteArrayList<>();
+    final List<String> watches = new CopyOnWriteArrayList<>();
     final Map<String, List<Sample>> samples = Map.of("node-a", new CopyOnWriteArrayList<>(), "node-b", new CopyOnWriteArrayList<>());
 
     @BeforeEach
@@ -82,7 +83,19 @@ class MonitorsFleetTest {
             server.start();
             servers.add(server);
         }
-        cluster = new MockCluster();
+        cluster = new MockCluster(new io.caravan.discovery.FieldSelectingCrudDispatcher() {
+            @Override
+            public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+                if (request.getPath().contains("watch=true")) {
+                    String path = java.net.URLDecoder.decode(request.getPath(), StandardCharsets.UTF_8);
+                    int q = path.indexOf('?');
+                    String field = java.util.stream.Stream.of(path.substring(q + 1).split("&"))
+                            .filter(p -> p.startsWith("fieldSelector=")).findFirst().map(p -> "?" + p).orElse("");
+                    watches.add(path.substring(0, q) + field);
+                }
+                return super.dispatch(request);
+            }
+        }, 0);
         for (String node : List.of("node-a", "node-b")) {
             cluster.client.resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
         }
@@ -130,6 +143,15 @@ class MonitorsFleetTest {
                 && !"drop_me".equals(s.labels().get("__name__")));
         assertThat(samples.get("node-b")).allMatch(s -> !("127.0.0.1:" + port).equals(s.labels().get("instance")));
         assertThat(sample("node-b", "app_requests_total").labels().get("pod")).isEqualTo("web-b");
+        // what the two agents watch: the monitors, and per agent the monitored namespace's slices and services and
+        // its own node's pods there
+        assertThat(new java.util.TreeSet<>(watches)).containsExactly(
+                "/api/v1/namespaces/shop/pods?fieldSelector=spec.nodeName=node-a",
+                "/api/v1/namespaces/shop/pods?fieldSelector=spec.nodeName=node-b",
+                "/api/v1/namespaces/shop/services",
+                "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices",
+                "/apis/monitoring.coreos.com/v1/podmonitors",
+                "/apis/monitoring.coreos.com/v1/servicemonitors");
         ComponentStatus status = agents.get(0).getComponent("k8s-monitors", MonitorsComponent.class).statuses().get(0);
         assertThat(status.items()).extracting(ComponentStatus.Item::id).containsExactly("serviceMonitor/shop/web/0");
         assertThat(status.health()).isEqualTo(ComponentStatus.Health.UP);

@@ -105,7 +105,9 @@ public enum DiscoveryRole {
         String node = options.nodeName();
         if (isEndpointRole()) {
             out.putIfAbsent(WatchedKind.SERVICES, new Selection("", own.namespaces(), "", List.of(), own.resyncMillis()));
-            out.putIfAbsent(WatchedKind.PODS, new Selection(node, own.namespaces(), "", List.of(), own.resyncMillis()));
+            if (!options.nodelessOnly()) { // endpoints on no node point at no pod: no pods to watch for them
+                out.putIfAbsent(WatchedKind.PODS, new Selection(node, own.namespaces(), "", List.of(), own.resyncMillis()));
+            }
         }
         if (options.attachNodeMetadata()) {
             out.putIfAbsent(WatchedKind.NODES, new Selection(node, List.of(), "", List.of(), own.resyncMillis()));

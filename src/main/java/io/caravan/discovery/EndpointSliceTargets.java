@@ -67,7 +67,7 @@ final class EndpointSliceTargets {
         List<EndpointPort> ports = slice.getPorts() == null ? List.of() : slice.getPorts();
         for (Endpoint ep : slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
             ObjectReference ref = ep.getTargetRef();
-            if (options.nodeLocal() && !options.nodeName().equals(EndpointsTargets.nodeOf(ep.getNodeName(), ref))) {
+            if (!options.keepsEndpointOn(EndpointsTargets.nodeOf(ep.getNodeName(), ref))) {
                 continue;
             }
             // Prometheus attaches the node a Node reference names before the endpoint's nodeName

@@ -64,7 +64,7 @@ final class EndpointsTargets {
         for (EndpointAddress addr : addresses) {
             ObjectReference ref = addr.getTargetRef();
             String node = nodeOf(addr.getNodeName(), ref);
-            if (options.nodeLocal() && !options.nodeName().equals(node)) {
+            if (!options.keepsEndpointOn(node)) {
                 continue;
             }
             Labels.Builder b = group.toBuilder()

@@ -39,6 +39,9 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
             + " (__meta_kubernetes_node_*) on pod, endpoints and endpointslice targets; watches nodes (only this one"
             + " with nodeName)")
     private boolean attachNodeMetadata;
+    @UriParam(description = "endpoints and endpointslice: only the endpoints on no node (external addresses, the API"
+            + " server's own), which no node-local agent takes; for a route the elected agent runs (master:)")
+    private boolean nodelessOnly;
     @UriParam(description = "Namespaces to watch, separated by commas (not for the node role). Empty: all namespaces")
     private String namespaces = "";
     @UriParam(description = "Kubernetes label selector, e.g. app=web,tier!=cache")
@@ -97,6 +100,10 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
                     + role.uriName() + " role (" + role.resource() + " do not run on a node); remove it, or use the"
                     + " endpoints or endpointslice role for node-local targets");
         }
+        if (nodelessOnly && (!role.isEndpointRole() || !nodeName.isBlank())) {
+            throw new IllegalArgumentException("k8s-discovery:" + role.uriName() + ": nodelessOnly applies to the endpoints"
+                    + " and endpointslice roles, without nodeName");
+        }
         if (attachNodeMetadata && !role.takesNodeMetadata()) {
             throw new IllegalArgumentException("k8s-discovery:" + role.uriName() + ": attachNodeMetadata applies to the"
                     + " pod, endpoints and endpointslice roles only; remove it");
@@ -122,7 +129,7 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
     }
 
     RoleOptions roleOptions() {
-        return new RoleOptions(nodeName.trim(), attachNodeMetadata);
+        return new RoleOptions(nodeName.trim(), attachNodeMetadata, nodelessOnly);
     }
 
     long debounceMillis() {
@@ -151,6 +158,14 @@ public class KubernetesDiscoveryEndpoint extends DefaultEndpoint implements Mult
 
     public void setAttachNodeMetadata(boolean attachNodeMetadata) {
         this.attachNodeMetadata = attachNodeMetadata;
+    }
+
+    public boolean isNodelessOnly() {
+        return nodelessOnly;
+    }
+
+    public void setNodelessOnly(boolean nodelessOnly) {
+        this.nodelessOnly = nodelessOnly;
     }
 
     public String getNamespaces() {

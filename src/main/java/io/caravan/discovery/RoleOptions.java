@@ -8,12 +8,26 @@ package io.caravan.discovery;
  *                           empty: all. (Pods and nodes are selected by the API server instead.)
  * @param attachNodeMetadata Prometheus' {@code attach_metadata: {node: true}}: the node's name, labels and
  *                           annotations on pod and endpoint targets
+ * @param nodelessOnly       endpoints and endpointslice: keep only the endpoints on no node (an external address,
+ *                           the API server's own endpoints), which no node-local agent takes: for the elected agent
  */
-record RoleOptions(String nodeName, boolean attachNodeMetadata) {
+record RoleOptions(String nodeName, boolean attachNodeMetadata, boolean nodelessOnly) {
 
     static final RoleOptions DEFAULT = new RoleOptions("", false);
 
+    RoleOptions(String nodeName, boolean attachNodeMetadata) {
+        this(nodeName, attachNodeMetadata, false);
+    }
+
     boolean nodeLocal() {
         return !nodeName.isEmpty();
+    }
+
+    /** Whether an endpoint on this node (null: none) is kept. */
+    boolean keepsEndpointOn(String node) {
+        if (nodelessOnly) {
+            return node == null;
+        }
+        return !nodeLocal() || nodeName.equals(node);
     }
 }

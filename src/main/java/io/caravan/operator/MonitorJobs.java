@@ -38,7 +38,11 @@ final class MonitorJobs {
     }
 
     /** The defaults of a job whose endpoint does not say (Prometheus' global scrape_interval and scrape_timeout). */
-    record Defaults(String nodeName, String interval, String timeout) {
+    record Defaults(String nodeName, String interval, String timeout, boolean nodeless) {
+
+        Defaults(String nodeName, String interval, String timeout) {
+            this(nodeName, interval, timeout, false);
+        }
     }
 
     private MonitorJobs() {
@@ -151,8 +155,8 @@ final class MonitorJobs {
     private static MonitorJob job(Kind kind, String namespace, String name, MonitorSpec spec, MonitorSpec.Endpoint ep,
                                   int index, Defaults defaults) {
         String jobName = kind.jobPrefix + "/" + namespace + "/" + name + "/" + index;
-        String id = (kind.idPrefix + "-" + namespace + "-" + name + "-" + index).toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9-]", "-");
+        String id = (kind.idPrefix + "-" + namespace + "-" + name + "-" + index + (defaults.nodeless() ? "-nodeless" : ""))
+                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         List<MonitorJob.Credential> credentials = new ArrayList<>();
         String problem = unsupported(ep, namespace, credentials);
         String interval = nonEmpty(ep.interval(), defaults.interval());
@@ -208,8 +212,11 @@ final class MonitorJobs {
         if (ep.tlsConfig() != null && ep.tlsConfig().get("caFile") instanceof String caFile && !caFile.isEmpty()) {
             options.put("caFile", caFile); // a path in the agent's pod, as it was one in Prometheus'
         }
-        return new MonitorJob(id, jobName, discoveryUri(kind, namespace, spec.namespaceSelector(), defaults.nodeName()), rules,
-                metricRules, options, problem, null, List.copyOf(credentials));
+        String discovery = discoveryUri(kind, namespace, spec.namespaceSelector(), defaults.nodeName());
+        if (defaults.nodeless()) {
+            discovery += (discovery.contains("?") ? "&" : "?") + "nodelessOnly=true";
+        }
+        return new MonitorJob(id, jobName, discovery, rules, metricRules, options, problem, null, List.copyOf(credentials));
     }
 
     private static void serviceMonitorRules(List<Map<String, Object>> rules, String namespace, String name, MonitorSpec spec,

@@ -46,6 +46,10 @@ public class MonitorsEndpoint extends DefaultEndpoint {
             + " of their namespace (get on secrets and configmaps: the chart's monitors.readSecrets grants it); each is"
             + " written to a file only the agent reads and read again every minute. Off: such endpoints are not scraped")
     private boolean readSecrets;
+    @UriParam(defaultValue = "false", description = "ServiceMonitors: only the endpoints on no node (external addresses, the"
+            + " API server's own), which the node-local jobs leave out; for the route the elected agent runs. Without"
+            + " nodeName")
+    private boolean nodeless;
 
     public MonitorsEndpoint(String uri, MonitorsComponent component, String name) {
         super(uri, component);
@@ -62,6 +66,10 @@ public class MonitorsEndpoint extends DefaultEndpoint {
         Durations.parseMillis("interval", interval);
         Durations.parseMillis("timeout", timeout);
         Durations.parseMillis("debounce", debounce);
+        if (nodeless && (!nodeName.isBlank() || kindList().contains(MonitorJobs.Kind.POD_MONITOR))) {
+            throw new IllegalArgumentException("k8s-monitors:" + name + ": nodeless takes the ServiceMonitors' endpoints on no"
+                    + " node, for the elected agent: without nodeName, and not with podmonitor (a pod is always on a node)");
+        }
         if (!sink.matches("[A-Za-z0-9_-]+")) {
             throw new IllegalArgumentException("k8s-monitors:" + name + ": sink '" + sink + "' is not a sink route's name");
         }
@@ -84,7 +92,7 @@ public class MonitorsEndpoint extends DefaultEndpoint {
     MonitorJobs.Defaults defaults() {
         long i = Durations.parseMillis("interval", interval);
         long t = Math.min(i, Durations.parseMillis("timeout", timeout));
-        return new MonitorJobs.Defaults(nodeName.trim(), Durations.format(i), Durations.format(t));
+        return new MonitorJobs.Defaults(nodeName.trim(), Durations.format(i), Durations.format(t), nodeless);
     }
 
     long debounceMillis() {
@@ -169,6 +177,14 @@ public class MonitorsEndpoint extends DefaultEndpoint {
 
     public void setReadSecrets(boolean readSecrets) {
         this.readSecrets = readSecrets;
+    }
+
+    public boolean isNodeless() {
+        return nodeless;
+    }
+
+    public void setNodeless(boolean nodeless) {
+        this.nodeless = nodeless;
     }
 
     public String getDebounce() {

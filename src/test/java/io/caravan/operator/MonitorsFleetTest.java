@@ -53,11 +53,13 @@ class MonitorsFleetTest {
     MockCluster cluster;
     int port;
     final List<HttpServer> servers = new ArrayList<>();
-    final Map<String, AtomicInteger> scrapes = Map.of("127.0.0.1", new AtomicInteger(), "127.0.0.2", new AtomicInteger());
+    final Map<String, AtomicInteger> scrapes = Map.of("127.0.0.1", new AtomicInteger(), "127.0.0.2", new AtomicInteger(),
+            "127.0.0.3", new AtomicInteger());
     final List<DefaultCamelContext> agents = new ArrayList<>();
     final List<String> probes = new CopyOnWriteArrayList<>();
     final List<String> watches = new CopyOnWriteArrayList<>();
-    final Map<String, List<Sample>> samples = Map.of("node-a", new CopyOnWriteArrayList<>(), "node-b", new CopyOnWriteArrayList<>());
+    final Map<String, List<Sample>> samples = Map.of("node-a", new CopyOnWriteArrayList<>(), "node-b", new CopyOnWriteArrayList<>(),
+            "leader", new CopyOnWriteArrayList<>());
 
     @BeforeEach
     void cluster() throws Exception {
@@ -111,6 +113,7 @@ class MonitorsFleetTest {
                 .withNewTargetRef().withKind("Pod").withNamespace("shop").withName("web-a").endTargetRef().endEndpoint()
                 .addNewEndpoint().withAddresses("127.0.0.2").withNodeName("node-b").withNewConditions().withReady(true).endConditions()
                 .withNewTargetRef().withKind("Pod").withNamespace("shop").withName("web-b").endTargetRef().endEndpoint()
+                .addNewEndpoint().withAddresses("127.0.0.3").withNewConditions().withReady(true).endConditions().endEndpoint()
                 .build()).create();
     }
 
@@ -132,8 +135,12 @@ class MonitorsFleetTest {
                                         "action", "drop"))))))).create();
         startAgent("node-a");
         startAgent("node-b");
+        startAgent("leader", "kinds=servicemonitor,probe&nodeless=true"); // the elected agent's route: endpoints on no node
 
-        awaitTrue(() -> hasSample("node-a", "app_requests_total") && hasSample("node-b", "app_requests_total"));
+        awaitTrue(() -> hasSample("node-a", "app_requests_total") && hasSample("node-b", "app_requests_total")
+                && hasSample("leader", "app_requests_total"));
+        assertThat(samples.get("leader")).allMatch(s -> ("127.0.0.3:" + port).equals(s.labels().get("instance")));
+        assertThat(samples.get("node-a")).noneMatch(s -> ("127.0.0.3:" + port).equals(s.labels().get("instance")));
         Labels a = sample("node-a", "app_requests_total").labels();
         assertThat(a.toMap()).containsEntry("job", "web") // the service's name, as the operator relabels it
                 .containsEntry("namespace", "shop").containsEntry("service", "web").containsEntry("pod", "web-a")
@@ -143,11 +150,12 @@ class MonitorsFleetTest {
                 && !"drop_me".equals(s.labels().get("__name__")));
         assertThat(samples.get("node-b")).allMatch(s -> !("127.0.0.1:" + port).equals(s.labels().get("instance")));
         assertThat(sample("node-b", "app_requests_total").labels().get("pod")).isEqualTo("web-b");
-        // what the two agents watch: the monitors, and per agent the monitored namespace's slices and services and
-        // its own node's pods there
-        assertThat(new java.util.TreeSet<>(watches)).containsExactly(
+        // what the agents watch: the monitors (the leader's route: probes too), and per agent the monitored namespace's
+        // slices and services and its own node's pods there (the leader's nodeless job: no pods)
+        assertThat(new java.util.TreeSet<>(watches)).containsExactlyInAnyOrder(
                 "/api/v1/namespaces/shop/pods?fieldSelector=spec.nodeName=node-a",
                 "/api/v1/namespaces/shop/pods?fieldSelector=spec.nodeName=node-b",
+                "/apis/monitoring.coreos.com/v1/probes",
                 "/api/v1/namespaces/shop/services",
                 "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices",
                 "/apis/monitoring.coreos.com/v1/podmonitors",
@@ -257,7 +265,8 @@ class MonitorsFleetTest {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("k8s-monitors:operator?nodeName=" + node + "&debounce=100ms&" + kinds).routeId("monitors").to("log:monitors?level=OFF");
+                String local = node.startsWith("node-") ? "nodeName=" + node + "&" : "";
+                from("k8s-monitors:operator?" + local + "debounce=100ms&" + kinds).routeId("monitors").to("log:monitors?level=OFF");
                 from("direct:mimir").routeId("sink").process(e -> samples.get(node).addAll(e.getMessage().getMandatoryBody(List.class)));
             }
         });

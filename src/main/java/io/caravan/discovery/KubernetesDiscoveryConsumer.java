@@ -1,12 +1,12 @@
 package io.caravan.discovery;
 
+import io.caravan.component.RouteHandOff;
 import io.caravan.model.Target;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -294,18 +294,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     }
 
     private void emit(List<Target> targets) {
-        Exchange exchange = createExchange(false);
-        try {
-            exchange.getMessage().setBody(targets);
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
-        } finally {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException(endpoint.getEndpointUri(), exchange, exchange.getException());
-            }
-            releaseExchange(exchange, false);
-        }
+        RouteHandOff.emit(this, targets, Map.of(), endpoint.getEndpointUri());
     }
 
     private void recordError(Throwable error, String resource, String scope) {

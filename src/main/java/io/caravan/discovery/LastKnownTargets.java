@@ -3,6 +3,7 @@ package io.caravan.discovery;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.caravan.component.StateFiles;
 import io.caravan.model.Labels;
 import io.caravan.model.Target;
 import org.slf4j.Logger;
@@ -10,11 +11,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -65,15 +63,7 @@ final class LastKnownTargets {
             out.add(labels);
         }
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(new Stored(endpoint, at.toString(), out)));
-            restrictToOwner(tmp);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            StateFiles.replace(file, JSON.writeValueAsBytes(new Stored(endpoint, at.toString(), out)), true);
             lastWriteError = null;
         } catch (IOException | RuntimeException e) {
             String text = e.toString();
@@ -104,14 +94,6 @@ final class LastKnownTargets {
             LOG.warn("{}: ignoring the last known targets in {}, which cannot be read ({}); it is rewritten once the API"
                     + " server answers", endpoint, file, e.toString());
             return Optional.empty();
-        }
-    }
-
-    private static void restrictToOwner(Path p) throws IOException {
-        try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // nothing to restrict with: the data directory's own permissions apply
         }
     }
 

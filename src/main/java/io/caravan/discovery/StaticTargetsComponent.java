@@ -2,13 +2,11 @@ package io.caravan.discovery;
 
 import io.caravan.component.CaravanComponent;
 import io.caravan.component.ComponentStatus;
+import io.caravan.component.RunningConsumers;
 import org.apache.camel.Endpoint;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code static-targets:NAME}: a fixed target list, from the URI ({@code addresses=}) or from a file that an
@@ -18,7 +16,7 @@ public class StaticTargetsComponent extends CaravanComponent {
 
     static final String SCHEME = "static-targets";
 
-    private final Set<StaticTargetsConsumer> consumers = ConcurrentHashMap.newKeySet();
+    private final RunningConsumers<StaticTargetsConsumer> consumers = new RunningConsumers<>(StaticTargetsConsumer::status);
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -37,6 +35,6 @@ public class StaticTargetsComponent extends CaravanComponent {
 
     @Override
     public List<ComponentStatus> statuses() {
-        return consumers.stream().map(StaticTargetsConsumer::status).sorted(Comparator.comparing(ComponentStatus::uri)).toList();
+        return consumers.statuses();
     }
 }

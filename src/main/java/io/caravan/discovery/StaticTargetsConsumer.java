@@ -1,12 +1,12 @@
 package io.caravan.discovery;
 
+import io.caravan.component.RouteHandOff;
 import io.caravan.component.CaravanComponent;
 import io.caravan.component.ComponentStatus;
 import io.caravan.model.Durations;
 import io.caravan.model.Labels;
 import io.caravan.model.NameValuePairs;
 import io.caravan.model.Target;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -116,19 +116,8 @@ public class StaticTargetsConsumer extends DefaultConsumer {
     }
 
     private void emit(List<Target> targets) {
-        Exchange exchange = createExchange(false);
-        try {
-            exchange.getMessage().setBody(targets);
-            this.targets = targets.size();
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
-        } finally {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("static-targets:" + endpoint.getName(), exchange, exchange.getException());
-            }
-            releaseExchange(exchange, false);
-        }
+        this.targets = targets.size();
+        RouteHandOff.emit(this, targets, Map.of(), "static-targets:" + endpoint.getName());
     }
 
     /** UP with its list in use; DEGRADED when the file turned bad and the previous list goes on. */

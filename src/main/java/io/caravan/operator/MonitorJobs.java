@@ -2,6 +2,7 @@ package io.caravan.operator;
 
 import io.caravan.discovery.MetaLabels;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,16 @@ final class MonitorJobs {
     private MonitorJobs() {
     }
 
+    /** A job's route and endpoint name: the kind, namespace, name and what follows, in lower case, '-' for the rest. */
+    static String id(Kind kind, String namespace, String name, String suffix) {
+        return (kind.idPrefix + "-" + namespace + "-" + name + suffix).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    }
+
+    /** Where a Probe job's static targets are written, in the monitors' directory. */
+    static Path targetsFile(Path monitorsDir, String id) {
+        return monitorsDir.resolve(id + "-targets.json");
+    }
+
     static List<MonitorJob> of(Kind kind, String namespace, String name, MonitorSpec spec, Defaults defaults) {
         List<MonitorSpec.Endpoint> endpoints = kind == Kind.SERVICE_MONITOR ? spec.endpoints() : spec.podMetricsEndpoints();
         List<MonitorJob> jobs = new ArrayList<>();
@@ -66,9 +77,10 @@ final class MonitorJobs {
      * as {@code instance}; static targets from a file_sd group written for the job, Ingress targets from the ingress
      * role (the rule's scheme, host and path as the target).
      */
-    static MonitorJob probe(String namespace, String name, ProbeSpec spec, Defaults defaults, java.nio.file.Path targetsFile) {
+    static MonitorJob probe(String namespace, String name, ProbeSpec spec, Defaults defaults, Path monitorsDir) {
         String jobName = "probe/" + namespace + "/" + name;
-        String id = ("probe-" + namespace + "-" + name).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        String id = id(Kind.PROBE, namespace, name, "");
+        Path targetsFile = targetsFile(monitorsDir, id);
         String interval = nonEmpty(spec.interval(), defaults.interval());
         String timeout = nonEmpty(spec.scrapeTimeout(), defaults.timeout());
         ProbeSpec.Prober prober = spec.prober() == null ? new ProbeSpec.Prober(null, null, null) : spec.prober();
@@ -155,8 +167,7 @@ final class MonitorJobs {
     private static MonitorJob job(Kind kind, String namespace, String name, MonitorSpec spec, MonitorSpec.Endpoint ep,
                                   int index, Defaults defaults) {
         String jobName = kind.jobPrefix + "/" + namespace + "/" + name + "/" + index;
-        String id = (kind.idPrefix + "-" + namespace + "-" + name + "-" + index + (defaults.nodeless() ? "-nodeless" : ""))
-                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        String id = id(kind, namespace, name, "-" + index + (defaults.nodeless() ? "-nodeless" : ""));
         List<MonitorJob.Credential> credentials = new ArrayList<>();
         String problem = unsupported(ep, namespace, credentials);
         String interval = nonEmpty(ep.interval(), defaults.interval());

@@ -2,13 +2,11 @@ package io.caravan.operator;
 
 import io.caravan.component.CaravanComponent;
 import io.caravan.component.ComponentStatus;
+import io.caravan.component.RunningConsumers;
 import org.apache.camel.Endpoint;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code k8s-monitors:NAME}: prometheus-operator's ServiceMonitors and PodMonitors as scrape jobs of this agent, each
@@ -19,7 +17,7 @@ public class MonitorsComponent extends CaravanComponent {
 
     public static final String SCHEME = "k8s-monitors";
 
-    private final Set<MonitorsConsumer> consumers = ConcurrentHashMap.newKeySet();
+    private final RunningConsumers<MonitorsConsumer> consumers = new RunningConsumers<>(MonitorsConsumer::status);
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -40,6 +38,6 @@ public class MonitorsComponent extends CaravanComponent {
     /** One status per running endpoint: each monitor endpoint's job, running or not and why. */
     @Override
     public List<ComponentStatus> statuses() {
-        return consumers.stream().map(MonitorsConsumer::status).sorted(Comparator.comparing(ComponentStatus::uri)).toList();
+        return consumers.statuses();
     }
 }

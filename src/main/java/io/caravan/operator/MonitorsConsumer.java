@@ -1,10 +1,12 @@
 package io.caravan.operator;
 
+import io.caravan.component.RouteHandOff;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.caravan.component.ComponentStatus;
+import io.caravan.component.StateFiles;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,7 +17,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.DefaultConsumer;
@@ -237,7 +238,7 @@ public class MonitorsConsumer extends DefaultConsumer {
                 return job.withProblem(c.describe() + " is missing; the endpoint is not scraped");
             }
             try {
-                Path file = endpoint.getComponent().dataDir().resolve("monitors").resolve("credentials").resolve(job.id() + "-" + c.option());
+                Path file = monitorsDir().resolve("credentials").resolve(job.id() + "-" + c.option());
                 writeOwnerOnly(file, value);
                 options.put(c.option(), file.toString());
             } catch (IOException e) {
@@ -269,15 +270,7 @@ public class MonitorsConsumer extends DefaultConsumer {
         if (Files.isRegularFile(file) && Files.readString(file).equals(value)) {
             return;
         }
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, value);
-        try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // the data directory's own permissions apply
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StateFiles.replace(file, value.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
     private List<MonitorJob> jobsOf(GenericKubernetesResource r) {
@@ -288,24 +281,22 @@ public class MonitorsConsumer extends DefaultConsumer {
         try {
             if (kind == MonitorJobs.Kind.PROBE) {
                 ProbeSpec probe = JSON.convertValue(r.getAdditionalProperties().getOrDefault("spec", Map.of()), ProbeSpec.class);
-                String id = ("probe-" + namespace + "-" + name).toLowerCase().replaceAll("[^a-z0-9-]", "-");
-                Path targets = endpoint.getComponent().dataDir().resolve("monitors").resolve(id + "-targets.json");
-                return List.of(MonitorJobs.probe(namespace, name, probe, endpoint.defaults(), targets));
+                return List.of(MonitorJobs.probe(namespace, name, probe, endpoint.defaults(), monitorsDir()));
             }
             MonitorSpec spec = JSON.convertValue(r.getAdditionalProperties().getOrDefault("spec", Map.of()), MonitorSpec.class);
             return MonitorJobs.of(kind, namespace, name, spec, endpoint.defaults());
         } catch (IllegalArgumentException e) {
-            String id = (kind.idPrefix + "-" + namespace + "-" + name).toLowerCase().replaceAll("[^a-z0-9-]", "-");
+            String id = MonitorJobs.id(kind, namespace, name, "");
             return List.of(new MonitorJob(id, kind.jobPrefix + "/" + namespace + "/" + name, "", List.of(), List.of(), Map.of(),
                     "the monitor cannot be read: " + e.getMessage()));
         }
     }
 
     private void addRoutes(MonitorJob job) throws Exception {
-        Path dir = endpoint.getComponent().dataDir().resolve("monitors");
+        Path dir = monitorsDir();
         Files.createDirectories(dir);
         if (job.staticTargets() != null) {
-            Files.writeString(dir.resolve(job.id() + "-targets.json"), JSON.writeValueAsString(List.of(job.staticTargets())));
+            Files.writeString(MonitorJobs.targetsFile(dir, job.id()), JSON.writeValueAsString(List.of(job.staticTargets())));
         }
         Path rules = dir.resolve(job.id() + ".yaml");
         Files.writeString(rules, YAML.writeValueAsString(job.relabelRules()));
@@ -331,6 +322,11 @@ public class MonitorsConsumer extends DefaultConsumer {
                 job.discoveryUri(), job.id(), job.id(), sink);
     }
 
+    /** Where the jobs' rule, target and credential files live. */
+    private Path monitorsDir() {
+        return endpoint.getComponent().dataDir().resolve("monitors");
+    }
+
     private void removeRoutes(String id) {
         CamelContext camel = getEndpoint().getCamelContext();
         for (String routeId : List.of(id, id + "-samples")) {
@@ -344,10 +340,10 @@ public class MonitorsConsumer extends DefaultConsumer {
             }
         }
         try {
-            Path dir = endpoint.getComponent().dataDir().resolve("monitors");
+            Path dir = monitorsDir();
             Files.deleteIfExists(dir.resolve(id + ".yaml"));
             Files.deleteIfExists(dir.resolve(id + "-metrics.yaml"));
-            Files.deleteIfExists(dir.resolve(id + "-targets.json"));
+            Files.deleteIfExists(MonitorJobs.targetsFile(dir, id));
             for (String option : List.of("bearerTokenFile", "caFile")) {
                 Files.deleteIfExists(dir.resolve("credentials").resolve(id + "-" + option));
             }
@@ -366,18 +362,7 @@ public class MonitorsConsumer extends DefaultConsumer {
             m.put("state", j.runs() ? "running" : "not scraped: " + j.problem());
             summary.add(m);
         }
-        Exchange exchange = createExchange(false);
-        try {
-            exchange.getMessage().setBody(summary);
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
-        } finally {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException(endpoint.getEndpointUri(), exchange, exchange.getException());
-            }
-            releaseExchange(exchange, false);
-        }
+        RouteHandOff.emit(this, summary, Map.of(), endpoint.getEndpointUri());
     }
 
     ComponentStatus status() {

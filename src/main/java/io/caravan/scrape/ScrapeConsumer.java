@@ -1,10 +1,12 @@
 package io.caravan.scrape;
 
+import io.caravan.component.RouteHandOff;
 import io.caravan.model.Sample;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -38,20 +40,10 @@ public class ScrapeConsumer extends DefaultConsumer {
     }
 
     private void deliver(ScrapeTarget target, List<Sample> samples) {
-        Exchange exchange = createExchange(false);
-        try {
-            exchange.getMessage().setBody(samples);
-            exchange.getMessage().setHeader(HEADER_JOB, endpoint.getJob());
-            exchange.getMessage().setHeader(HEADER_INSTANCE, target.labels().get("instance"));
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
-        } finally {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("scrape:" + endpoint.getJob() + " samples of " + target.url()
-                        + " failed in the route", exchange, exchange.getException());
-            }
-            releaseExchange(exchange, false);
-        }
+        Map<String, Object> headers = new HashMap<>(); // the instance label may be absent (honor_labels)
+        headers.put(HEADER_JOB, endpoint.getJob());
+        headers.put(HEADER_INSTANCE, target.labels().get("instance"));
+        RouteHandOff.emit(this, samples, headers, "scrape:" + endpoint.getJob() + " samples of " + target.url()
+                + " failed in the route");
     }
 }

@@ -3,6 +3,7 @@ package io.caravan.logs.events;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.caravan.component.StateFiles;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,12 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -100,8 +97,8 @@ final class EventCursors {
     }
 
     /**
-     * Writes the cursors to the Lease when they moved since the last write (a merge patch of its annotations; the Lease
-     * is created the first time). One write at a time, each of the cursors as they are when it starts, so a later
+     * Writes the cursors to the Lease when they moved since the last write: one merge patch of its annotations (the
+     * Lease is created when the patch finds none). One write at a time, each of the cursors as they are when it starts, so a later
      * write never carries older cursors than an earlier one.
      */
     void publish() {
@@ -122,14 +119,17 @@ final class EventCursors {
             annotations.put("caravan.io/events-written-by", identity);
             annotations.put("caravan.io/events-written-at", Instant.now().toString());
             try {
-                var lease = client.leases().inNamespace(leaseNamespace).withName(leaseName);
-                if (lease.get() == null) {
+                try {
+                    client.leases().inNamespace(leaseNamespace).withName(leaseName).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            JSON.writeValueAsString(Map.of("metadata", Map.of("annotations", annotations))));
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        throw e;
+                    }
+                    // the first write anywhere: the Lease is made with the cursor in it
                     client.resource(new LeaseBuilder().withNewMetadata().withNamespace(leaseNamespace).withName(leaseName)
                             .addToLabels("app.kubernetes.io/component", "k8s-events-cursor").withAnnotations(annotations)
                             .endMetadata().build()).create();
-                } else {
-                    lease.patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(
-                            Map.of("metadata", Map.of("annotations", annotations))));
                 }
                 lastError = null;
             } catch (KubernetesClientException | IOException e) {
@@ -173,18 +173,7 @@ final class EventCursors {
 
     private void writeFile() {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(local)));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            StateFiles.replace(file, JSON.writeValueAsBytes(local), false);
         } catch (IOException e) {
             String text = "cannot write the cursor file " + file + " (" + e + "): a restart would send events again;"
                     + " check that CARAVAN_DATA_DIR is writable and not full";

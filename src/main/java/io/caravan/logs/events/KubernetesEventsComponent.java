@@ -2,20 +2,18 @@ package io.caravan.logs.events;
 
 import io.caravan.component.CaravanComponent;
 import io.caravan.component.ComponentStatus;
+import io.caravan.component.RunningConsumers;
 import org.apache.camel.Endpoint;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code k8s-events:NAME}: the cluster's Kubernetes events as log entries (Alloy's loki.source.kubernetes_events). */
 public class KubernetesEventsComponent extends CaravanComponent {
 
     public static final String SCHEME = "k8s-events";
 
-    private final Set<KubernetesEventsConsumer> consumers = ConcurrentHashMap.newKeySet();
+    private final RunningConsumers<KubernetesEventsConsumer> consumers = new RunningConsumers<>(KubernetesEventsConsumer::status);
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -36,6 +34,6 @@ public class KubernetesEventsComponent extends CaravanComponent {
     /** One status per running endpoint: each scope's state, cursor and count, the handover Lease. */
     @Override
     public List<ComponentStatus> statuses() {
-        return consumers.stream().map(KubernetesEventsConsumer::status).sorted(Comparator.comparing(ComponentStatus::uri)).toList();
+        return consumers.statuses();
     }
 }

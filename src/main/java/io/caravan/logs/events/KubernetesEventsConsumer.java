@@ -1,8 +1,8 @@
 package io.caravan.logs.events;
 
+import io.caravan.component.RouteHandOff;
 import io.caravan.component.ComponentStatus;
 import io.caravan.model.LogEntry;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.support.DefaultConsumer;
@@ -86,16 +86,7 @@ public class KubernetesEventsConsumer extends DefaultConsumer {
     }
 
     private void deliver(List<LogEntry> batch) throws Exception {
-        Exchange exchange = createExchange(false);
-        try {
-            exchange.getMessage().setBody(batch);
-            getProcessor().process(exchange);
-            if (exchange.getException() != null) {
-                throw exchange.getException();
-            }
-        } finally {
-            releaseExchange(exchange, false);
-        }
+        RouteHandOff.deliver(this, batch, Map.of());
     }
 
     ComponentStatus status() {

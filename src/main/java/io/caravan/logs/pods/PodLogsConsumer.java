@@ -1,10 +1,12 @@
 package io.caravan.logs.pods;
 
+import io.caravan.component.RouteHandOff;
 import io.caravan.model.LogEntry;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -39,18 +41,10 @@ public class PodLogsConsumer extends DefaultConsumer {
     }
 
     private void deliver(ContainerRef ref, List<LogEntry> batch) throws Exception {
-        Exchange exchange = createExchange(false);
-        try {
-            exchange.getMessage().setBody(batch);
-            exchange.getMessage().setHeader(HEADER_NAMESPACE, ref.namespace());
-            exchange.getMessage().setHeader(HEADER_POD, ref.pod());
-            exchange.getMessage().setHeader(HEADER_CONTAINER, ref.container());
-            getProcessor().process(exchange);
-            if (exchange.getException() != null) {
-                throw exchange.getException();
-            }
-        } finally {
-            releaseExchange(exchange, false);
-        }
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(HEADER_NAMESPACE, ref.namespace());
+        headers.put(HEADER_POD, ref.pod());
+        headers.put(HEADER_CONTAINER, ref.container());
+        RouteHandOff.deliver(this, batch, headers);
     }
 }

@@ -1,14 +1,12 @@
 package io.caravan.logs.tail;
 
 import io.caravan.component.ComponentStatus;
+import io.caravan.component.RunningConsumers;
 import io.caravan.logs.LogSourceComponent;
 import org.apache.camel.Endpoint;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code tail:NAME?path=GLOB}: follows files from a stored position, like Alloy's local.file_match +
@@ -18,7 +16,7 @@ public class TailComponent extends LogSourceComponent {
 
     public static final String SCHEME = "tail";
 
-    private final Set<TailConsumer> consumers = ConcurrentHashMap.newKeySet();
+    private final RunningConsumers<TailConsumer> consumers = new RunningConsumers<>(TailConsumer::status);
 
     public TailComponent() {
         super(SCHEME);
@@ -43,6 +41,6 @@ public class TailComponent extends LogSourceComponent {
     /** One status per running tail endpoint: its files, their positions and lag, its last error. */
     @Override
     public List<ComponentStatus> statuses() {
-        return consumers.stream().map(TailConsumer::status).sorted(Comparator.comparing(ComponentStatus::uri)).toList();
+        return consumers.statuses();
     }
 }

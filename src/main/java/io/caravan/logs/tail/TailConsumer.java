@@ -1,5 +1,6 @@
 package io.caravan.logs.tail;
 
+import io.caravan.component.RouteHandOff;
 import io.caravan.component.ComponentStatus;
 import io.caravan.component.Reconciler;
 import io.caravan.logs.BatchSink;
@@ -14,7 +15,6 @@ import io.caravan.logs.Position;
 import io.caravan.logs.PositionStore;
 import io.caravan.model.Labels;
 import io.caravan.model.LogEntry;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -170,17 +170,7 @@ public class TailConsumer extends DefaultConsumer {
     }
 
     private void deliver(Path file, List<LogEntry> batch) throws Exception {
-        Exchange exchange = createExchange(false);
-        try {
-            exchange.getMessage().setBody(batch);
-            exchange.getMessage().setHeader(HEADER_FILE, file.toString());
-            getProcessor().process(exchange);
-            if (exchange.getException() != null) {
-                throw exchange.getException();
-            }
-        } finally {
-            releaseExchange(exchange, false);
-        }
+        RouteHandOff.deliver(this, batch, Map.of(HEADER_FILE, file.toString()));
     }
 
     /** The files followed now, finished ones left out. */

@@ -4,7 +4,7 @@
 # Writes bench/results/peers-<UTC>.md and prints it. See BENCHMARKS.md for the method.
 # usage: bench/peers.sh [--quick] [--only metrics,node-exporter,logs,startup]
 #        full run ~13 min, --quick ~5 min (smaller, not comparable with full runs)
-# env:   CARAVAN_JAVA_OPTS  Caravan's JVM flags where it runs as a fat jar (default in PeerBench.DEFAULT_JAVA_OPTS)
+# env:   CARAVAN_JAVA_OPTS  Caravan's JVM flags where it runs as a fat jar (default: the chart's javaToolOptions and -XX:MaxRAM of its memory limit)
 #        CARAVAN_IMAGE_EXTRA_OPTS  added to the image's JAVA_TOOL_OPTIONS where it starts as the image does (startup, seed)
 #        BENCH_HARNESS_OPTS  the harness JVM's flags, e.g. -Dbench.auditLines=1600000 -Dbench.podLines=4000000 for
 #                            longer logs runs (the measured lines; the warm-up stays)

@@ -293,6 +293,9 @@ final class JsonPathScanner {
             boolean escaped = false;
             while (p < e) {
                 char ch = t[p++];
+                if (ch > '\\') {
+                    continue; // lower-case letters and above: one comparison for most of a string's chars
+                }
                 if (ch == '"') {
                     pos = p;
                     return escaped;
@@ -333,7 +336,13 @@ final class JsonPathScanner {
             }
             if (ch == '-' || (ch >= '0' && ch <= '9')) {
                 int start = pos;
-                skipNumber();
+                boolean exponent = skipNumber();
+                if (!exponent && pos - start <= 15) {
+                    Double small = smallInteger(start, pos);
+                    if (small != null) {
+                        return small;
+                    }
+                }
                 double d = Double.parseDouble(new String(text, start, pos - start));
                 if (Double.isInfinite(d)) {
                     throw Malformed.INSTANCE; // Go cannot hold it in a float64: Unmarshal fails
@@ -350,6 +359,23 @@ final class JsonPathScanner {
                 return Extracted.NULL;
             }
             throw Malformed.INSTANCE;
+        }
+
+        /**
+         * A number of at most 15 chars without fraction or exponent, as the double it is exactly (no string, no
+         * FloatingDecimal: status codes and counts are most of what a json stage extracts); null for any other.
+         */
+        private Double smallInteger(int from, int to) {
+            boolean negative = text[from] == '-';
+            long v = 0;
+            for (int i = negative ? from + 1 : from; i < to; i++) {
+                char ch = text[i];
+                if (ch < '0' || ch > '9') {
+                    return null; // a fraction
+                }
+                v = v * 10 + (ch - '0');
+            }
+            return negative ? (v == 0 ? -0.0 : (double) -v) : (double) v;
         }
 
         /** A scalar checked as {@link #scalar()} checks it, without making its value: most of a line is skipped. */

@@ -84,6 +84,21 @@ final class ProcMeter {
         return out;
     }
 
+    /** The share of the process's CPU between two readings that went to the threads whose name contains part. */
+    static double share(Map<String, long[]> before, Map<String, long[]> after, String part) {
+        long all = 0;
+        long matching = 0;
+        for (Map.Entry<String, long[]> e : after.entrySet()) {
+            long[] b = before.getOrDefault(e.getKey(), new long[2]);
+            long ticks = e.getValue()[0] - b[0] + e.getValue()[1] - b[1];
+            all += ticks;
+            if (e.getKey().contains(part)) {
+                matching += ticks;
+            }
+        }
+        return all == 0 ? 0 : (double) matching / all;
+    }
+
     /** The thread groups' CPU between two readings, largest first: "name user+sys s", the top n. */
     static String threadCpu(Map<String, long[]> before, Map<String, long[]> after, int n) {
         return after.entrySet().stream()

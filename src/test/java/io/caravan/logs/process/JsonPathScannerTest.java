@@ -40,7 +40,11 @@ class JsonPathScannerTest {
             "{\"v\\u0065rb\":\"escaped name\",\"user\":{\"user\\u006eame\":\"\\ud83d\\ude00 \\n \\/\"}}",
             "{\"objectRef\":{\"resource\":\"first\",\"resource\":\"second\"},\"objectRef\":{}}",
             "{\"user\":{\"username\":{\"nested\":[1,{\"x\":\"&\"}]}},\"responseStatus\":{\"code\":\"403\"}}",
-            "\t{\"verb\":\"tabbed\"}\r\n");
+            "\t{\"verb\":\"tabbed\"}\r\n",
+            // integers at the edge of the exact fast path (15 chars) and past it
+            "{\"verb\":0,\"n\":-7,\"responseStatus\":{\"code\":999999999999999}}",
+            "{\"verb\":-99999999999999,\"n\":9999999999999999,\"responseStatus\":{\"code\":-999999999999999}}",
+            "{\"verb\":12345678901234567890123,\"n\":-0.0,\"responseStatus\":{\"code\":200.0}}");
 
     static final String PLAIN = "verb: verb, user: user, name: user.username, res: objectRef.resource, code: responseStatus.code, n: n";
 
@@ -51,7 +55,7 @@ class JsonPathScannerTest {
      */
     static List<String> longStrings() {
         List<String> docs = new java.util.ArrayList<>();
-        String[] specials = {"\\\"", "\\n", "\\u00e9", "\t", "\u0001", "\u001f", "é", "\ud83d\ude00", "\\\\"};
+        String[] specials = {"[", "]", "\\\"", "\\n", "\\u00e9", "\t", "\u0001", "\u001f", "é", "\ud83d\ude00", "\\\\"};
         for (int at = 0; at < 18; at++) {
             for (String sp : specials) {
                 String body = "a".repeat(at) + sp + "b".repeat(17 - at);

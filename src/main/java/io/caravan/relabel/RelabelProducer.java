@@ -73,7 +73,7 @@ public class RelabelProducer extends DefaultProducer {
             } else if (item instanceof Sample s) {
                 Labels l = rules.apply(s.labels());
                 if (l != null && !l.isEmpty()) {
-                    out.add(l == s.labels() ? s : new Sample(l, s.timestampMs(), s.value()));
+                    out.add(s.withLabels(l));
                 }
             } else {
                 throw new InvalidPayloadException(exchange, List.class);

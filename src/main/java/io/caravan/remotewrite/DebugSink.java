@@ -37,7 +37,7 @@ public final class DebugSink implements DebugView {
         batches.incrementAndGet();
         received.addAndGet(samples.size());
         for (Sample s : samples) {
-            if (Sample.isStaleMarker(s.value())) {
+            if (s.isStale()) {
                 latest.remove(s.labels());
             } else if (latest.size() < maxSeries || latest.containsKey(s.labels())) {
                 latest.put(s.labels(), s);

@@ -1,10 +1,14 @@
 package io.caravan.scrape.parse;
 
+import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.NativeHistogram;
+
+import java.util.List;
 
 /**
- * A pull parser over one scrape body in a Prometheus text exposition format. One instance is reused across
- * scrapes of a target: {@link #reset} points it at a new body without allocating.
+ * A pull parser over one scrape body in a Prometheus exposition format (text, OpenMetrics, protobuf). One instance
+ * is reused across scrapes of a target: {@link #reset} points it at a new body without allocating.
  *
  * <p>Accessors are valid only for the entry {@link #next} last returned; calling one after the wrong kind
  * of entry throws {@link IllegalStateException}.
@@ -52,7 +56,16 @@ public interface ExpositionParser {
 
     // valid after SERIES
 
-    /** Offset in the buffer of the raw {@code name{labels}} bytes, a stable cache key for the series. */
+    /**
+     * Where the series' cache key lies: bytes that name the series, the same in every scrape, different for every
+     * series of a body. The text formats give the body itself (the raw {@code name{labels}}); a binary format its
+     * own buffer.
+     */
+    default byte[] seriesBuffer() {
+        return null;
+    }
+
+    /** Offset in {@link #seriesBuffer()} (or the body, when that is null) of the series' cache key. */
     int seriesOffset();
 
     int seriesLength();
@@ -60,7 +73,23 @@ public interface ExpositionParser {
     /** Adds {@code __name__} and every label, unescaped and UTF-8 decoded, to {@code into} (parsed only now). */
     void labels(Labels.Builder into);
 
+    /** The float value; meaningless for a native histogram. */
     double value();
+
+    /** The native histogram's value, or null for a float series (the text formats have none). */
+    default NativeHistogram histogram() {
+        return null;
+    }
+
+    /** The exemplars exposed with the series, without timestamps where the exposition gave none; most often none. */
+    default List<Exemplar> exemplars() {
+        return List.of();
+    }
+
+    /** When the series started counting (OpenMetrics {@code _created} read as such, protobuf's start timestamp), or 0. */
+    default long createdTimestampMs() {
+        return 0;
+    }
 
     boolean hasTimestamp();
 

@@ -1,6 +1,8 @@
 package io.caravan.remotewrite;
 
+import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
 import io.caravan.wire.ProtoWriter;
 
@@ -10,12 +12,24 @@ import java.util.List;
  * Encodes samples as a remote_write 1.0 {@code prometheus.WriteRequest}:
  * <pre>
  * WriteRequest { repeated TimeSeries timeseries = 1; }
- * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; }
+ * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; repeated Exemplar exemplars = 3;
+ *                repeated Histogram histograms = 4; }
  * Label        { string name = 1; string value = 2; }
  * Sample       { double value = 1; int64 timestamp = 2; }
+ * Exemplar     { repeated Label labels = 1; double value = 2; int64 timestamp = 3; }
+ * Histogram    { oneof count { uint64 count_int = 1; double count_float = 2; } double sum = 3; sint32 schema = 4;
+ *                double zero_threshold = 5; oneof zero_count { uint64 zero_count_int = 6; double zero_count_float = 7; }
+ *                repeated BucketSpan negative_spans = 8; repeated sint64 negative_deltas = 9;
+ *                repeated double negative_counts = 10; repeated BucketSpan positive_spans = 11;
+ *                repeated sint64 positive_deltas = 12; repeated double positive_counts = 13; ResetHint reset_hint = 14;
+ *                int64 timestamp = 15; repeated double custom_values = 16; }
+ * BucketSpan   { sint32 offset = 1; uint32 length = 2; }
  * </pre>
- * Consecutive samples of the same series share one TimeSeries. External labels are merged in name order
- * and only where the series does not carry that label already (Prometheus' rule).
+ * Consecutive float samples of the same series share one TimeSeries; a histogram or a sample with exemplars has
+ * one of its own, as Prometheus' queue sends them. An integer histogram goes as bucket deltas, a float one as
+ * absolute counts, and the count oneofs are always set (a receiver tells the two kinds apart by them). External
+ * labels are merged in name order and only where the series does not carry that label already (Prometheus' rule);
+ * an exemplar's own labels go as they are.
  */
 public final class WriteRequestEncoder {
 
@@ -36,15 +50,26 @@ public final class WriteRequestEncoder {
         out.reset();
         int i = 0;
         while (i < samples.size()) {
-            Labels series = samples.get(i).labels();
+            Sample first = samples.get(i);
+            if (!isPlain(first)) {
+                writeRichSeries(first, null);
+                i++;
+                continue;
+            }
+            Labels series = first.labels();
             int end = i + 1;
-            while (end < samples.size() && samples.get(end).labels().equals(series)) {
+            while (end < samples.size() && isPlain(samples.get(end)) && samples.get(end).labels().equals(series)) {
                 end++;
             }
             writeSeries(series, samples, i, end);
             i = end;
         }
         return out.array();
+    }
+
+    /** A float sample without exemplars: the common case, encoded with sizes computed first. */
+    private static boolean isPlain(Sample s) {
+        return s.histogram() == null && s.exemplars().isEmpty();
     }
 
     public int size() {
@@ -63,6 +88,10 @@ public final class WriteRequestEncoder {
      */
     public void add(Sample sample) {
         byte[] labels = sample.labels().memo(memoKey, this::encodeLabels);
+        if (!isPlain(sample)) {
+            writeRichSeries(sample, labels);
+            return;
+        }
         int s = sampleSize(sample);
         out.tag(1, ProtoWriter.LEN);
         out.varint(labels.length + 1 + ProtoWriter.varintSize(s) + s);
@@ -106,6 +135,115 @@ public final class WriteRequestEncoder {
         if (s.timestampMs() != 0) {
             out.tag(2, ProtoWriter.VARINT);
             out.varint(s.timestampMs());
+        }
+    }
+
+    /** A TimeSeries of one histogram or float sample and its exemplars; labels already encoded, or null. */
+    private void writeRichSeries(Sample s, byte[] labels) {
+        int series = out.beginNested(1);
+        if (labels != null) {
+            out.raw(labels, 0, labels.length);
+        } else {
+            writeLabels(s.labels());
+        }
+        if (s.histogram() != null) {
+            int h = out.beginNested(4);
+            writeHistogram(s.histogram(), s.timestampMs());
+            out.endNested(h);
+        } else {
+            writeSample(s, sampleSize(s));
+        }
+        for (Exemplar e : s.exemplars()) {
+            int x = out.beginNested(3);
+            for (int i = 0; i < e.labels().size(); i++) {
+                writeLabel(e.labels().name(i), e.labels().value(i));
+            }
+            out.doubleField(2, e.value());
+            long ts = e.hasTimestamp() ? e.timestampMs() : s.timestampMs();
+            if (ts != 0) {
+                out.tag(3, ProtoWriter.VARINT);
+                out.varint(ts);
+            }
+            out.endNested(x);
+        }
+        out.endNested(series);
+    }
+
+    private void writeHistogram(NativeHistogram h, long timestampMs) {
+        if (h.floatCounts()) {
+            out.doubleField(2, h.count());
+        } else {
+            out.tag(1, ProtoWriter.VARINT);
+            out.varint((long) h.count());
+        }
+        if (Double.doubleToRawLongBits(h.sum()) != 0) {
+            out.doubleField(3, h.sum());
+        }
+        if (h.schema() != 0) {
+            out.tag(4, ProtoWriter.VARINT);
+            out.sint(h.schema());
+        }
+        if (h.zeroThreshold() != 0) {
+            out.doubleField(5, h.zeroThreshold());
+        }
+        if (h.floatCounts()) {
+            out.doubleField(7, h.zeroCount());
+        } else {
+            out.tag(6, ProtoWriter.VARINT);
+            out.varint((long) h.zeroCount());
+        }
+        writeBuckets(h.negativeSpans(), h.negativeCounts(), h.floatCounts(), 8);
+        writeBuckets(h.positiveSpans(), h.positiveCounts(), h.floatCounts(), 11);
+        if (h.resetHint() != NativeHistogram.ResetHint.UNKNOWN) {
+            out.tag(14, ProtoWriter.VARINT);
+            out.varint(h.resetHint().ordinal()); // UNKNOWN 0, YES 1, NO 2, GAUGE 3: the enum's order is the wire's
+        }
+        if (timestampMs != 0) {
+            out.tag(15, ProtoWriter.VARINT);
+            out.varint(timestampMs);
+        }
+        writePackedDoubles(16, h.customValues());
+    }
+
+    /** Spans at spanField, then the counts: deltas (spanField + 1) for an integer histogram, else absolute (+ 2). */
+    private void writeBuckets(int[] spans, double[] counts, boolean floatCounts, int spanField) {
+        for (int i = 0; i < spans.length; i += 2) {
+            int span = out.beginNested(spanField);
+            if (spans[i] != 0) {
+                out.tag(1, ProtoWriter.VARINT);
+                out.sint(spans[i]);
+            }
+            if (spans[i + 1] != 0) {
+                out.tag(2, ProtoWriter.VARINT);
+                out.varint(spans[i + 1]);
+            }
+            out.endNested(span);
+        }
+        if (counts.length == 0) {
+            return;
+        }
+        if (floatCounts) {
+            writePackedDoubles(spanField + 2, counts);
+            return;
+        }
+        int packed = out.beginNested(spanField + 1);
+        long previous = 0;
+        for (double c : counts) {
+            long count = (long) c;
+            out.sint(count - previous);
+            previous = count;
+        }
+        out.endNested(packed);
+    }
+
+    private void writePackedDoubles(int field, double[] values) {
+        if (values.length == 0) {
+            return;
+        }
+        out.tag(field, ProtoWriter.LEN);
+        out.varint(8L * values.length);
+        for (double v : values) {
+            out.fixed64(Double.doubleToRawLongBits(v));
         }
     }
 

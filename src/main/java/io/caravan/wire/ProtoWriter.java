@@ -148,6 +148,40 @@ public final class ProtoWriter {
         return len;
     }
 
+    /** A zigzag-encoded sint32 or sint64 field value (small negative numbers stay small). */
+    public void sint(long v) {
+        varint((v << 1) ^ (v >> 63));
+    }
+
+    public void doubleField(int field, double v) {
+        tag(field, FIXED64);
+        fixed64(Double.doubleToRawLongBits(v));
+    }
+
+    /**
+     * Starts a length-delimited field whose size is not known yet: writes the tag, leaves room for a length, and
+     * returns the mark to give {@link #endNested} once the body is written. For small, rare messages (a histogram,
+     * an exemplar); a hot path computes sizes first instead.
+     */
+    public int beginNested(int field) {
+        tag(field, LEN);
+        ensure(5);
+        pos += 5;
+        return pos;
+    }
+
+    /** Writes the nested body's length before it, moving the body back over the room left unused. */
+    public void endNested(int mark) {
+        int bodyLen = pos - mark;
+        int lenSize = varintSize(bodyLen);
+        int start = mark - 5;
+        System.arraycopy(buf, mark, buf, start + lenSize, bodyLen);
+        int end = start + lenSize + bodyLen;
+        pos = start;
+        varint(bodyLen);
+        pos = end;
+    }
+
     public static int varintSize(long v) {
         int n = 1;
         while ((v & ~0x7FL) != 0) {

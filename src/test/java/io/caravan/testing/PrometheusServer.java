@@ -104,6 +104,17 @@ public final class PrometheusServer implements AutoCloseable {
         return body.path("data").path("result");
     }
 
+    /** A GET of the HTTP API (path and query string, e.g. "/api/v1/query_exemplars?query=..."); returns its data. */
+    public JsonNode api(String pathAndQuery) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = JSON.readTree(r.body());
+        if (!"success".equals(body.path("status").asText())) {
+            throw new IllegalStateException(pathAndQuery + " failed: " + r.body());
+        }
+        return body.path("data");
+    }
+
     /** The single value of a query that returns one series, or NaN when it returns none. */
     public double scalar(String promql) throws Exception {
         JsonNode result = query(promql);

@@ -1,6 +1,8 @@
 package io.caravan.testing;
 
+import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
 import org.xerial.snappy.Snappy;
 
@@ -11,8 +13,10 @@ import java.util.List;
 
 /**
  * Decodes a snappy-compressed remote_write 1.0 WriteRequest the way a receiver does, independently of
- * the encoder under test. Also checks what the spec requires of a sender: labels sorted by name, no
- * duplicate or empty label, a __name__ on every series.
+ * the encoder under test: float samples, native histograms (bucket deltas of an integer histogram summed back to
+ * counts) and exemplars, which come back attached to the series' one sample (a TimeSeries with exemplars and not
+ * exactly one sample or histogram is refused here: the sender under test never writes one). Also checks what the
+ * spec requires of a sender: labels sorted by name, no duplicate or empty label, a __name__ on every series.
  */
 public final class RemoteWriteDecoder {
 
@@ -31,6 +35,9 @@ public final class RemoteWriteDecoder {
                 List<String> values = new ArrayList<>();
                 List<double[]> samples = new ArrayList<>();
                 List<Long> times = new ArrayList<>();
+                List<Exemplar> exemplars = new ArrayList<>();
+                List<NativeHistogram> histograms = new ArrayList<>();
+                List<Long> histogramTimes = new ArrayList<>();
                 while (ts.more()) {
                     int t = (int) ts.varint();
                     Reader m = ts.sub();
@@ -61,6 +68,12 @@ public final class RemoteWriteDecoder {
                         }
                         samples.add(new double[]{v});
                         times.add(time);
+                    } else if (t >>> 3 == 3) {
+                        exemplars.add(exemplar(m));
+                    } else if (t >>> 3 == 4) {
+                        long[] time = new long[1];
+                        histograms.add(histogram(m, time));
+                        histogramTimes.add(time[0]);
                     }
                 }
                 for (int i = 1; i < names.size(); i++) {
@@ -76,14 +89,133 @@ public final class RemoteWriteDecoder {
                     b.set(names.get(i), values.get(i));
                 }
                 Labels labels = b.build();
+                if (!exemplars.isEmpty() && samples.size() + histograms.size() != 1) {
+                    throw new IOException("exemplars with " + samples.size() + " samples and " + histograms.size() + " histograms");
+                }
                 for (int i = 0; i < samples.size(); i++) {
-                    out.add(new Sample(labels, times.get(i), samples.get(i)[0]));
+                    out.add(new Sample(labels, times.get(i), samples.get(i)[0], null, List.copyOf(exemplars), 0));
+                }
+                for (int i = 0; i < histograms.size(); i++) {
+                    out.add(new Sample(labels, histogramTimes.get(i), 0, histograms.get(i), List.copyOf(exemplars), 0));
                 }
             } else {
                 r.skip(tag & 7);
             }
         }
         return out;
+    }
+
+    private static Exemplar exemplar(Reader m) {
+        Labels.Builder labels = Labels.builder();
+        double value = 0;
+        long time = 0;
+        while (m.more()) {
+            int t = (int) m.varint();
+            switch (t >>> 3) {
+                case 1 -> {
+                    Reader l = m.sub();
+                    String name = "";
+                    String v = "";
+                    while (l.more()) {
+                        int lt = (int) l.varint();
+                        if (lt >>> 3 == 1) {
+                            name = l.string();
+                        } else {
+                            v = l.string();
+                        }
+                    }
+                    labels.set(name, v);
+                }
+                case 2 -> value = Double.longBitsToDouble(m.fixed64());
+                case 3 -> time = m.varint();
+                default -> m.skip(t & 7);
+            }
+        }
+        return new Exemplar(labels.build(), value, time);
+    }
+
+    private static NativeHistogram histogram(Reader m, long[] time) throws IOException {
+        Boolean floatCounts = null;
+        double count = 0;
+        double sum = 0;
+        int schema = 0;
+        double zeroThreshold = 0;
+        double zeroCount = 0;
+        List<Integer> negativeSpans = new ArrayList<>();
+        List<Integer> positiveSpans = new ArrayList<>();
+        List<Double> negative = new ArrayList<>();
+        List<Double> positive = new ArrayList<>();
+        List<Double> custom = new ArrayList<>();
+        NativeHistogram.ResetHint hint = NativeHistogram.ResetHint.UNKNOWN;
+        while (m.more()) {
+            int t = (int) m.varint();
+            int field = t >>> 3;
+            switch (field) {
+                case 1 -> {
+                    floatCounts = false;
+                    count = m.varint();
+                }
+                case 2 -> {
+                    floatCounts = true;
+                    count = Double.longBitsToDouble(m.fixed64());
+                }
+                case 3 -> sum = Double.longBitsToDouble(m.fixed64());
+                case 4 -> schema = (int) unzigzag(m.varint());
+                case 5 -> zeroThreshold = Double.longBitsToDouble(m.fixed64());
+                case 6 -> zeroCount = m.varint();
+                case 7 -> zeroCount = Double.longBitsToDouble(m.fixed64());
+                case 8, 11 -> {
+                    Reader span = m.sub();
+                    int offset = 0;
+                    int length = 0;
+                    while (span.more()) {
+                        int st = (int) span.varint();
+                        if (st >>> 3 == 1) {
+                            offset = (int) unzigzag(span.varint());
+                        } else {
+                            length = (int) span.varint();
+                        }
+                    }
+                    List<Integer> spans = field == 8 ? negativeSpans : positiveSpans;
+                    spans.add(offset);
+                    spans.add(length);
+                }
+                case 9, 12 -> {
+                    Reader packed = m.sub();
+                    long c = 0;
+                    while (packed.more()) {
+                        c += unzigzag(packed.varint());
+                        (field == 9 ? negative : positive).add((double) c);
+                    }
+                }
+                case 10, 13, 16 -> {
+                    Reader packed = m.sub();
+                    while (packed.more()) {
+                        (field == 10 ? negative : field == 13 ? positive : custom).add(Double.longBitsToDouble(packed.fixed64()));
+                    }
+                }
+                case 14 -> hint = NativeHistogram.ResetHint.values()[(int) m.varint()];
+                case 15 -> time[0] = m.varint();
+                default -> m.skip(t & 7);
+            }
+        }
+        if (floatCounts == null) {
+            throw new IOException("a histogram without its count oneof");
+        }
+        return new NativeHistogram(floatCounts, hint, schema, zeroThreshold, zeroCount, count, sum, ints(negativeSpans),
+                doubles(negative), ints(positiveSpans), doubles(positive), doubles(custom));
+    }
+
+    private static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private static int[] ints(List<Integer> l) {
+        return l.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double[] doubles(List<Double> l) {
+        return l.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static final class Reader {

@@ -45,18 +45,6 @@ public record NativeHistogram(boolean floatCounts, ResetHint resetHint, int sche
         }
     }
 
-    /**
-     * The staleness marker of a histogram series, as Prometheus' head writes it when a float staleness marker
-     * reaches a series of histograms: nothing but a sum that is the stale NaN.
-     */
-    public static NativeHistogram staleMarker(boolean floatCounts) {
-        return new NativeHistogram(floatCounts, ResetHint.UNKNOWN, 0, 0, 0, 0, Sample.STALE_NAN, null, null, null, null, null);
-    }
-
-    public boolean isStaleMarker() {
-        return Sample.isStaleMarker(sum);
-    }
-
     public boolean customBuckets() {
         return schema == CUSTOM_BUCKETS_SCHEMA;
     }

@@ -41,9 +41,12 @@ public record Sample(Labels labels, long timestampMs, double value, NativeHistog
         return histogram != null;
     }
 
-    /** A float or a histogram staleness marker. */
+    /**
+     * A staleness marker: always a float, for a series of histograms too (Prometheus' agent writes it so, and a
+     * receiver's head turns it into a histogram marker itself).
+     */
     public boolean isStale() {
-        return histogram != null ? histogram.isStaleMarker() : isStaleMarker(value);
+        return histogram == null && isStaleMarker(value);
     }
 
     /** This sample under other labels: the value, histogram, exemplars and created timestamp go along. */

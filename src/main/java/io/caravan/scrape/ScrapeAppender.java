@@ -1,6 +1,8 @@
 package io.caravan.scrape;
 
+import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
 import io.caravan.scrape.parse.ExpositionParser;
 
@@ -12,8 +14,8 @@ import java.util.List;
  * ({@code exported_} on conflicts unless honorLabels), metric relabeling, the sample limit, samples whose own
  * timestamp a receiver refuses dropped (too_old, too_far_in_future), staleness markers from the {@link SeriesCache},
  * and the report series {@code up}, {@code scrape_duration_seconds}, {@code scrape_samples_scraped},
- * {@code scrape_samples_post_metric_relabeling} and {@code scrape_series_added}. Counts what it drops and fails
- * into {@link ScrapeMetrics}. One per target, called by one scrape at a time.
+ * {@code scrape_samples_post_metric_relabeling} and {@code scrape_series_added}. Native histograms and exemplars go
+ * with their series' sample. Counts what it drops and fails into {@link ScrapeMetrics}. One per target, called by one scrape at a time.
  */
 final class ScrapeAppender {
 
@@ -73,6 +75,7 @@ final class ScrapeAppender {
         int tooNew = 0;
         Sample outOfBounds = null; // the first one, for the log
         long iteration = cache.beginScrape();
+        ScrapedExemplars exemplars = new ScrapedExemplars(metrics, settings.jobName());
         Throwable thrown = fetchFailure;
         if (thrown == null) {
             try {
@@ -88,9 +91,10 @@ final class ScrapeAppender {
                         continue;
                     }
                     scraped++;
-                    SeriesCache.Entry e = cache.get(payload, parser.seriesOffset(), parser.seriesLength());
+                    byte[] key = parser.seriesBuffer() != null ? parser.seriesBuffer() : payload;
+                    SeriesCache.Entry e = cache.get(key, parser.seriesOffset(), parser.seriesLength());
                     if (e == null) {
-                        e = cache.put(payload, parser.seriesOffset(), parser.seriesLength(), seriesLabels(parser, settings));
+                        e = cache.put(key, parser.seriesOffset(), parser.seriesLength(), seriesLabels(parser, settings));
                         if (e.labels != null) {
                             added++;
                         }
@@ -126,8 +130,8 @@ final class ScrapeAppender {
                             continue;
                         }
                     }
-                    out.add(new Sample(e.labels, ts, parser.value()));
-                    kept++;
+                    out.add(sample(parser, e, ts, exemplars));
+                    kept++; // a native histogram is one sample, for sample_limit too, as in Prometheus
                 }
                 int limit = settings.sampleLimit();
                 if (limit > 0 && kept > limit) {
@@ -164,6 +168,17 @@ final class ScrapeAppender {
         metrics.dropped(settings.jobName(), ScrapeMetrics.TOO_OLD, tooOld);
         metrics.dropped(settings.jobName(), ScrapeMetrics.TOO_FAR_IN_FUTURE, tooNew);
         return new Outcome(out, failure, seconds, kept, tooOld, tooNew, outOfBounds);
+    }
+
+    /** The series' sample: a float or a native histogram, with its exemplars (see {@link ScrapedExemplars}) and created timestamp. */
+    private static Sample sample(ExpositionParser parser, SeriesCache.Entry e, long ts, ScrapedExemplars exemplars) {
+        NativeHistogram h = parser.histogram();
+        List<Exemplar> ex = exemplars.accept(e, parser.exemplars(), h != null, ts); // untimed ones take the sample's time
+        long created = parser.createdTimestampMs();
+        if (h == null && ex.isEmpty() && created == 0) {
+            return new Sample(e.labels, ts, parser.value());
+        }
+        return new Sample(e.labels, ts, h == null ? parser.value() : 0, h, ex, created);
     }
 
     /**

@@ -37,6 +37,14 @@ final class ScrapeMetrics {
                 .tag("job", job).tag("reason", reason).register(registry).increment();
     }
 
+    /** Exemplars not passed on: invalid (a label name twice, labels over 128 characters) or, for a histogram, without a time. */
+    void exemplarsDropped(String job, String reason, long exemplars) {
+        if (exemplars > 0) {
+            Counter.builder("caravan_scrape_exemplars_dropped").description("Scraped exemplars not passed on, by reason")
+                    .tag("job", job).tag("reason", reason).register(registry).increment(exemplars);
+        }
+    }
+
     void dropped(String job, String reason, long samples) {
         if (samples > 0) {
             Counter.builder("caravan_scrape_samples_dropped").description("Scraped samples not passed on, by reason")

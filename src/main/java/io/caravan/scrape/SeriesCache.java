@@ -1,5 +1,6 @@
 package io.caravan.scrape;
 
+import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
 
 import java.util.function.Consumer;
@@ -19,6 +20,7 @@ final class SeriesCache {
         final long created;   // scrape iteration that first saw the series
         long lastSeen;        // scrape iteration in which the series last appeared
         boolean explicitTimestamp;
+        Exemplar lastExemplar; // the last exemplar passed on, or null: an equal one is not sent again
         Entry next;           // same bucket
 
         Entry(long keyHash, int keyLength, Labels labels, long created) {

@@ -57,7 +57,7 @@ class WriteRequestEncoderTest {
         cases.add(same("a gauge histogram", Sample.ofHistogram(SERIES, 1_700_000_000_000L, gauge)));
         cases.add(same("custom buckets", Sample.ofHistogram(SERIES, 1_700_000_000_000L, custom)));
         cases.add(same("an empty histogram", Sample.ofHistogram(SERIES, 1_700_000_000_000L, empty)));
-        cases.add(same("a histogram's staleness marker", Sample.ofHistogram(SERIES, 1_700_000_000_000L, NativeHistogram.staleMarker(false))));
+        cases.add(same("a staleness marker", new Sample(SERIES, 1_700_000_000_000L, Sample.STALE_NAN)));
         Exemplar stamped = new Exemplar(trace, 0.3, 1_699_999_999_500L);
         cases.add(same("a float with an exemplar", new Sample(SERIES, 1_700_000_000_000L, 12, null, List.of(stamped), 0)));
         cases.add(same("a histogram with two exemplars", new Sample(SERIES, 1_700_000_000_000L, 0, exponential,

@@ -1,5 +1,6 @@
 package io.caravan.scrape;
 
+import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
 import io.caravan.model.Target;
@@ -68,6 +69,39 @@ class ScrapeAppenderTest {
         assertThat(gone).extracting(Sample::metricName).containsExactly("a", "up", "scrape_duration_seconds", "scrape_samples_scraped",
                 "scrape_samples_post_metric_relabeling", "scrape_series_added");
         assertThat(gone).allSatisfy(s -> assertThat(Sample.isStaleMarker(s.value())).isTrue());
+    }
+
+    private ScrapeAppender.Outcome appendOpenMetrics(long at, String body) {
+        return appender.append(settings, at, System.nanoTime(),
+                new Fetched(body.getBytes(StandardCharsets.UTF_8), "application/openmetrics-text; version=1.0.0"), null);
+    }
+
+    @Test
+    void exemplarsGoWithTheirSampleOnceEachAsPrometheusAgentPassesThemOn() {
+        String longValue = "x".repeat(ScrapedExemplars.MAX_LABEL_SET_LENGTH - "trace_id".length() + 1);
+        String body = "# TYPE req counter\n"
+                + "req_total{code=\"200\"} 7 # {trace_id=\"abc\"} 0.5 1700000000.25\n"
+                + "req_total{code=\"500\"} 1 # {trace_id=\"def\"} 2\n"
+                + "req_total{code=\"503\"} 1 # {trace_id=\"" + longValue + "\"} 2\n"
+                + "# EOF\n";
+        ScrapeAppender.Outcome first = appendOpenMetrics(1_700_000_010_000L, body);
+        assertThat(first.failure()).isNull();
+        Labels trace = Labels.of("trace_id", "abc");
+        assertThat(series(first.samples(), "200").exemplars()).containsExactly(new Exemplar(trace, 0.5, 1_700_000_000_250L));
+        assertThat(series(first.samples(), "500").exemplars()).as("no time of its own: the sample's")
+                .containsExactly(new Exemplar(Labels.of("trace_id", "def"), 2, 1_700_000_010_000L));
+        assertThat(series(first.samples(), "503").exemplars()).as("labels over 128 characters").isEmpty();
+        assertThat(counted("caravan_scrape_exemplars_dropped", ScrapedExemplars.LABELS_TOO_LONG)).isEqualTo(1);
+
+        ScrapeAppender.Outcome second = appendOpenMetrics(1_700_000_020_000L, body);
+        assertThat(series(second.samples(), "200").exemplars()).as("the same exemplar, exposed again, is not sent again").isEmpty();
+        assertThat(series(second.samples(), "500").exemplars()).as("an untimed one is new at every scrape")
+                .containsExactly(new Exemplar(Labels.of("trace_id", "def"), 2, 1_700_000_020_000L));
+        assertThat(series(second.samples(), "200").value()).isEqualTo(7);
+    }
+
+    private static Sample series(List<Sample> samples, String code) {
+        return samples.stream().filter(s -> code.equals(s.labels().get("code"))).findFirst().orElseThrow();
     }
 
     @Test

@@ -1,13 +1,27 @@
 package io.caravan.scrape.parse;
 
+import io.caravan.model.Exemplar;
+import io.caravan.model.Labels;
+
+import java.util.List;
+
 /**
  * OpenMetrics 1.0 text, read the way Prometheus 3's openmetricsparse reads it: exactly one space between
  * tokens and none inside braces, no blank lines, only {@code # HELP}, {@code # TYPE}, {@code # UNIT} and
  * {@code # EOF} comments, the body must end with {@code # EOF} (optionally followed by one newline),
  * timestamps are float seconds (converted to milliseconds, truncated), and an exemplar may follow
- * {@code " # "}; exemplars are validated and skipped. {@code _created} lines are ordinary series here.
+ * {@code " # "}: its labels, value and optional timestamp (seconds, truncated to milliseconds) are kept with the
+ * series. {@code _created} lines are ordinary series here (as in Prometheus without start-timestamp ingestion).
  */
 public final class OpenMetricsParser extends AbstractExpositionParser {
+
+    /** The current series' exemplar, when it has one: where its labels lie, its value and time. */
+    private final SeriesSpans exemplarSpans = new SeriesSpans();
+    private boolean hasExemplar;
+    private double exemplarValue;
+    private long exemplarTimestampMs;
+    private final StringCache exemplarNames = new StringCache(64);
+    private final StringCache exemplarValues = new StringCache(64);
 
     private static final String EOF_MISSING = "data does not end with # EOF";
 
@@ -207,11 +221,13 @@ public final class OpenMetricsParser extends AbstractExpositionParser {
                 throw error(EOF_MISSING, p);
             }
         }
+        hasExemplar = false;
         if (b[p] == ' ') {
             if (!isExemplarStart(p)) {
                 throw error("expected end of line or exemplar after timestamp", p);
             }
             p = exemplar(p + 4);
+            hasExemplar = true;
         }
         if (b[p] != '\n') {
             throw error("expected end of line", p);
@@ -219,6 +235,19 @@ public final class OpenMetricsParser extends AbstractExpositionParser {
         finishLine(p);
         entry = Entry.SERIES;
         return Entry.SERIES;
+    }
+
+    @Override
+    public List<Exemplar> exemplars() {
+        if (entry != Entry.SERIES) {
+            throw new IllegalStateException("valid after SERIES, current entry is " + entry);
+        }
+        if (!hasExemplar) {
+            return List.of();
+        }
+        Labels.Builder labels = new Labels.Builder();
+        exemplarSpans.writeLabelsTo(buf, labels, MetricType.UNKNOWN, exemplarNames, exemplarValues, null);
+        return List.of(new Exemplar(labels.build(), exemplarValue, exemplarTimestampMs));
     }
 
     private boolean isExemplarStart(int p) {
@@ -245,15 +274,17 @@ public final class OpenMetricsParser extends AbstractExpositionParser {
         return p;
     }
 
-    /** Checks an exemplar's labels, value and optional timestamp after " # {"; returns the index of the newline. */
+    /** Reads an exemplar's labels, value and optional timestamp after " # {"; returns the index of the newline. */
     private int exemplar(int p) throws ExpositionParseException {
+        exemplarSpans.clear();
         p = labels(p, true);
         p = expectSpace(p, "expected a single space and a value after exemplar labels");
         int valueEnd = tokenEnd(p);
         if (valueEnd == p) {
             throw error("expected value after exemplar labels", p);
         }
-        parseValue(p, valueEnd, "exemplar value");
+        exemplarValue = parseValue(p, valueEnd, "exemplar value");
+        exemplarTimestampMs = Exemplar.NO_TIMESTAMP;
         p = valueEnd;
         if (p < end && buf[p] == ' ') {
             int tsEnd = tokenEnd(p + 1);
@@ -264,6 +295,7 @@ public final class OpenMetricsParser extends AbstractExpositionParser {
             if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
                 throw error("invalid exemplar timestamp " + ByteScanning.token(buf, p + 1, tsEnd), p + 1);
             }
+            exemplarTimestampMs = (long) (seconds * 1000.0); // truncated, as Go's int64(ts * 1000)
             p = tsEnd;
         }
         if (p >= end) {
@@ -277,7 +309,7 @@ public final class OpenMetricsParser extends AbstractExpositionParser {
 
     /**
      * Parses label pairs after '{' through '}' with no blanks anywhere; returns the index after '}'.
-     * Exemplar labels are checked but not recorded, and cannot carry a quoted metric name.
+     * Exemplar labels go to their own spans, and cannot carry a quoted metric name.
      */
     private int labels(int p, boolean exemplar) throws ExpositionParseException {
         final byte[] b = buf;
@@ -340,9 +372,8 @@ public final class OpenMetricsParser extends AbstractExpositionParser {
             }
             int after = ByteScanning.quotedEnd(scan);
             checkLabelValue(p + 1, after - 1, scan);
-            if (!exemplar) {
-                spans.addLabel(nameStart, nameEnd, nameEscaped, p + 1, after - 1, (scan & ByteScanning.HAS_ESCAPE) != 0);
-            }
+            (exemplar ? exemplarSpans : spans).addLabel(nameStart, nameEnd, nameEscaped, p + 1, after - 1,
+                    (scan & ByteScanning.HAS_ESCAPE) != 0);
             p = after;
             if (p < end && b[p] == ',') {
                 p++;

@@ -98,6 +98,12 @@ final class SeriesSpans {
     void writeTo(byte[] b, Labels.Builder into, MetricType type, StringCache names, StringCache values,
                  ClassicBucketLabels buckets) {
         into.set(METRIC_NAME_LABEL, metricName(b, names));
+        writeLabelsTo(b, into, type, names, values, buckets);
+    }
+
+    /** The label pairs only (an exemplar's: no metric name), le and quantile normalised by the type's rule. */
+    void writeLabelsTo(byte[] b, Labels.Builder into, MetricType type, StringCache names, StringCache values,
+                       ClassicBucketLabels buckets) {
         for (int i = 0; i < count; i++) {
             int at = i * STRIDE;
             String name = labelName(b, i, names);

@@ -2,6 +2,8 @@ package io.caravan.scrape.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.caravan.model.Exemplar;
+import io.caravan.model.Labels;
 import io.caravan.scrape.parse.ExpositionParser.MetricType;
 import io.caravan.scrape.parse.ParsedScrape.Sample;
 import java.nio.charset.StandardCharsets;
@@ -179,5 +181,15 @@ class FixtureParsingTest {
         assertThat(s.find("{__name__=\"temperature_celsius\", room=\"cellar\"}").timestampMs()).isEqualTo(1718372945999L);
         assertThat(s.find("{__name__=\"cluster.nodes.ready\", k8s.cluster.name=\"prod-eu\"}").value()).isEqualTo(17);
         assertThat(s.samples().get(0).line()).isEqualTo(4);
+        // exemplars: labels, value, and the timestamp in seconds truncated to milliseconds, or none
+        assertThat(get.exemplars()).containsExactly(
+                new Exemplar(Labels.of("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"), 1, 1718372944500L));
+        assertThat(s.find("{__name__=\"http_server_requests_total\", code=\"500\", method=\"POST\"}").exemplars()).containsExactly(
+                new Exemplar(Labels.of("trace_id", "00f067aa0ba902b7", "span_id", "b9c7c989f97918e1"), 1, Exemplar.NO_TIMESTAMP));
+        assertThat(s.find("{__name__=\"request_latency_seconds_bucket\", le=\"0.1\"}").exemplars()).containsExactly(
+                new Exemplar(Labels.of("trace_id", "a1"), 0.054, 1718372940000L));
+        assertThat(s.find("{__name__=\"request_latency_seconds_bucket\", le=\"10.0\"}").exemplars()).containsExactly(
+                new Exemplar(Labels.EMPTY, 7.5, Exemplar.NO_TIMESTAMP));
+        assertThat(s.samples().stream().filter(x -> !x.exemplars().isEmpty())).hasSize(4);
     }
 }

@@ -1,5 +1,6 @@
 package io.caravan.scrape.parse;
 
+import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
 import io.caravan.scrape.parse.ExpositionParser.Entry;
 import io.caravan.scrape.parse.ExpositionParser.MetricType;
@@ -15,7 +16,7 @@ import java.util.Map;
 record ParsedScrape(List<Sample> samples, Map<String, MetricType> types, Map<String, String> help,
                     Map<String, String> units, int comments) {
 
-    record Sample(Labels labels, double value, Long timestampMs, String rawSeries, int line) {
+    record Sample(Labels labels, double value, Long timestampMs, String rawSeries, int line, List<Exemplar> exemplars) {
         String name() {
             return labels.get("__name__");
         }
@@ -48,7 +49,7 @@ record ParsedScrape(List<Sample> samples, Map<String, MetricType> types, Map<Str
                     String raw = new String(body, parser.seriesOffset(), parser.seriesLength(),
                             java.nio.charset.StandardCharsets.UTF_8);
                     samples.add(new Sample(builder.build(), parser.value(),
-                            parser.hasTimestamp() ? parser.timestampMs() : null, raw, parser.lineNumber()));
+                            parser.hasTimestamp() ? parser.timestampMs() : null, raw, parser.lineNumber(), parser.exemplars()));
                 }
                 case TYPE -> types.put(parser.metricFamily(), parser.type());
                 case HELP -> help.put(parser.metricFamily(), parser.help());

@@ -24,9 +24,6 @@ import java.util.zip.GZIPInputStream;
  */
 final class HttpFetcher implements Fetcher {
 
-    static final String ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,"
-            + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
-
     private final ScrapeSettings settings;
     private final Supplier<HttpClient> clientFactory;
     private final Supplier<String> authorization;
@@ -49,7 +46,7 @@ final class HttpFetcher implements Fetcher {
     public void fetch(ScrapeTarget target, BiConsumer<Fetched, Throwable> done) {
         HttpRequest.Builder req = HttpRequest.newBuilder(target.url())
                 .timeout(Duration.ofMillis(target.timeoutMs()))
-                .header("Accept", ACCEPT)
+                .header("Accept", settings.exposition().acceptHeader())
                 .header("User-Agent", userAgent)
                 .header("X-Prometheus-Scrape-Timeout-Seconds", String.format(Locale.ROOT, "%.3f", target.timeoutMs() / 1000.0))
                 .GET();

@@ -80,7 +80,7 @@ final class ScrapeAppender {
         if (thrown == null) {
             try {
                 byte[] payload = fetched.body();
-                ExpositionParser parser = ExpositionParser.forContentType(fetched.contentType());
+                ExpositionParser parser = settings.exposition().parserFor(fetched.contentType());
                 parser.reset(payload, 0, payload.length);
                 boolean honorTimestamps = settings.honorTimestamps();
                 long oldest = settings.maxSampleAgeMs() > 0 ? startMs - settings.maxSampleAgeMs() : Long.MIN_VALUE;

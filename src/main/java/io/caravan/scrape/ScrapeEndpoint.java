@@ -6,6 +6,8 @@ import io.caravan.model.Durations;
 import io.caravan.model.Labels;
 import io.caravan.model.NameValuePairs;
 import io.caravan.relabel.RelabelRules;
+import io.caravan.scrape.parse.ExpositionOptions;
+import io.caravan.scrape.parse.ScrapeProtocol;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -18,6 +20,7 @@ import org.apache.camel.support.DefaultEndpoint;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -60,6 +63,16 @@ public class ScrapeEndpoint extends DefaultEndpoint {
     private boolean insecureSkipVerify;
     @UriParam(description = "metric_relabel_configs: a YAML file of relabel rules (classpath: or file: or a path)")
     private String metricRelabel;
+    @UriParam(description = "The exposition formats to ask for, in order of preference, by Prometheus' scrape_protocols names "
+            + "(PrometheusProto, OpenMetricsText1.0.0, OpenMetricsText0.0.1, PrometheusText1.0.0, PrometheusText0.0.4), comma-separated; "
+            + "default: Prometheus' order, PrometheusProto first when scrapeNativeHistograms is on")
+    private String scrapeProtocols;
+    @UriParam(defaultValue = "false", description = "Keep native histograms as such (Prometheus' scrape_native_histograms); off, "
+            + "a histogram is read as its classic buckets")
+    private boolean scrapeNativeHistograms;
+    @UriParam(defaultValue = "false", description = "A histogram exposed both as native and classic also gives its classic series "
+            + "(Prometheus' always_scrape_classic_histograms)")
+    private boolean alwaysScrapeClassicHistograms;
     @UriParam(description = "Name of an in-process exporter bean (a Supplier<byte[]> of text-format bodies, e.g. nodeExporter) "
             + "that every target of this job is read from instead of HTTP")
     private String localExporter;
@@ -103,7 +116,17 @@ public class ScrapeEndpoint extends DefaultEndpoint {
                 Durations.parseMillis("scrape:" + job + " timeout", timeout),
                 scheme, metricsPath, honorLabels, honorTimestamps, sampleLimit, bodySizeLimit,
                 Durations.parseMillis("scrape:" + job + " maxSampleAge", maxSampleAge), enableCompression,
-                parseParams(), metricRelabelRules());
+                parseParams(), metricRelabelRules(), exposition());
+    }
+
+    private ExpositionOptions exposition() {
+        List<ScrapeProtocol> protocols;
+        try {
+            protocols = scrapeProtocols == null || scrapeProtocols.isBlank() ? null : ScrapeProtocol.parseList(scrapeProtocols);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("scrape:" + job + " scrapeProtocols: " + e.getMessage(), e);
+        }
+        return new ExpositionOptions(protocols, scrapeNativeHistograms, alwaysScrapeClassicHistograms);
     }
 
     HttpClient httpClient() {
@@ -279,5 +302,29 @@ public class ScrapeEndpoint extends DefaultEndpoint {
 
     public void setMetricRelabel(String metricRelabel) {
         this.metricRelabel = metricRelabel;
+    }
+
+    public String getScrapeProtocols() {
+        return scrapeProtocols;
+    }
+
+    public void setScrapeProtocols(String scrapeProtocols) {
+        this.scrapeProtocols = scrapeProtocols;
+    }
+
+    public boolean isScrapeNativeHistograms() {
+        return scrapeNativeHistograms;
+    }
+
+    public void setScrapeNativeHistograms(boolean scrapeNativeHistograms) {
+        this.scrapeNativeHistograms = scrapeNativeHistograms;
+    }
+
+    public boolean isAlwaysScrapeClassicHistograms() {
+        return alwaysScrapeClassicHistograms;
+    }
+
+    public void setAlwaysScrapeClassicHistograms(boolean alwaysScrapeClassicHistograms) {
+        this.alwaysScrapeClassicHistograms = alwaysScrapeClassicHistograms;
     }
 }

@@ -1,0 +1,52 @@
+package io.caravan.scrape.parse;
+
+import java.util.List;
+
+/**
+ * How a job asks for its bodies and reads them, as Prometheus' scrape_protocols, scrape_native_histograms and
+ * always_scrape_classic_histograms: the protocols in order of preference (by default Prometheus' order, with the
+ * protobuf format first when native histograms are scraped), whether a native histogram is kept as one (else its
+ * classic buckets are read, as Prometheus does with native histograms off), and whether a histogram exposed both
+ * ways also gives its classic series.
+ */
+public final class ExpositionOptions {
+
+    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false);
+
+    private final List<ScrapeProtocol> protocols;
+    private final boolean nativeHistograms;
+    private final boolean alwaysScrapeClassicHistograms;
+    private final String acceptHeader;
+
+    /** @param protocols in order of preference; null or empty for Prometheus' default for the nativeHistograms setting */
+    public ExpositionOptions(List<ScrapeProtocol> protocols, boolean nativeHistograms, boolean alwaysScrapeClassicHistograms) {
+        this.protocols = protocols == null || protocols.isEmpty()
+                ? (nativeHistograms ? ScrapeProtocol.PROTO_FIRST : ScrapeProtocol.DEFAULT)
+                : List.copyOf(protocols);
+        this.nativeHistograms = nativeHistograms;
+        this.alwaysScrapeClassicHistograms = alwaysScrapeClassicHistograms;
+        this.acceptHeader = ScrapeProtocol.acceptHeader(this.protocols);
+    }
+
+    public List<ScrapeProtocol> protocols() {
+        return protocols;
+    }
+
+    public boolean nativeHistograms() {
+        return nativeHistograms;
+    }
+
+    public boolean alwaysScrapeClassicHistograms() {
+        return alwaysScrapeClassicHistograms;
+    }
+
+    /** What a scrape sends as Accept. */
+    public String acceptHeader() {
+        return acceptHeader;
+    }
+
+    /** The parser for a response of this Content-Type (see {@link ExpositionParser#forContentType} for the text formats). */
+    public ExpositionParser parserFor(String contentType) {
+        return ExpositionParser.forContentType(contentType);
+    }
+}

@@ -1,0 +1,39 @@
+package io.caravan.scrape.parse;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Accept header and the scrape_protocols names, as Prometheus 3 has them (scrape_test.go's expected headers). */
+class ScrapeProtocolTest {
+
+    @Test
+    void theDefaultAcceptHeaderIsPrometheus3s() {
+        assertThat(ExpositionOptions.DEFAULT.acceptHeader()).isEqualTo(
+                "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,"
+                        + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2");
+    }
+
+    @Test
+    void scrapingNativeHistogramsAsksForProtobufFirst() {
+        assertThat(new ExpositionOptions(null, true, false).acceptHeader()).isEqualTo(
+                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,"
+                        + "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,"
+                        + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1");
+    }
+
+    @Test
+    void aListOfNamesIsTakenInItsOrderAndBadOnesAreNamed() {
+        List<ScrapeProtocol> p = ScrapeProtocol.parseList("PrometheusText0.0.4, PrometheusProto");
+        assertThat(p).containsExactly(ScrapeProtocol.PROMETHEUS_TEXT_0_0_4, ScrapeProtocol.PROMETHEUS_PROTO);
+        assertThat(new ExpositionOptions(p, false, false).acceptHeader()).isEqualTo(
+                "text/plain;version=0.0.4;q=0.6,application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5,"
+                        + "*/*;q=0.4");
+        assertThatThrownBy(() -> ScrapeProtocol.parseList("OpenMetricsText1.0.0,prometheusproto"))
+                .hasMessageContaining("unknown scrape protocol 'prometheusproto'").hasMessageContaining("PrometheusProto, OpenMetricsText1.0.0");
+        assertThatThrownBy(() -> ScrapeProtocol.parseList("PrometheusProto,PrometheusProto")).hasMessageContaining("listed twice");
+    }
+}

@@ -1,6 +1,7 @@
 package io.caravan.remotewrite;
 
 import io.caravan.component.DebugView;
+import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
 import io.caravan.model.Sample;
 
@@ -13,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where samples go when a sink has no receiver URL (the embedded default): the latest sample of each
- * series, bounded in series count, readable by an operator at {@code /debug/sinks/NAME}. New series past
+ * series, bounded in series count, readable by an operator at {@code /debug/sinks/NAME} in the text format, a
+ * native histogram, the exemplars and the created timestamp of a sample as comment lines. New series past
  * the bound are counted and not kept, so memory stays flat however much arrives. Its component lists it in
  * {@link RemoteWriteComponent#debugViews()}.
  */
@@ -93,12 +95,22 @@ public final class DebugSink implements DebugView {
             Labels.Builder b = externalLabels.toBuilder();
             s.labels().forEach(b::set); // series labels win over external labels, as on the wire
             Labels all = b.build();
+            if (s.isHistogram()) {
+                sb.append("# native histogram ");  // text format 0.0.4 has no form for one: a comment keeps the page valid
+            }
             sb.append(all.getOrEmpty("__name__"));
             String rest = all.toBuilder().del("__name__").build().toString();
             if (!rest.equals("{}")) {
                 sb.append(rest.replace(", ", ","));
             }
-            sb.append(' ').append(formatValue(s.value())).append(' ').append(s.timestampMs()).append('\n');
+            sb.append(' ').append(s.isHistogram() ? s.histogram().toString() : formatValue(s.value())).append(' ').append(s.timestampMs()).append('\n');
+            for (Exemplar e : s.exemplars()) {
+                sb.append("# exemplar ").append(e.labels().toString().replace(", ", ",")).append(' ').append(formatValue(e.value()))
+                        .append(' ').append(e.timestampMs()).append('\n');
+            }
+            if (s.createdTimestampMs() != 0) {
+                sb.append("# created ").append(s.createdTimestampMs()).append('\n');
+            }
         }
         return sb.toString();
     }

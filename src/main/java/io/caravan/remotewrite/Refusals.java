@@ -1,7 +1,6 @@
 package io.caravan.remotewrite;
 
 import io.caravan.model.Durations;
-import io.caravan.model.Sample;
 import io.caravan.sink.PushClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +93,7 @@ final class Refusals {
 
     private static String describe(WalRecord.Series s) {
         try {
-            Sample sample = s.chunk().sample(s.index());
+            WalRecord.Head sample = s.chunk().head(s.index());
             String job = sample.labels().get("job");
             return (job == null ? "a series without a job label" : "job \"" + job + "\"") + ": " + sample.labels()
                     + " at " + Instant.ofEpochMilli(sample.timestampMs());

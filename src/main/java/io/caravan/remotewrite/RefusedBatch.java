@@ -54,7 +54,7 @@ final class RefusedBatch {
             Object series;
             String job;
             try {
-                Labels labels = s.chunk().sample(s.index()).labels();
+                Labels labels = s.chunk().head(s.index()).labels();
                 series = labels;
                 job = labels.getOrEmpty("job");
             } catch (RuntimeException unreadable) {

@@ -1,7 +1,6 @@
 package io.caravan.remotewrite;
 
 import io.caravan.model.Labels;
-import io.caravan.model.Sample;
 import io.caravan.wal.SegmentLog;
 import io.caravan.wire.ProtoWriter;
 import org.xerial.snappy.Snappy;
@@ -89,25 +88,29 @@ final class WalRecord {
         }
 
         /**
-         * Series i read back as a sample, for a log line about it (a TimeSeries of labels and one sample);
-         * IllegalStateException when the block is bad.
+         * What a log line says of series i: its labels and its sample's or histogram's time (the first, where the
+         * series holds more); IllegalStateException when the block is bad.
          */
-        Sample sample(int i) {
+        Head head(int i) {
             index();
             int end = i + 1 < count ? starts[i + 1] : rawLen;
             int[] pos = {starts[i] + 1};
             varint(raw, pos, end); // the TimeSeries' length
             Labels.Builder labels = new Labels.Builder();
             long timestamp = 0;
-            double value = Double.NaN;
+            boolean timed = false;
             while (pos[0] < end) {
                 int tag = (int) varint(raw, pos, end);
+                if ((tag & 7) != 2) {
+                    throw new IllegalStateException("series " + i + " has a field that is not length-delimited");
+                }
                 long fieldLength = varint(raw, pos, end);
                 if (fieldLength < 0 || fieldLength > end - pos[0]) {
                     throw new IllegalStateException("a field of series " + i + " runs past its end");
                 }
                 int fieldEnd = pos[0] + (int) fieldLength;
-                if (tag == (1 << 3 | 2)) { // Label { name = 1; value = 2; }
+                int field = tag >>> 3;
+                if (field == 1) { // Label { name = 1; value = 2; }
                     String[] nameValue = {"", ""};
                     while (pos[0] < fieldEnd) {
                         int t = (int) varint(raw, pos, fieldEnd);
@@ -116,20 +119,40 @@ final class WalRecord {
                         pos[0] += len;
                     }
                     labels.set(nameValue[0], nameValue[1]);
-                } else if (tag == (2 << 3 | 2)) { // Sample { double value = 1; int64 timestamp = 2; }
-                    while (pos[0] < fieldEnd) {
-                        int t = (int) varint(raw, pos, fieldEnd);
-                        if (t == (1 << 3 | 1)) {
-                            value = Double.longBitsToDouble(fixed64(raw, pos[0]));
-                            pos[0] += 8;
-                        } else {
-                            timestamp = varint(raw, pos, fieldEnd);
-                        }
-                    }
+                } else if ((field == 2 || field == 4) && !timed) { // Sample: timestamp = 2; Histogram: timestamp = 15
+                    timestamp = timestampField(pos, fieldEnd, field == 2 ? 2 : 15);
+                    timed = true;
                 }
                 pos[0] = fieldEnd;
             }
-            return new Sample(labels.build(), timestamp, value);
+            return new Head(labels.build(), timestamp);
+        }
+
+        /** The varint field `wanted` of the message from pos to end (0 when absent), skipping every other field. */
+        private long timestampField(int[] pos, int end, int wanted) {
+            long found = 0;
+            while (pos[0] < end) {
+                int t = (int) varint(raw, pos, end);
+                switch (t & 7) {
+                    case 0 -> {
+                        long v = varint(raw, pos, end);
+                        if (t >>> 3 == wanted) {
+                            found = v;
+                        }
+                    }
+                    case 1 -> pos[0] += 8;
+                    case 2 -> {
+                        long len = varint(raw, pos, end);
+                        if (len < 0 || len > end - pos[0]) {
+                            throw new IllegalStateException("a field runs past its message's end");
+                        }
+                        pos[0] += (int) len;
+                    }
+                    case 5 -> pos[0] += 4;
+                    default -> throw new IllegalStateException("wire type " + (t & 7));
+                }
+            }
+            return found;
         }
 
         private void index() {
@@ -190,6 +213,10 @@ final class WalRecord {
             v |= (b[at + i] & 0xFFL) << (8 * i);
         }
         return v;
+    }
+
+    /** A series' labels and time, for a log line about it. */
+    record Head(Labels labels, long timestampMs) {
     }
 
     /** Series i of a chunk: what the log hands out one by one. */

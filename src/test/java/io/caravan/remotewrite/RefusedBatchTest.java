@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
 import io.caravan.model.Labels;
+import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
 import io.caravan.testing.RemoteWriteDecoder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -330,6 +331,32 @@ class RefusedBatchTest {
         assertThat(warnings).allSatisfy(w -> assertThat(w).startsWith("remote-write test: the receiver refused 1 sample(s)")
                 .contains("job \"blackbox\": {__name__=\"probe_success\"").contains("at 1970-01-01T00:00:00"));
         assertThat(rx.accepted).hasSize(120);
+    }
+
+    @Test
+    void aRefusedNativeHistogramIsSingledOutAndLoggedWithItsJobAndTime() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(Refusals.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        closing.add(() -> logger.detachAppender(log));
+        StubReceiver rx = receiver(RefusedBatchTest::refuseMarked);
+        RemoteWriteQueue q = queue(rx, 1);
+        List<Sample> samples = scrape(20, 5_000, false);
+        NativeHistogram h = new NativeHistogram(false, NativeHistogram.ResetHint.UNKNOWN, 0, 0, 0, 3, 4.5, null, null,
+                new int[]{0, 1}, new double[]{3}, null);
+        samples.add(10, Sample.ofHistogram(Labels.of("__name__", "latency_seconds", "job", "hist", "bad", "yes"), 5_000, h));
+        q.offer(samples);
+        await(() -> counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "rejected") >= 1 && q.pending() == 0);
+        q.stop(5_000);
+        assertThat(rx.accepted).hasSize(20).noneMatch(Sample::isHistogram);
+        assertThat(counter("caravan_remote_write_samples_dropped", "sink", "test", "reason", "rejected")).isEqualTo(1);
+        List<String> warnings;
+        synchronized (log) {
+            warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+        }
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
+                .contains("job \"hist\": {__name__=\"latency_seconds\"").contains("at 1970-01-01T00:00:05Z"));
     }
 
     @Test

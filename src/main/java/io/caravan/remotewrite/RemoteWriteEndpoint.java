@@ -24,6 +24,11 @@ public class RemoteWriteEndpoint extends SinkEndpoint {
     private String batchSendDeadline = "5s";
     @UriParam(defaultValue = "2h", description = "Samples waiting longer than this in the WAL are dropped (counted as too_old)")
     private String maxWalAge = "2h";
+    @UriParam(defaultValue = "1m", description = "How often the metric metadata of the scrapes that reach the sink is sent "
+            + "(Prometheus' metadata_config send_interval); 0 = never")
+    private String metadataSendInterval = "1m";
+    @UriParam(defaultValue = "2000", description = "Metadata entries per request (metadata_config max_samples_per_send)")
+    private int metadataMaxPerSend = 2_000;
     @UriParam(defaultValue = "10000", description = "Series the debug sink keeps when no url is set")
     private int debugMaxSeries = 10_000;
 
@@ -50,6 +55,10 @@ public class RemoteWriteEndpoint extends SinkEndpoint {
     protected void checkOptions() {
         super.checkOptions();
         settings();
+        if (metadataSendIntervalMs() < 0 || metadataMaxPerSend < 1) {
+            throw new IllegalArgumentException("remote-write:" + getName() + " metadataSendInterval must not be negative and "
+                    + "metadataMaxPerSend at least 1, got " + metadataSendInterval + " and " + metadataMaxPerSend);
+        }
     }
 
     RemoteWriteSettings settings() {
@@ -117,5 +126,25 @@ public class RemoteWriteEndpoint extends SinkEndpoint {
     /** Old name of syncInterval. */
     public void setWalSyncInterval(String walSyncInterval) {
         setSyncInterval(walSyncInterval);
+    }
+
+    long metadataSendIntervalMs() {
+        return Durations.parseMillis("metadataSendInterval", metadataSendInterval);
+    }
+
+    public String getMetadataSendInterval() {
+        return metadataSendInterval;
+    }
+
+    public void setMetadataSendInterval(String metadataSendInterval) {
+        this.metadataSendInterval = metadataSendInterval;
+    }
+
+    public int getMetadataMaxPerSend() {
+        return metadataMaxPerSend;
+    }
+
+    public void setMetadataMaxPerSend(int metadataMaxPerSend) {
+        this.metadataMaxPerSend = metadataMaxPerSend;
     }
 }

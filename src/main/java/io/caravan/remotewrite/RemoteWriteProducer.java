@@ -2,24 +2,37 @@ package io.caravan.remotewrite;
 
 import io.caravan.component.DebugView;
 import io.caravan.model.Labels;
+import io.caravan.model.MetricMetadata;
 import io.caravan.model.Sample;
 import io.caravan.sink.PushClient;
 import io.caravan.sink.SinkProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.apache.camel.Exchange;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** Queues samples in the sink's write-ahead log, by shard ({@link RemoteWriteQueue}), or in the debug sink when no url is set. */
 public class RemoteWriteProducer extends SinkProducer<Sample> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteProducer.class);
 
+    /** Metadata of families no scrape described for this long is not sent any more: their targets are gone. */
+    private static final long METADATA_FORGET_MS = 10 * 60_000;
+    /** At most this many families' metadata per sink; more are counted and not kept. */
+    private static final int METADATA_MAX_FAMILIES = 100_000;
+
     private final RemoteWriteEndpoint endpoint;
     private volatile RemoteWriteQueue queue;
     private DebugSink debugSink;
+    private MetadataStore metadata;
+    private ScheduledExecutorService metadataRounds;
+    private volatile boolean stopping;
 
     public RemoteWriteProducer(RemoteWriteEndpoint endpoint) {
         super(endpoint, endpoint.getComponent(), Sample.class);
@@ -44,12 +57,50 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
         queue = new RemoteWriteQueue(name, settings, walDir, external, metrics, () -> client);
         metrics.gauges(queue);
         startSending(queue.senders(), client, metrics);
+        startMetadata(name, client, external, settings);
         LOG.info("remote-write {}: sending to {} with {} shards, external labels {}, WAL in {}", name, client.redactedUrl(),
                 settings.shards(), external, walDir);
     }
 
+    /** The metadata rounds, when metadataSendInterval is not 0: on a thread of Camel's, stopped with the producer. */
+    private void startMetadata(String name, PushClient client, Labels external, RemoteWriteSettings settings) {
+        long interval = endpoint.metadataSendIntervalMs();
+        if (interval == 0) {
+            return;
+        }
+        stopping = false;
+        MetadataStore store = new MetadataStore(METADATA_MAX_FAMILIES, METADATA_FORGET_MS);
+        MetadataSender sender = new MetadataSender(name, store, client, new WriteRequestEncoder(external), endpoint.getMetadataMaxPerSend(),
+                interval, settings.minBackoffMs(), settings.maxBackoffMs(), endpoint.getComponent().meters());
+        io.micrometer.core.instrument.Gauge.builder("caravan_remote_write_metadata_not_kept", store::notKept)
+                .description("Families whose metadata was not kept: the sink holds at most " + METADATA_MAX_FAMILIES)
+                .tag("sink", name).register(endpoint.getComponent().meters());
+        metadataRounds = endpoint.getCamelContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "remote-write-metadata-" + name);
+        metadataRounds.scheduleWithFixedDelay(() -> sender.sendRound(() -> stopping), interval, interval, TimeUnit.MILLISECONDS);
+        metadata = store;
+    }
+
+    /** Takes the scrape's metadata (a header) before its samples. */
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        MetadataStore store = metadata;
+        if (store != null && exchange.getMessage().getHeader(MetricMetadata.HEADER) instanceof List<?> list && !list.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            List<MetricMetadata> families = (List<MetricMetadata>) list;
+            store.update(families, System.currentTimeMillis());
+        }
+        super.process(exchange);
+    }
+
     @Override
     protected void doStop() throws Exception {
+        stopping = true;
+        if (metadataRounds != null) {
+            endpoint.getCamelContext().getExecutorServiceManager().shutdownNow(metadataRounds);
+            metadataRounds = null;
+            metadata = null;
+        }
         super.doStop(); // stops the shards and closes their logs
         queue = null;
     }

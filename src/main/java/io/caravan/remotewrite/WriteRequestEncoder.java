@@ -2,6 +2,7 @@ package io.caravan.remotewrite;
 
 import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.MetricMetadata;
 import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
 import io.caravan.wire.ProtoWriter;
@@ -11,7 +12,7 @@ import java.util.List;
 /**
  * Encodes samples as a remote_write 1.0 {@code prometheus.WriteRequest}:
  * <pre>
- * WriteRequest { repeated TimeSeries timeseries = 1; }
+ * WriteRequest { repeated TimeSeries timeseries = 1; repeated MetricMetadata metadata = 3; }
  * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; repeated Exemplar exemplars = 3;
  *                repeated Histogram histograms = 4; }
  * Label        { string name = 1; string value = 2; }
@@ -74,6 +75,30 @@ public final class WriteRequestEncoder {
 
     public int size() {
         return out.size();
+    }
+
+    /**
+     * A WriteRequest of metadata only ({@code repeated MetricMetadata metadata = 3}: type = 1, metric_family_name = 2,
+     * help = 4, unit = 5), as Prometheus sends it apart from the samples; valid until the next call, up to {@link #size()}.
+     */
+    public byte[] encodeMetadata(List<MetricMetadata> metadata) {
+        out.reset();
+        for (MetricMetadata m : metadata) {
+            int field = out.beginNested(3);
+            if (m.type() != MetricMetadata.Type.UNKNOWN) {
+                out.tag(1, ProtoWriter.VARINT);
+                out.varint(m.type().ordinal());
+            }
+            out.string(2, m.family());
+            if (!m.help().isEmpty()) {
+                out.string(4, m.help());
+            }
+            if (!m.unit().isEmpty()) {
+                out.string(5, m.unit());
+            }
+            out.endNested(field);
+        }
+        return out.array();
     }
 
     /** Starts an empty run of TimeSeries fields, to be filled with {@link #add}. */

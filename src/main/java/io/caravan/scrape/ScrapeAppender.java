@@ -2,6 +2,7 @@ package io.caravan.scrape;
 
 import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.MetricMetadata;
 import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
 import io.caravan.scrape.parse.ExpositionParser;
@@ -36,13 +37,17 @@ final class ScrapeAppender {
      * @param tooOld      samples dropped as older than maxSampleAge
      * @param tooNew      samples dropped as too far ahead of the scrape
      * @param outOfBounds the first of those, for the log; null when none
+     * @param metadata    the type, help and unit of each family the body described (all of them: Prometheus keeps
+     *                    them whatever metric relabeling drops), the previous scrape's list when nothing changed
      */
-    record Outcome(List<Sample> samples, ScrapeFailure failure, double seconds, int kept, int tooOld, int tooNew, Sample outOfBounds) {
+    record Outcome(List<Sample> samples, ScrapeFailure failure, double seconds, int kept, int tooOld, int tooNew, Sample outOfBounds,
+                   List<MetricMetadata> metadata) {
     }
 
     private final ScrapeTarget target;
     private final ScrapeMetrics metrics;
     private final SeriesCache cache = new SeriesCache();
+    private final FamilyMetadata families = new FamilyMetadata();
     private final Labels.Builder scratch = new Labels.Builder();
     private final Labels upLabels;
     private final Labels durationLabels;
@@ -86,8 +91,10 @@ final class ScrapeAppender {
                 long oldest = settings.maxSampleAgeMs() > 0 ? startMs - settings.maxSampleAgeMs() : Long.MIN_VALUE;
                 long span = startMs + MAX_AHEAD_MS - oldest; // unsigned: may exceed Long.MAX_VALUE
                 ExpositionParser.Entry entry;
+                families.begin();
                 while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
                     if (entry != ExpositionParser.Entry.SERIES) {
+                        families.add(entry, parser);
                         continue;
                     }
                     scraped++;
@@ -167,7 +174,7 @@ final class ScrapeAppender {
         metrics.dropped(settings.jobName(), ScrapeMetrics.DUPLICATE, duplicates);
         metrics.dropped(settings.jobName(), ScrapeMetrics.TOO_OLD, tooOld);
         metrics.dropped(settings.jobName(), ScrapeMetrics.TOO_FAR_IN_FUTURE, tooNew);
-        return new Outcome(out, failure, seconds, kept, tooOld, tooNew, outOfBounds);
+        return new Outcome(out, failure, seconds, kept, tooOld, tooNew, outOfBounds, failure == null ? families.end() : List.of());
     }
 
     /** The series' sample: a float or a native histogram, with its exemplars (see {@link ScrapedExemplars}) and created timestamp. */

@@ -1,6 +1,7 @@
 package io.caravan.scrape;
 
 import io.caravan.component.Reconciler;
+import io.caravan.model.MetricMetadata;
 import io.caravan.model.Sample;
 import io.caravan.model.Target;
 import io.micrometer.core.instrument.Metrics;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +51,13 @@ public final class ScrapeJob {
     private volatile Fetcher httpFetcher;
     private volatile Fetcher localFetcher;
     private final Map<String, String> invalidTargets = new LinkedHashMap<>();
-    private volatile BiConsumer<ScrapeTarget, List<Sample>> sink;
+    private volatile Sink sink;
+
+    /** Where a job's scrapes go: a target's samples, and the metadata of the families its body described. */
+    @FunctionalInterface
+    interface Sink {
+        void accept(ScrapeTarget target, List<Sample> samples, List<MetricMetadata> metadata);
+    }
     private final AtomicLong unconsumed = new AtomicLong();
     private List<Target> lastTargets;
 
@@ -145,29 +151,29 @@ public final class ScrapeJob {
         }
     }
 
-    synchronized void attach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
+    synchronized void attach(Sink sink) {
         this.sink = sink;
         if (lastTargets != null && settings != null) {
             sync(lastTargets); // the targets that waited for a reader
         }
     }
 
-    synchronized void detach(BiConsumer<ScrapeTarget, List<Sample>> sink) {
+    synchronized void detach(Sink sink) {
         if (this.sink == sink) {
             haltAll(); // scrapes start again, on the same targets and series, when a route reads the job again
             this.sink = null;
         }
     }
 
-    void emit(ScrapeTarget target, List<Sample> samples) {
-        BiConsumer<ScrapeTarget, List<Sample>> s = sink;
+    void emit(ScrapeTarget target, List<Sample> samples, List<MetricMetadata> metadata) {
+        Sink s = sink;
         if (s == null) {
             if (unconsumed.getAndAdd(samples.size()) == 0) {
                 LOG.warn("scrape:{} has no route reading it (from: scrape:{}); its samples are dropped", name, name);
             }
             return;
         }
-        s.accept(target, samples);
+        s.accept(target, samples, metadata);
     }
 
     public String name() {

@@ -71,7 +71,7 @@ final class ScrapeLoop {
             stale = appender.endOfLife(System.currentTimeMillis(), health.lastScrapeMs() > 0);
         }
         if (!stale.isEmpty()) {
-            job.emit(target, stale);
+            job.emit(target, stale, List.of());
         }
     }
 
@@ -134,7 +134,7 @@ final class ScrapeLoop {
             }
         }
         try {
-            job.emit(target, outcome.samples());
+            job.emit(target, outcome.samples(), outcome.metadata());
         } finally {
             synchronized (this) {
                 delivering = false;

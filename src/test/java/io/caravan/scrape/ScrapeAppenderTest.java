@@ -2,6 +2,7 @@ package io.caravan.scrape;
 
 import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.MetricMetadata;
 import io.caravan.model.Sample;
 import io.caravan.model.Target;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -98,6 +99,20 @@ class ScrapeAppenderTest {
         assertThat(series(second.samples(), "500").exemplars()).as("an untimed one is new at every scrape")
                 .containsExactly(new Exemplar(Labels.of("trace_id", "def"), 2, 1_700_000_020_000L));
         assertThat(series(second.samples(), "200").value()).isEqualTo(7);
+    }
+
+    @Test
+    void theFamiliesTypeHelpAndUnitComeWithTheScrapeTheSameListWhenUnchanged() {
+        String body = "# TYPE req counter\n# HELP req Requests \\\"served\\\".\n"
+                + "req_total{code=\"200\"} 7\n# TYPE room_celsius gauge\n# UNIT room_celsius celsius\n"
+                + "room_celsius 21.5\n# EOF\n";
+        ScrapeAppender.Outcome first = appendOpenMetrics(1_000, body);
+        assertThat(first.metadata()).containsExactly(
+                new MetricMetadata("req", MetricMetadata.Type.COUNTER, "Requests \"served\".", ""),
+                new MetricMetadata("room_celsius", MetricMetadata.Type.GAUGE, "", "celsius"));
+        assertThat(appendOpenMetrics(2_000, body).metadata()).isSameAs(first.metadata());
+        ScrapeAppender.Outcome failed = appender.append(settings, 3_000, System.nanoTime(), null, new HttpTimeoutException("late"));
+        assertThat(failed.metadata()).isEmpty();
     }
 
     private static Sample series(List<Sample> samples, String code) {

@@ -87,7 +87,7 @@ class ScrapeJobTest {
                 1 << 20, 7_200_000, true, Labels.EMPTY, metricRelabel);
         ScrapeJob job = new ScrapeJob("test", scheduler, workers, 0, "Caravan/test");
         job.configure(s, HttpClient::newHttpClient, token, "scrape:test");
-        job.attach((t, samples) -> emitted.add(samples));
+        job.attach((t, samples, metadata) -> emitted.add(samples));
         return job;
     }
 
@@ -101,7 +101,7 @@ class ScrapeJobTest {
                 1 << 20, maxSampleAgeMs, true, Labels.EMPTY, null);
         ScrapeJob job = new ScrapeJob("test", scheduler, workers, 0, "Caravan/test", new ScrapeMetrics(meters));
         job.configure(s, HttpClient::newHttpClient, null, "scrape:test");
-        job.attach((t, samples) -> emitted.add(samples));
+        job.attach((t, samples, metadata) -> emitted.add(samples));
         return job;
     }
 
@@ -326,7 +326,7 @@ class ScrapeJobTest {
         ScrapeJob job = new ScrapeJob("kubelet", scheduler, workers, 0, "Caravan/test");
         job.configure(s, () -> io.caravan.http.HttpClients.create(java.time.Duration.ofSeconds(1),
                 "/nonexistent/serviceaccount/ca.crt", false, null), null, "scrape:kubelet");
-        job.attach((t, samples) -> emitted.add(samples));
+        job.attach((t, samples, metadata) -> emitted.add(samples));
         job.sync(List.of(Target.of("__address__", addr)));
         assertThat(value(next(), "up")).isZero();
         assertThat(job.targets().get(0).lastError()).contains("/nonexistent/serviceaccount/ca.crt");

@@ -1,6 +1,7 @@
 package io.caravan.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import io.caravan.model.MetricMetadata;
 import io.caravan.model.Sample;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ public final class RecordingReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Sample> accepted = new CopyOnWriteArrayList<>();
+    private final List<MetricMetadata> acceptedMetadata = new CopyOnWriteArrayList<>();
     private final List<Map<String, String>> requestHeaders = new CopyOnWriteArrayList<>();
     private final List<Long> requestTimes = new CopyOnWriteArrayList<>();
 
@@ -45,6 +47,7 @@ public final class RecordingReceiver implements AutoCloseable {
                 Answer a = script.apply(n);
                 if (a.status() / 100 == 2) {
                     accepted.addAll(RemoteWriteDecoder.decode(body));
+                    acceptedMetadata.addAll(RemoteWriteDecoder.metadata(body));
                 }
                 a.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
                 exchange.sendResponseHeaders(a.status(), -1);
@@ -63,6 +66,11 @@ public final class RecordingReceiver implements AutoCloseable {
 
     public List<Sample> accepted() {
         return new ArrayList<>(accepted);
+    }
+
+    /** The metric metadata of the acknowledged requests, in arrival order. */
+    public List<MetricMetadata> acceptedMetadata() {
+        return new ArrayList<>(acceptedMetadata);
     }
 
     public List<Map<String, String>> requestHeaders() {

@@ -2,6 +2,7 @@ package io.caravan.testing;
 
 import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.MetricMetadata;
 import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
 import org.xerial.snappy.Snappy;
@@ -98,6 +99,37 @@ public final class RemoteWriteDecoder {
                 for (int i = 0; i < histograms.size(); i++) {
                     out.add(new Sample(labels, histogramTimes.get(i), 0, histograms.get(i), List.copyOf(exemplars), 0));
                 }
+            } else {
+                r.skip(tag & 7);
+            }
+        }
+        return out;
+    }
+
+    /** The MetricMetadata entries of a WriteRequest (field 3: type = 1, metric_family_name = 2, help = 4, unit = 5). */
+    public static List<MetricMetadata> metadata(byte[] snappyBody) throws IOException {
+        byte[] raw = Snappy.uncompress(snappyBody);
+        List<MetricMetadata> out = new ArrayList<>();
+        Reader r = new Reader(raw, 0, raw.length);
+        while (r.more()) {
+            int tag = (int) r.varint();
+            if (tag >>> 3 == 3 && (tag & 7) == 2) {
+                Reader m = r.sub();
+                MetricMetadata.Type type = MetricMetadata.Type.UNKNOWN;
+                String family = "";
+                String help = "";
+                String unit = "";
+                while (m.more()) {
+                    int t = (int) m.varint();
+                    switch (t >>> 3) {
+                        case 1 -> type = MetricMetadata.Type.values()[(int) m.varint()];
+                        case 2 -> family = m.string();
+                        case 4 -> help = m.string();
+                        case 5 -> unit = m.string();
+                        default -> m.skip(t & 7);
+                    }
+                }
+                out.add(new MetricMetadata(family, type, help, unit));
             } else {
                 r.skip(tag & 7);
             }

@@ -102,6 +102,7 @@ public final class PrometheusProtobufParser implements ExpositionParser {
     private NativeHistogram histogram;
     private byte[] key = new byte[256];
     private int keyLength;
+    private double[] absoluteCounts = new double[32]; // an integer histogram's deltas summed
 
     /**
      * @param keepClassicHistograms also give a native histogram's classic buckets as {@code _bucket}, {@code _count}
@@ -581,11 +582,12 @@ public final class PrometheusProtobufParser implements ExpositionParser {
 
     /** Compacts one side into {@link #compaction}, integer deltas made absolute first. */
     private void compact(ProtobufMetric.Side side, boolean floats) {
-        double[] absolute;
-        if (floats) {
-            absolute = side.counts;
-        } else {
-            absolute = new double[side.deltaCount];
+        double[] absolute = side.counts;
+        if (!floats) {
+            if (absoluteCounts.length < side.deltaCount) {
+                absoluteCounts = new double[Math.max(side.deltaCount, absoluteCounts.length * 2)];
+            }
+            absolute = absoluteCounts;
             long running = 0;
             for (int i = 0; i < side.deltaCount; i++) {
                 running += side.deltas[i];

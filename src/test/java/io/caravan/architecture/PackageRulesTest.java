@@ -35,7 +35,7 @@ class PackageRulesTest {
             Map.entry("relabel", Set.of("model", "component")),
             Map.entry("discovery", Set.of("model", "component")),
             Map.entry("node", Set.of("model", "component")),
-            Map.entry("scrape", Set.of("model", "component", "http", "relabel")),
+            Map.entry("scrape", Set.of("model", "component", "http", "relabel", "wire")),
             Map.entry("logs", Set.of("model", "component", "wal")),
             Map.entry("sink", Set.of("model", "component", "http", "wire", "wal")),
             Map.entry("loki", Set.of("model", "component", "http", "wire", "wal", "sink")),

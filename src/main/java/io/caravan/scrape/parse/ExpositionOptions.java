@@ -45,8 +45,24 @@ public final class ExpositionOptions {
         return acceptHeader;
     }
 
-    /** The parser for a response of this Content-Type (see {@link ExpositionParser#forContentType} for the text formats). */
+    /**
+     * The parser for a response of this Content-Type: the protobuf format for {@code application/vnd.google.protobuf}
+     * (its parameters not checked, as in Prometheus), else a text format (see {@link ExpositionParser#forContentType}).
+     */
     public ExpositionParser parserFor(String contentType) {
+        if (isProtobuf(contentType)) {
+            return new PrometheusProtobufParser(!nativeHistograms, alwaysScrapeClassicHistograms);
+        }
         return ExpositionParser.forContentType(contentType);
     }
+
+    static boolean isProtobuf(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String media = contentType.split(";", 2)[0].strip();
+        return media.equalsIgnoreCase(PROTOBUF_MEDIA_TYPE);
+    }
+
+    private static final String PROTOBUF_MEDIA_TYPE = "application/vnd.google.protobuf";
 }

@@ -58,6 +58,7 @@ public final class PrometheusProtobufParser implements ExpositionParser {
     private static final byte[] LE = "le".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] QUANTILE = "quantile".getBytes(StandardCharsets.US_ASCII);
 
+    private final boolean ignoreNativeHistograms;
     private final boolean keepClassicHistograms;
     private final ProtoReader familyReader = new ProtoReader();
     private final ProtoReader metricReader = new ProtoReader();
@@ -105,10 +106,14 @@ public final class PrometheusProtobufParser implements ExpositionParser {
     private double[] absoluteCounts = new double[32]; // an integer histogram's deltas summed
 
     /**
-     * @param keepClassicHistograms also give a native histogram's classic buckets as {@code _bucket}, {@code _count}
-     *                              and {@code _sum} series (Prometheus' {@code always_scrape_classic_histograms})
+     * @param ignoreNativeHistograms  read every histogram as classic, its native parts left aside (Prometheus'
+     *                                IgnoreNativeHistograms, where native histograms are not scraped): one without a
+     *                                classic bucket gives its {@code +Inf} bucket, count and sum
+     * @param keepClassicHistograms   also give a native histogram's classic buckets as {@code _bucket}, {@code _count}
+     *                                and {@code _sum} series (Prometheus' {@code always_scrape_classic_histograms})
      */
-    public PrometheusProtobufParser(boolean keepClassicHistograms) {
+    public PrometheusProtobufParser(boolean ignoreNativeHistograms, boolean keepClassicHistograms) {
+        this.ignoreNativeHistograms = ignoreNativeHistograms;
         this.keepClassicHistograms = keepClassicHistograms;
     }
 
@@ -298,7 +303,7 @@ public final class PrometheusProtobufParser implements ExpositionParser {
             case TYPE_COUNTER, TYPE_GAUGE, TYPE_UNTYPED -> seriesTotal = 1;
             case TYPE_SUMMARY -> seriesTotal = 2 + metric.quantileCount;
             default -> {
-                if (isNative()) {
+                if (!ignoreNativeHistograms && isNative()) {
                     checkSpansMatchBuckets();
                     nativeFirst = true;
                     seriesTotal = 1 + (keepClassicHistograms && metric.bucketCount > 0 ? 2 + classicBuckets() : 0);

@@ -82,7 +82,7 @@ class PrometheusJavaClientProtobufTest {
 
     @Test
     void parsesWhatTheClientExposes() throws Exception {
-        List<Got> got = PrometheusProtobufParserTest.parse(new PrometheusProtobufParser(false), expose());
+        List<Got> got = PrometheusProtobufParserTest.parse(new PrometheusProtobufParser(false, false), expose());
         Got counter = got.stream().filter(g -> g.labels() != null && "requests_total".equals(g.labels().get("__name__")))
                 .findFirst().orElseThrow();
         // the client stamps the exemplar with the clock; its 1.3 protobuf writer sends no start timestamps
@@ -123,7 +123,7 @@ class PrometheusJavaClientProtobufTest {
 
     @Test
     void keepsTheClassicBucketsOfAHistogramWithBoth() throws Exception {
-        List<Got> got = withoutClockStamps(PrometheusProtobufParserTest.parse(new PrometheusProtobufParser(true), expose()));
+        List<Got> got = withoutClockStamps(PrometheusProtobufParserTest.parse(new PrometheusProtobufParser(false, true), expose()));
         assertThat(got.subList(2, 8)).containsExactly(
                 native_(new NativeHistogram(false, ResetHint.UNKNOWN, 5, Math.pow(2, -128), 0, 2, 5,
                         null, null, new int[]{0, 1, 63, 1}, new double[]{1, 1}, null), "__name__", "both"),
@@ -137,19 +137,30 @@ class PrometheusJavaClientProtobufTest {
         assertThat(got.get(got.size() - 6).entry()).isEqualTo(ExpositionParser.Entry.HELP);
     }
 
-    /** Start timestamps in [before, after] become -1, exemplar ones a blank exemplar: they come from the clock. */
+    @Test
+    void withNativeHistogramsIgnoredEveryHistogramIsReadAsClassic() throws Exception {
+        List<Got> got = withoutClockStamps(PrometheusProtobufParserTest.parse(new PrometheusProtobufParser(true, false), expose()));
+        assertThat(got).noneMatch(g -> g.histogram() != null);
+        assertThat(got).containsSubsequence(
+                series(5, "__name__", "native_count"),
+                series(5, "__name__", "native_sum"),
+                series(5, "__name__", "native_bucket", "le", "+Inf"));
+        assertThat(got).containsSubsequence(
+                series(2, "__name__", "both_count"),
+                series(5, "__name__", "both_sum"),
+                series(1, "__name__", "both_bucket", "le", "1.0"),
+                series(2, "__name__", "both_bucket", "le", "10.0"),
+                series(2, "__name__", "both_bucket", "le", "+Inf"));
+    }
+
+    /** Exemplars stamped from the clock (checked to lie in [before, after]) become a blank exemplar. */
     private List<Got> withoutClockStamps(List<Got> got) {
         return got.stream().map(g -> {
-            Got out = g;
-            if (g.created() != 0) {
-                assertThat(g.created()).isBetween(before, after);
-                out = out;
+            if (g.exemplars().isEmpty()) {
+                return g;
             }
-            if (!g.exemplars().isEmpty()) {
-                assertThat(g.exemplars()).allSatisfy(x -> assertThat(x.timestampMs()).isBetween(before, after));
-                out = out.with(new Exemplar(Labels.EMPTY, 0, 0));
-            }
-            return out;
+            assertThat(g.exemplars()).allSatisfy(x -> assertThat(x.timestampMs()).isBetween(before, after));
+            return g.with(new Exemplar(Labels.EMPTY, 0, 0));
         }).toList();
     }
 }

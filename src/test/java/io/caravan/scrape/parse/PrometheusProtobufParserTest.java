@@ -430,18 +430,18 @@ class PrometheusProtobufParserTest {
 
     @Test
     void prometheusTestInputWithoutClassicHistograms() throws Exception {
-        assertThat(parse(new PrometheusProtobufParser(false), prometheusTestBody())).containsExactlyElementsOf(expected(false));
+        assertThat(parse(new PrometheusProtobufParser(false, false), prometheusTestBody())).containsExactlyElementsOf(expected(false));
     }
 
     @Test
     void prometheusTestInputWithClassicHistogramsKept() throws Exception {
-        assertThat(parse(new PrometheusProtobufParser(true), prometheusTestBody())).containsExactlyElementsOf(expected(true));
+        assertThat(parse(new PrometheusProtobufParser(false, true), prometheusTestBody())).containsExactlyElementsOf(expected(true));
     }
 
     @Test
     void seriesKeysAreThoseOfPrometheusAndANativeHistogramsIsMarked() throws Exception {
         List<String> keys = new ArrayList<>();
-        parse(new PrometheusProtobufParser(true), body(goBuildInfo(), testHistogramFamily(), rpcDurations()), keys);
+        parse(new PrometheusProtobufParser(false, true), body(goBuildInfo(), testHistogramFamily(), rpcDurations()), keys);
         assertThat(keys).containsExactly(
                 "go_build_info\u00ffchecksum\u00ff\u00ffpath\u00ffgithub.com/prometheus/client_golang\u00ffversion\u00ff(devel)",
                 "test_histogram_family\u00fffoo\u00ffbar\u00fe",
@@ -469,7 +469,7 @@ class PrometheusProtobufParserTest {
         Msg f = family("g", "", GAUGE)
                 .msg(4, msg().msg(1, label("z", "1")).msg(1, label("a", "2")).msg(2, msg().dbl(1, 1)))
                 .msg(4, msg().msg(1, label("a", "2")).msg(1, label("z", "1")).msg(2, msg().dbl(1, 2)));
-        parse(new PrometheusProtobufParser(false), body(f), keys);
+        parse(new PrometheusProtobufParser(false, false), body(f), keys);
         assertThat(keys).containsExactly("g\u00ffa\u00ff2\u00ffz\u00ff1", "g\u00ffa\u00ff2\u00ffz\u00ff1");
     }
 
@@ -478,7 +478,7 @@ class PrometheusProtobufParserTest {
         Msg withInf = family("h", "", HISTOGRAM).msg(4, msg().msg(7, msg().varint(1, 3).dbl(2, 1)
                 .msg(3, bucket(1, 0.5)).msg(3, bucket(3, Double.POSITIVE_INFINITY)).msg(3, bucket(9, 7))));
         Msg noBuckets = family("n", "", HISTOGRAM).msg(4, msg().msg(7, msg().varint(1, 4).dbl(2, 2)));
-        assertThat(parse(new PrometheusProtobufParser(false), body(withInf, noBuckets))).containsExactly(
+        assertThat(parse(new PrometheusProtobufParser(false, false), body(withInf, noBuckets))).containsExactly(
                 help("h", ""), type("h", MetricType.HISTOGRAM),
                 series(3, "__name__", "h_count"), series(1, "__name__", "h_sum"),
                 series(1, "__name__", "h_bucket", "le", "0.5"), series(3, "__name__", "h_bucket", "le", "+Inf"),
@@ -493,7 +493,7 @@ class PrometheusProtobufParserTest {
         Msg zeroCount = family("zc", "", HISTOGRAM).msg(4, msg().msg(7, msg().varint(1, 2).varint(7, 2)));
         Msg zeroCountFloat = family("zf", "", HISTOGRAM).msg(4, msg().msg(7, msg().dbl(4, 2).dbl(8, 2)));
         Msg threshold = family("zt", "", HISTOGRAM).msg(4, msg().msg(7, msg().dbl(6, 0.001)));
-        assertThat(parse(new PrometheusProtobufParser(true), body(zeroCount, zeroCountFloat, threshold))).containsExactly(
+        assertThat(parse(new PrometheusProtobufParser(false, true), body(zeroCount, zeroCountFloat, threshold))).containsExactly(
                 help("zc", ""), type("zc", MetricType.HISTOGRAM),
                 native_(new NativeHistogram(false, ResetHint.UNKNOWN, 0, 0, 2, 2, 0, null, null, null, null, null), "__name__", "zc"),
                 help("zf", ""), type("zf", MetricType.HISTOGRAM),
@@ -511,7 +511,7 @@ class PrometheusProtobufParserTest {
                 .msg(12, span(0, 3)).msg(12, span(0, 1)).msg(12, span(2, 0)).msg(12, span(1, 2))
                 .packedSint(13, 1, -1, 2, 1, -3, 4)
                 .msg(9, span(-2, 2)).packedSint(10, 0, 5)));
-        List<Got> got = parse(new PrometheusProtobufParser(false), body(f));
+        List<Got> got = parse(new PrometheusProtobufParser(false, false), body(f));
         assertThat(got.get(2).histogram()).isEqualTo(new NativeHistogram(false, ResetHint.UNKNOWN, 1, 0, 0, 10, 0,
                 new int[]{-1, 1}, new double[]{5}, new int[]{0, 1, 1, 2, 4, 1}, new double[]{1, 2, 3, 4}, null));
     }
@@ -520,7 +520,7 @@ class PrometheusProtobufParserTest {
     void metricTimestampZeroIsNone() throws Exception {
         Msg f = family("g", "", GAUGE).msg(4, msg().msg(2, msg().dbl(1, 1)).varint(6, 0))
                 .msg(4, msg().msg(1, label("a", "b")).msg(2, msg().dbl(1, 2)).varint(6, -5));
-        assertThat(parse(new PrometheusProtobufParser(false), body(f))).containsExactly(
+        assertThat(parse(new PrometheusProtobufParser(false, false), body(f))).containsExactly(
                 help("g", ""), type("g", MetricType.GAUGE), series(1, "__name__", "g"),
                 series(2, "__name__", "g", "a", "b").at(-5));
     }
@@ -529,7 +529,7 @@ class PrometheusProtobufParserTest {
     void familiesWithoutMetricsAreSkippedAndLineNumbersCountEveryFamily() throws Exception {
         Msg empty = msg().str(1, "").str(2, "no metrics, and not even a name").varint(3, 9);
         Msg g = family("g", "", GAUGE).msg(4, msg().msg(2, msg().dbl(1, 1)));
-        ExpositionParser p = new PrometheusProtobufParser(false);
+        ExpositionParser p = new PrometheusProtobufParser(false, false);
         byte[] b = body(empty, g);
         p.reset(b, 0, b.length);
         assertThat(p.next()).isEqualTo(Entry.HELP);
@@ -545,7 +545,7 @@ class PrometheusProtobufParserTest {
     void unknownFieldsAreSkippedAndTheParserIsReusable() throws Exception {
         Msg f = family("g", "", GAUGE).varint(99, 1).str(98, "x")
                 .msg(4, msg().dbl(97, 1).msg(2, msg().dbl(1, 3).varint(50, 7)));
-        PrometheusProtobufParser p = new PrometheusProtobufParser(false);
+        PrometheusProtobufParser p = new PrometheusProtobufParser(false, false);
         List<Got> first = parse(p, body(f));
         assertThat(first).containsExactly(help("g", ""), type("g", MetricType.GAUGE), series(3, "__name__", "g"));
         assertThat(parse(p, body(f))).isEqualTo(first);
@@ -554,7 +554,7 @@ class PrometheusProtobufParserTest {
 
     @Test
     void accessorsOfTheWrongEntryThrow() throws Exception {
-        PrometheusProtobufParser p = new PrometheusProtobufParser(false);
+        PrometheusProtobufParser p = new PrometheusProtobufParser(false, false);
         byte[] b = body(goBuildInfo());
         p.reset(b, 0, b.length);
         p.next();
@@ -615,7 +615,7 @@ class PrometheusProtobufParserTest {
     @ParameterizedTest
     @MethodSource("malformed")
     void malformedBodiesNameTheProblemAndTheFamily(byte[] body, int family, String problem, String where) {
-        PrometheusProtobufParser p = new PrometheusProtobufParser(false);
+        PrometheusProtobufParser p = new PrometheusProtobufParser(false, false);
         assertThatThrownBy(() -> parse(p, body))
                 .isInstanceOfSatisfying(ExpositionParseException.class, e -> {
                     assertThat(e.lineNumber()).isEqualTo(family);

@@ -302,6 +302,8 @@ class RemoteWriteQueueTest {
             Map<String, Integer> seen = new java.util.HashMap<>();
             for (Sample s : rx.accepted()) {
                 seen.merge(s.labels().get("i") + "@" + s.timestampMs(), 1, Integer::sum);
+                assertThat(s).as("histograms and exemplars come back whole")
+                        .isEqualTo(WalChild.sample(Integer.parseInt(s.labels().get("i")), (int) s.timestampMs()));
             }
             for (int n = 0; n <= acknowledged; n++) {
                 for (int i = 0; i < WalChild.PER_OFFER; i++) {

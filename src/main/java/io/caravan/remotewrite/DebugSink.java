@@ -3,9 +3,11 @@ package io.caravan.remotewrite;
 import io.caravan.component.DebugView;
 import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
+import io.caravan.model.MetricMetadata;
 import io.caravan.model.Sample;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where samples go when a sink has no receiver URL (the embedded default): the latest sample of each
- * series, bounded in series count, readable by an operator at {@code /debug/sinks/NAME} in the text format, a
- * native histogram, the exemplars and the created timestamp of a sample as comment lines. New series past
+ * series, bounded in series count, readable by an operator at {@code /debug/sinks/NAME} in the text format, each
+ * family under the HELP and TYPE its scrapes gave, a native histogram, the exemplars and the created timestamp of a
+ * sample as comment lines. New series past
  * the bound are counted and not kept, so memory stays flat however much arrives. Its component lists it in
  * {@link RemoteWriteComponent#debugViews()}.
  */
@@ -28,11 +31,17 @@ public final class DebugSink implements DebugView {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong overflow = new AtomicLong();
+    private final MetadataStore metadata = new MetadataStore(10_000, 10 * 60_000);
 
     DebugSink(String name, Labels externalLabels, int maxSeries) {
         this.name = name;
         this.externalLabels = externalLabels;
         this.maxSeries = maxSeries;
+    }
+
+    /** A scrape's metric metadata, shown above its family's samples. */
+    void acceptMetadata(List<MetricMetadata> families) {
+        metadata.update(families, System.currentTimeMillis());
     }
 
     void accept(List<Sample> samples) {
@@ -91,7 +100,15 @@ public final class DebugSink implements DebugView {
         StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("# sink ").append(name).append(": latest sample per series; ").append(received())
                 .append(" samples received in ").append(batches()).append(" batches\n");
+        Map<String, MetricMetadata> families = new HashMap<>();
+        metadata.snapshot(System.currentTimeMillis()).forEach(m -> families.put(m.family(), m));
+        String lastFamily = null;
         for (Sample s : snapshot()) {
+            MetricMetadata m = familyOf(s.metricName(), families);
+            if (m != null && !m.family().equals(lastFamily)) {
+                appendMetadata(sb, m);
+                lastFamily = m.family();
+            }
             Labels.Builder b = externalLabels.toBuilder();
             s.labels().forEach(b::set); // series labels win over external labels, as on the wire
             Labels all = b.build();
@@ -113,6 +130,48 @@ public final class DebugSink implements DebugView {
             }
         }
         return sb.toString();
+    }
+
+    /** The family a series belongs to: its own name, or its name without a suffix the formats add (_total, _bucket...). */
+    private static MetricMetadata familyOf(String name, Map<String, MetricMetadata> families) {
+        MetricMetadata m = families.get(name);
+        if (m != null) {
+            return m;
+        }
+        for (String suffix : FAMILY_SUFFIXES) {
+            if (name.endsWith(suffix)) {
+                m = families.get(name.substring(0, name.length() - suffix.length()));
+                if (m != null) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final List<String> FAMILY_SUFFIXES = List.of("_total", "_bucket", "_count", "_sum", "_created", "_gcount", "_gsum", "_info");
+
+    private static void appendMetadata(StringBuilder sb, MetricMetadata m) {
+        if (!m.help().isEmpty()) {
+            sb.append("# HELP ").append(m.family()).append(' ').append(m.help().replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+        }
+        if (m.type() != MetricMetadata.Type.UNKNOWN) {
+            sb.append("# TYPE ").append(m.family()).append(' ').append(textType(m.type())).append('\n');
+        }
+        if (!m.unit().isEmpty()) {
+            sb.append("# unit ").append(m.unit()).append('\n'); // text format 0.0.4 has no UNIT line
+        }
+    }
+
+    /** The text format's five types; the OpenMetrics-only ones as untyped. */
+    private static String textType(MetricMetadata.Type t) {
+        return switch (t) {
+            case COUNTER -> "counter";
+            case GAUGE -> "gauge";
+            case HISTOGRAM -> "histogram";
+            case SUMMARY -> "summary";
+            default -> "untyped";
+        };
     }
 
     private static String formatValue(double v) {

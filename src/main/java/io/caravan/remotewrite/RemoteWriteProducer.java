@@ -84,11 +84,15 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
     /** Takes the scrape's metadata (a header) before its samples. */
     @Override
     public void process(Exchange exchange) throws Exception {
-        MetadataStore store = metadata;
-        if (store != null && exchange.getMessage().getHeader(MetricMetadata.HEADER) instanceof List<?> list && !list.isEmpty()) {
+        if (exchange.getMessage().getHeader(MetricMetadata.HEADER) instanceof List<?> list && !list.isEmpty()) {
             @SuppressWarnings("unchecked")
             List<MetricMetadata> families = (List<MetricMetadata>) list;
-            store.update(families, System.currentTimeMillis());
+            MetadataStore store = metadata;
+            if (store != null) {
+                store.update(families, System.currentTimeMillis());
+            } else if (debugSink != null) {
+                debugSink.acceptMetadata(families);
+            }
         }
         super.process(exchange);
     }

@@ -2,6 +2,7 @@ package io.caravan.remotewrite;
 
 import io.caravan.model.Labels;
 import io.caravan.wal.SegmentLog;
+import io.caravan.wire.ProtoReader;
 import io.caravan.wire.ProtoWriter;
 import org.xerial.snappy.Snappy;
 
@@ -94,65 +95,50 @@ final class WalRecord {
         Head head(int i) {
             index();
             int end = i + 1 < count ? starts[i + 1] : rawLen;
-            int[] pos = {starts[i] + 1};
-            varint(raw, pos, end); // the TimeSeries' length
+            ProtoReader r = new ProtoReader().reset(raw, starts[i], end - starts[i]);
+            r.readTag(); // field 1 of the request: this TimeSeries
+            r.enter();
             Labels.Builder labels = new Labels.Builder();
             long timestamp = 0;
             boolean timed = false;
-            while (pos[0] < end) {
-                int tag = (int) varint(raw, pos, end);
-                if ((tag & 7) != 2) {
-                    throw new IllegalStateException("series " + i + " has a field that is not length-delimited");
-                }
-                long fieldLength = varint(raw, pos, end);
-                if (fieldLength < 0 || fieldLength > end - pos[0]) {
-                    throw new IllegalStateException("a field of series " + i + " runs past its end");
-                }
-                int fieldEnd = pos[0] + (int) fieldLength;
-                int field = tag >>> 3;
+            while (r.hasRemaining()) {
+                int tag = r.readTag();
+                int field = ProtoReader.fieldNumber(tag);
                 if (field == 1) { // Label { name = 1; value = 2; }
-                    String[] nameValue = {"", ""};
-                    while (pos[0] < fieldEnd) {
-                        int t = (int) varint(raw, pos, fieldEnd);
-                        int len = (int) varint(raw, pos, fieldEnd);
-                        nameValue[(t >>> 3) == 1 ? 0 : 1] = new String(raw, pos[0], len, StandardCharsets.UTF_8);
-                        pos[0] += len;
+                    int outer = r.enter();
+                    String name = "";
+                    String value = "";
+                    while (r.hasRemaining()) {
+                        int t = r.readTag();
+                        int len = r.readLength();
+                        String text = new String(raw, r.position(), len, StandardCharsets.UTF_8);
+                        r.skipBytes(len);
+                        if (ProtoReader.fieldNumber(t) == 1) {
+                            name = text;
+                        } else {
+                            value = text;
+                        }
                     }
-                    labels.set(nameValue[0], nameValue[1]);
+                    r.exit(outer);
+                    labels.set(name, value);
                 } else if ((field == 2 || field == 4) && !timed) { // Sample: timestamp = 2; Histogram: timestamp = 15
-                    timestamp = timestampField(pos, fieldEnd, field == 2 ? 2 : 15);
+                    int wanted = field == 2 ? 2 : 15;
+                    int outer = r.enter();
+                    while (r.hasRemaining()) {
+                        int t = r.readTag();
+                        if (ProtoReader.fieldNumber(t) == wanted && ProtoReader.wireType(t) == ProtoReader.VARINT) {
+                            timestamp = r.readVarint();
+                        } else {
+                            r.skipField(t);
+                        }
+                    }
+                    r.exit(outer);
                     timed = true;
+                } else {
+                    r.skipField(tag);
                 }
-                pos[0] = fieldEnd;
             }
             return new Head(labels.build(), timestamp);
-        }
-
-        /** The varint field `wanted` of the message from pos to end (0 when absent), skipping every other field. */
-        private long timestampField(int[] pos, int end, int wanted) {
-            long found = 0;
-            while (pos[0] < end) {
-                int t = (int) varint(raw, pos, end);
-                switch (t & 7) {
-                    case 0 -> {
-                        long v = varint(raw, pos, end);
-                        if (t >>> 3 == wanted) {
-                            found = v;
-                        }
-                    }
-                    case 1 -> pos[0] += 8;
-                    case 2 -> {
-                        long len = varint(raw, pos, end);
-                        if (len < 0 || len > end - pos[0]) {
-                            throw new IllegalStateException("a field runs past its message's end");
-                        }
-                        pos[0] += (int) len;
-                    }
-                    case 5 -> pos[0] += 4;
-                    default -> throw new IllegalStateException("wire type " + (t & 7));
-                }
-            }
-            return found;
         }
 
         private void index() {

@@ -7,7 +7,6 @@ import io.caravan.model.MetricMetadata;
 import io.caravan.model.Sample;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,11 +99,10 @@ public final class DebugSink implements DebugView {
         StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("# sink ").append(name).append(": latest sample per series; ").append(received())
                 .append(" samples received in ").append(batches()).append(" batches\n");
-        Map<String, MetricMetadata> families = new HashMap<>();
-        metadata.snapshot(System.currentTimeMillis()).forEach(m -> families.put(m.family(), m));
+        metadata.snapshot(System.currentTimeMillis()); // forgets families unseen for long
         String lastFamily = null;
         for (Sample s : snapshot()) {
-            MetricMetadata m = familyOf(s.metricName(), families);
+            MetricMetadata m = metadata.lookup(s.metricName());
             if (m != null && !m.family().equals(lastFamily)) {
                 appendMetadata(sb, m);
                 lastFamily = m.family();
@@ -131,25 +129,6 @@ public final class DebugSink implements DebugView {
         }
         return sb.toString();
     }
-
-    /** The family a series belongs to: its own name, or its name without a suffix the formats add (_total, _bucket...). */
-    private static MetricMetadata familyOf(String name, Map<String, MetricMetadata> families) {
-        MetricMetadata m = families.get(name);
-        if (m != null) {
-            return m;
-        }
-        for (String suffix : FAMILY_SUFFIXES) {
-            if (name.endsWith(suffix)) {
-                m = families.get(name.substring(0, name.length() - suffix.length()));
-                if (m != null) {
-                    return m;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static final List<String> FAMILY_SUFFIXES = List.of("_total", "_bucket", "_count", "_sum", "_created", "_gcount", "_gsum", "_info");
 
     private static void appendMetadata(StringBuilder sb, MetricMetadata m) {
         if (!m.help().isEmpty()) {

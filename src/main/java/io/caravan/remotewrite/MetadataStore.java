@@ -49,6 +49,28 @@ final class MetadataStore {
         return out;
     }
 
+    /**
+     * The metadata of the family a series belongs to: its metric name's, or its name's without a suffix the formats
+     * add to a family's series (_total, _bucket, _count, _sum, _created, _gcount, _gsum, _info); null when unknown.
+     */
+    MetricMetadata lookup(String metricName) {
+        Seen seen = families.get(metricName);
+        if (seen != null) {
+            return seen.metadata();
+        }
+        for (String suffix : FAMILY_SUFFIXES) {
+            if (metricName.endsWith(suffix)) {
+                seen = families.get(metricName.substring(0, metricName.length() - suffix.length()));
+                if (seen != null) {
+                    return seen.metadata();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final List<String> FAMILY_SUFFIXES = List.of("_total", "_bucket", "_count", "_sum", "_created", "_gcount", "_gsum", "_info");
+
     long notKept() {
         return notKept.get();
     }

@@ -24,6 +24,10 @@ public class RemoteWriteEndpoint extends SinkEndpoint {
     private String batchSendDeadline = "5s";
     @UriParam(defaultValue = "2h", description = "Samples waiting longer than this in the WAL are dropped (counted as too_old)")
     private String maxWalAge = "2h";
+    @UriParam(defaultValue = WriteProtocol.V1, description = "The message sent (Prometheus' protobuf_message): prometheus.WriteRequest "
+            + "(remote_write 1.0) or io.prometheus.write.v2.Request (2.0: symbols, metadata with each series; 1.0 from the first "
+            + "answer that shows the receiver takes only 1.0)")
+    private String protobufMessage = WriteProtocol.V1;
     @UriParam(defaultValue = "1m", description = "How often the metric metadata of the scrapes that reach the sink is sent "
             + "(Prometheus' metadata_config send_interval); 0 = never")
     private String metadataSendInterval = "1m";
@@ -55,6 +59,7 @@ public class RemoteWriteEndpoint extends SinkEndpoint {
     protected void checkOptions() {
         super.checkOptions();
         settings();
+        new WriteProtocol(getName(), protobufMessage, null); // refuses an unknown message at start
         if (metadataSendIntervalMs() < 0 || metadataMaxPerSend < 1) {
             throw new IllegalArgumentException("remote-write:" + getName() + " metadataSendInterval must not be negative and "
                     + "metadataMaxPerSend at least 1, got " + metadataSendInterval + " and " + metadataMaxPerSend);
@@ -146,5 +151,13 @@ public class RemoteWriteEndpoint extends SinkEndpoint {
 
     public void setMetadataMaxPerSend(int metadataMaxPerSend) {
         this.metadataMaxPerSend = metadataMaxPerSend;
+    }
+
+    public String getProtobufMessage() {
+        return protobufMessage;
+    }
+
+    public void setProtobufMessage(String protobufMessage) {
+        this.protobufMessage = protobufMessage;
     }
 }

@@ -54,31 +54,40 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
         PushClient client = endpoint.pushClient(RemoteWriteQueue.HEADERS, true); // refused batches are split
         RemoteWriteMetrics metrics = new RemoteWriteMetrics(endpoint.getComponent().meters(), name);
         Path walDir = endpoint.queuePath();
-        queue = new RemoteWriteQueue(name, settings, walDir, external, metrics, () -> client);
+        stopping = false;
+        MetadataStore store = new MetadataStore(METADATA_MAX_FAMILIES, METADATA_FORGET_MS);
+        io.micrometer.core.instrument.Gauge.builder("caravan_remote_write_metadata_not_kept", store::notKept)
+                .description("Families whose metadata was not kept: the sink holds at most " + METADATA_MAX_FAMILIES)
+                .tag("sink", name).register(endpoint.getComponent().meters());
+        WriteProtocol protocol = new WriteProtocol(name, endpoint.getProtobufMessage(), store::lookup);
+        queue = new RemoteWriteQueue(name, settings, walDir, external, metrics, () -> client, protocol);
         metrics.gauges(queue);
         startSending(queue.senders(), client, metrics);
-        startMetadata(name, client, external, settings);
-        LOG.info("remote-write {}: sending to {} with {} shards, external labels {}, WAL in {}", name, client.redactedUrl(),
-                settings.shards(), external, walDir);
+        metadata = store;
+        startMetadataRounds(name, client, external, settings, store, protocol);
+        LOG.info("remote-write {}: sending {} to {} with {} shards, external labels {}, WAL in {}", name,
+                protocol.v2() ? "remote_write 2.0" : "remote_write 1.0", client.redactedUrl(), settings.shards(), external, walDir);
     }
 
-    /** The metadata rounds, when metadataSendInterval is not 0: on a thread of Camel's, stopped with the producer. */
-    private void startMetadata(String name, PushClient client, Labels external, RemoteWriteSettings settings) {
+    /**
+     * The metadata rounds, when metadataSendInterval is not 0: on a thread of Camel's, stopped with the producer. While
+     * the sink sends 2.0, whose series carry their metadata, a round sends nothing.
+     */
+    private void startMetadataRounds(String name, PushClient client, Labels external, RemoteWriteSettings settings, MetadataStore store,
+                                     WriteProtocol protocol) {
         long interval = endpoint.metadataSendIntervalMs();
         if (interval == 0) {
             return;
         }
-        stopping = false;
-        MetadataStore store = new MetadataStore(METADATA_MAX_FAMILIES, METADATA_FORGET_MS);
         MetadataSender sender = new MetadataSender(name, store, client, new WriteRequestEncoder(external), endpoint.getMetadataMaxPerSend(),
                 interval, settings.minBackoffMs(), settings.maxBackoffMs(), endpoint.getComponent().meters());
-        io.micrometer.core.instrument.Gauge.builder("caravan_remote_write_metadata_not_kept", store::notKept)
-                .description("Families whose metadata was not kept: the sink holds at most " + METADATA_MAX_FAMILIES)
-                .tag("sink", name).register(endpoint.getComponent().meters());
         metadataRounds = endpoint.getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "remote-write-metadata-" + name);
-        metadataRounds.scheduleWithFixedDelay(() -> sender.sendRound(() -> stopping), interval, interval, TimeUnit.MILLISECONDS);
-        metadata = store;
+        metadataRounds.scheduleWithFixedDelay(() -> {
+            if (!protocol.v2()) {
+                sender.sendRound(() -> stopping);
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     /** Takes the scrape's metadata (a header) before its samples. */
@@ -100,10 +109,10 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
     @Override
     protected void doStop() throws Exception {
         stopping = true;
+        metadata = null;
         if (metadataRounds != null) {
             endpoint.getCamelContext().getExecutorServiceManager().shutdownNow(metadataRounds);
             metadataRounds = null;
-            metadata = null;
         }
         super.doStop(); // stops the shards and closes their logs
         queue = null;

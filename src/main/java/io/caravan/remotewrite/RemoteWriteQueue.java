@@ -63,6 +63,11 @@ final class RemoteWriteQueue {
 
     RemoteWriteQueue(String sink, RemoteWriteSettings settings, Path walDir, Labels externalLabels,
                      RemoteWriteMetrics metrics, Supplier<PushClient> clients) throws IOException {
+        this(sink, settings, walDir, externalLabels, metrics, clients, WriteProtocol.v1(sink));
+    }
+
+    RemoteWriteQueue(String sink, RemoteWriteSettings settings, Path walDir, Labels externalLabels,
+                     RemoteWriteMetrics metrics, Supplier<PushClient> clients, WriteProtocol protocol) throws IOException {
         this.sink = sink;
         this.settings = settings;
         this.metrics = metrics;
@@ -72,7 +77,7 @@ final class RemoteWriteQueue {
         try {
             for (int i = 0; i < settings.shards(); i++) {
                 shards.add(new Sender<>("remote-write " + sink + " shard " + i, "samples", open(walDir.resolve("shard-" + i), "shard " + i),
-                        clients.get(), new Shard(i, settings, metrics, refusals, sink), metrics,
+                        clients.get(), new Shard(i, settings, metrics, refusals, sink, protocol), metrics,
                         settings.minBackoffMs(), settings.maxBackoffMs()));
             }
             for (var e : existing.entrySet()) {

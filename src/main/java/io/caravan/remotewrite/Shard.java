@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How one shard's {@link Sender} cuts and sends batches: up to maxSamplesPerSend samples (a partial batch at
@@ -26,15 +27,23 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
     private final RemoteWriteMetrics metrics;
     private final Refusals refusals;
     private final String sink;
+    private final WriteProtocol protocol;
     private final ProtoWriter body = new ProtoWriter(64 * 1024);
+    private final RequestV2Encoder v2 = new RequestV2Encoder();
     private byte[] compressed;
+    /** Samples and histograms in the last 2.0 request, which its written counts answer for. */
+    private int lastV2Series = -1;
 
-    Shard(int index, RemoteWriteSettings settings, RemoteWriteMetrics metrics, Refusals refusals, String sink) {
+    /** The outcome of a part whose WAL record cannot be read back: counted as wal_corrupt, nothing sent. */
+    private static final PushClient.Outcome UNREADABLE = new PushClient.Outcome(PushClient.Outcome.Kind.DROP, 0, 0, "unreadable", "");
+
+    Shard(int index, RemoteWriteSettings settings, RemoteWriteMetrics metrics, Refusals refusals, String sink, WriteProtocol protocol) {
         this.index = index;
         this.settings = settings;
         this.metrics = metrics;
         this.refusals = refusals;
         this.sink = sink;
+        this.protocol = protocol;
     }
 
     /** What one request carries: a whole WAL record sent as it is, or series merged from several. */
@@ -128,21 +137,15 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
      */
     @Override
     public int send(Batch batch, Sender<WalRecord.Series, Batch> sender) throws InterruptedException {
-        PushClient.Outcome outcome;
-        if (batch.whole() != null) {
-            outcome = sender.deliver(batch.whole().block(), batch.whole().blockOff(), batch.whole().blockLen(), batch.entries());
-        } else {
-            int length = encode(batch.series());
-            if (length < 0) {
-                return 0;
-            }
-            outcome = sender.deliver(compressed, 0, length, batch.entries());
-        }
+        PushClient.Outcome outcome = deliver(batch.whole(), batch.all(), sender);
         if (outcome == null) {
             return batch.entries();
         }
+        if (outcome == UNREADABLE) {
+            return 0;
+        }
         if (outcome.kind() != PushClient.Outcome.Kind.REFUSED) {
-            sender.settle(batch.entries(), outcome);
+            settle(batch.entries(), outcome, sender);
             return 0;
         }
         RefusedBatch refused = new RefusedBatch(batch.all());
@@ -153,14 +156,13 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
         int unsettled = batch.entries();
         for (RefusedBatch.Part part; (part = refused.next()) != null; ) {
             List<WalRecord.Series> samples = part.samples();
-            int length = encode(samples);
-            if (length >= 0) {
-                outcome = sender.deliver(compressed, 0, length, samples.size());
-                if (outcome == null) {
-                    return unsettled;
-                }
+            outcome = deliver(null, samples, sender);
+            if (outcome == null) {
+                return unsettled;
+            }
+            if (outcome != UNREADABLE) {
                 if (outcome.kind() != PushClient.Outcome.Kind.REFUSED) {
-                    sender.settle(samples.size(), outcome);
+                    settle(samples.size(), outcome, sender);
                 } else if (refused.split(part)) {
                     continue; // its parts settle it
                 } else {
@@ -170,6 +172,65 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             unsettled -= samples.size();
         }
         return unsettled;
+    }
+
+    /**
+     * The series as one request in the sink's message, a whole 1.0 record as it is stored; a 2.0 request the
+     * receiver shows it cannot take goes again as 1.0 (see {@link WriteProtocol}). Null when the shard stopped first;
+     * UNREADABLE when the WAL record cannot be read back (counted).
+     */
+    private PushClient.Outcome deliver(WalRecord.Chunk whole, List<WalRecord.Series> series, Sender<WalRecord.Series, Batch> sender)
+            throws InterruptedException {
+        while (true) {
+            boolean asV2 = protocol.v2();
+            PushClient.Outcome outcome;
+            lastV2Series = -1;
+            if (!asV2 && whole != null) {
+                outcome = sender.deliver(whole.block(), whole.blockOff(), whole.blockLen(), whole.count());
+            } else {
+                int length = asV2 ? encodeV2(series) : encode(series);
+                if (length < 0) {
+                    return UNREADABLE;
+                }
+                outcome = sender.deliver(compressed, 0, length, series.size(), asV2 ? WriteProtocol.V2_HEADERS : Map.of());
+            }
+            if (outcome != null && asV2 && protocol.fallsBack(outcome)) {
+                continue;
+            }
+            return outcome;
+        }
+    }
+
+    /** A delivered part settled: what a 2.0 receiver says it did not write is dropped, counted as partial_write. */
+    private void settle(int n, PushClient.Outcome outcome, Sender<WalRecord.Series, Batch> sender) {
+        if (outcome.kind() == PushClient.Outcome.Kind.SENT && lastV2Series >= 0 && outcome.written() != null) {
+            long written = outcome.written().samples() + outcome.written().histograms();
+            int missing = (int) Math.max(0, Math.min(n, lastV2Series - written));
+            if (missing > 0) {
+                metrics.dropped("partial_write", missing);
+                LOG.warn("remote-write {} shard {}: the receiver wrote {} of the {} samples and histograms of a request; the rest "
+                        + "is dropped (counted as partial_write)", sink, index, written, lastV2Series);
+                sender.settle(n - missing, outcome);
+                return;
+            }
+        }
+        sender.settle(n, outcome);
+    }
+
+    /** The series as one compressed 2.0 Request in {@link #compressed}: its length, or -1 when unreadable (counted). */
+    private int encodeV2(List<WalRecord.Series> series) {
+        try {
+            byte[] raw = v2.encode(series, protocol::metadata);
+            compressed = WalRecord.compressBuffer(compressed, v2.size());
+            int length = WalRecord.compress(raw, v2.size(), compressed);
+            lastV2Series = v2.samples() + v2.histograms();
+            return length;
+        } catch (IOException | RuntimeException e) {
+            metrics.dropped("wal_corrupt", series.size());
+            LOG.error("remote-write {} shard {}: a WAL record of these {} samples cannot be read back ({}); dropped",
+                    sink, index, series.size(), e.getMessage());
+            return -1;
+        }
     }
 
     /** The samples as one compressed WriteRequest in {@link #compressed}: its length, or -1 when unreadable (counted). */

@@ -73,6 +73,13 @@ final class WalRecord {
             out.raw(raw, starts[i], end - starts[i]);
         }
 
+        /** Points r at series i (its whole TimeSeries field). IllegalStateException when the block is bad. */
+        void readSeries(int i, ProtoReader r) {
+            index();
+            int end = i + 1 < count ? starts[i + 1] : rawLen;
+            r.reset(raw, starts[i], end - starts[i]);
+        }
+
         /** Every series of the record, one by one (a whole record a receiver refused is split). */
         List<Series> series() {
             return new AbstractList<>() {

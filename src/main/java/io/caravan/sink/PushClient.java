@@ -39,8 +39,17 @@ public final class PushClient implements AutoCloseable {
      * DROP, any other 4xx (401, 403, 404, ...), which no part of it would pass. {@code answer} is the start of
      * the receiver's body, e.g. "out of order sample".
      */
-    public record Outcome(Kind kind, int status, long retryAfterMs, String message, String answer) {
+    /** @param written what a remote_write 2.0 receiver says it wrote (its X-Prometheus-Remote-Write-*-Written headers), or null */
+    public record Outcome(Kind kind, int status, long retryAfterMs, String message, String answer, Written written) {
         public enum Kind { SENT, RETRY, REFUSED, DROP }
+
+        public Outcome(Kind kind, int status, long retryAfterMs, String message, String answer) {
+            this(kind, status, retryAfterMs, message, answer, null);
+        }
+    }
+
+    /** The counts a remote_write 2.0 receiver answers with; a header it left out counts 0. */
+    public record Written(long samples, long histograms, long exemplars) {
     }
 
     /** Checks the stop of every request in flight, every 50 ms: one daemon thread for all sinks. */
@@ -135,13 +144,35 @@ public final class PushClient implements AutoCloseable {
         Outcome.Kind kind = classify(status, splitsRefusals);
         if (kind == Outcome.Kind.SENT) {
             EntityUtils.consume(resp.getEntity()); // read to its end: the connection goes back to the pool
-            return new Outcome(kind, status, 0, "", "");
+            return new Outcome(kind, status, 0, "", "", written(resp));
         }
         String excerpt = excerpt(answer(resp.getEntity()));
         String message = "HTTP " + status + " from " + redactedUrl() + ": " + excerpt;
         Header retryAfter = resp.getFirstHeader("Retry-After");
         long retryAfterMs = kind == Outcome.Kind.RETRY ? RetryAfter.millis(retryAfter == null ? null : retryAfter.getValue()) : 0;
         return new Outcome(kind, status, retryAfterMs, message, excerpt);
+    }
+
+    /** The remote_write 2.0 written counts, when the receiver sent at least one of them. */
+    private static Written written(ClassicHttpResponse resp) {
+        Header samples = resp.getFirstHeader("X-Prometheus-Remote-Write-Samples-Written");
+        Header histograms = resp.getFirstHeader("X-Prometheus-Remote-Write-Histograms-Written");
+        Header exemplars = resp.getFirstHeader("X-Prometheus-Remote-Write-Exemplars-Written");
+        if (samples == null && histograms == null && exemplars == null) {
+            return null;
+        }
+        return new Written(count(samples), count(histograms), count(exemplars));
+    }
+
+    private static long count(Header h) {
+        if (h == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(h.getValue().strip()));
+        } catch (NumberFormatException e) {
+            return 0; // not a count: nothing vouched for
+        }
     }
 
     /** The start of a refusal's body (a long one is not read to its end: the client closes that connection). */

@@ -137,7 +137,7 @@ public final class RemoteWriteDecoder {
         return out;
     }
 
-    private static Exemplar exemplar(Reader m) {
+    static Exemplar exemplar(Reader m) {
         Labels.Builder labels = Labels.builder();
         double value = 0;
         long time = 0;
@@ -166,7 +166,7 @@ public final class RemoteWriteDecoder {
         return new Exemplar(labels.build(), value, time);
     }
 
-    private static NativeHistogram histogram(Reader m, long[] time) throws IOException {
+    static NativeHistogram histogram(Reader m, long[] time) throws IOException {
         Boolean floatCounts = null;
         double count = 0;
         double sum = 0;
@@ -250,7 +250,7 @@ public final class RemoteWriteDecoder {
         return l.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private static final class Reader {
+    static final class Reader {
         final byte[] b;
         int pos;
         final int end;

@@ -1,0 +1,227 @@
+package io.caravan.remotewrite;
+
+import com.sun.net.httpserver.HttpServer;
+import io.caravan.http.HttpClients;
+import io.caravan.model.Exemplar;
+import io.caravan.model.Labels;
+import io.caravan.model.MetricMetadata;
+import io.caravan.model.NativeHistogram;
+import io.caravan.model.Sample;
+import io.caravan.testing.RemoteWriteDecoder;
+import io.caravan.testing.RemoteWriteV2Decoder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * remote_write 2.0 from the sink's queue, against a receiver that decodes the spec's proto (no 2.0 receiver is
+ * packaged here: Debian's Prometheus is 2.42): what a 2.0 request holds, the fallback to 1.0 the spec describes
+ * (415, or a 2xx without the written counts: the same request goes again as 1.0, and 1.0 from then on), and writes
+ * the receiver says were partial, counted.
+ */
+class RemoteWriteV2Test {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    @TempDir
+    Path wal;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        executor.shutdownNow();
+    }
+
+    /** What the receiver does with a request: decode by Content-Type, answer a status and written counts. */
+    static final class Receiver implements AutoCloseable {
+        /** (is it 2.0, how many samples and histograms it holds) to (status, response headers). */
+        interface Script {
+            Map.Entry<Integer, Map<String, String>> answer(boolean v2, int series);
+        }
+
+        final HttpServer server;
+        final List<Sample> v1 = new CopyOnWriteArrayList<>();
+        final List<RemoteWriteV2Decoder.Request> v2 = new CopyOnWriteArrayList<>();
+        final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
+
+        Receiver(Script script) throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                try (InputStream in = exchange.getRequestBody()) {
+                    byte[] body = in.readAllBytes();
+                    Map<String, String> h = new java.util.HashMap<>();
+                    exchange.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(), v.get(0)));
+                    headers.add(h);
+                    boolean isV2 = h.getOrDefault("content-type", "").contains("proto=io.prometheus.write.v2.Request");
+                    RemoteWriteV2Decoder.Request request = isV2 ? RemoteWriteV2Decoder.decode(body) : null;
+                    List<Sample> samples = isV2 ? request.samples() : RemoteWriteDecoder.decode(body);
+                    Map.Entry<Integer, Map<String, String>> a = script.answer(isV2, samples.size());
+                    if (a.getKey() / 100 == 2) {
+                        if (isV2) {
+                            v2.add(request);
+                        } else {
+                            v1.addAll(samples);
+                        }
+                    }
+                    a.getValue().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+                    exchange.sendResponseHeaders(a.getKey(), -1);
+                } catch (IOException e) {
+                    exchange.sendResponseHeaders(400, -1);
+                } finally {
+                    exchange.close();
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write";
+        }
+
+        List<Sample> v2Samples() {
+            return v2.stream().flatMap(r -> r.samples().stream()).toList();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** A 2.0 receiver: 204 with the counts of what it wrote (all of it). */
+    static Map.Entry<Integer, Map<String, String>> writesAll(boolean v2, int series) {
+        return Map.entry(204, v2 ? Map.of("X-Prometheus-Remote-Write-Samples-Written", Integer.toString(series),
+                "X-Prometheus-Remote-Write-Histograms-Written", "0", "X-Prometheus-Remote-Write-Exemplars-Written", "0") : Map.of());
+    }
+
+    private Receiver receiver(Receiver.Script script) throws IOException {
+        Receiver r = new Receiver(script);
+        closing.add(r);
+        return r;
+    }
+
+    private RemoteWriteQueue queue(Receiver rx, WriteProtocol protocol) throws Exception {
+        CloseableHttpClient http = HttpClients.push(Duration.ofSeconds(5), Duration.ofSeconds(5), null, false);
+        RemoteWriteQueue q = new RemoteWriteQueue("test", RemoteWriteQueueTest.settings(1), wal, Labels.of("cluster", "east"),
+                new RemoteWriteMetrics(registry, "test"), () -> RemoteWriteQueue.client(http, URI.create(rx.url()), null), protocol);
+        q.start(executor);
+        return q;
+    }
+
+    private static final Labels REQUESTS = Labels.of("__name__", "http_requests_total", "code", "200", "job", "api");
+    private static final Labels LATENCY = Labels.of("__name__", "http_latency_seconds", "job", "api");
+    private static final MetricMetadata REQUESTS_MD = new MetricMetadata("http_requests", MetricMetadata.Type.COUNTER, "Requests.", "");
+    private static final MetricMetadata LATENCY_MD = new MetricMetadata("http_latency_seconds", MetricMetadata.Type.HISTOGRAM, "Latency.", "seconds");
+
+    private static List<Sample> offered(long t) {
+        NativeHistogram h = new NativeHistogram(false, NativeHistogram.ResetHint.UNKNOWN, 1, 0.001, 1, 6, 9.5,
+                new int[]{0, 1}, new double[]{2}, new int[]{-1, 2, 2, 1}, new double[]{1, 1, 1}, null);
+        return List.of(
+                new Sample(REQUESTS, t, 42, null, List.of(new Exemplar(Labels.of("trace_id", "abc"), 0.25, t - 5)), 0),
+                Sample.ofHistogram(LATENCY, t, h),
+                new Sample(Labels.of("__name__", "up", "job", "api"), t, 1));
+    }
+
+    private static List<Sample> onTheWire(List<Sample> samples) {
+        return samples.stream().map(s -> s.withLabels(s.labels().toBuilder().set("cluster", "east").build())).toList();
+    }
+
+    private static Function<String, MetricMetadata> knownFamilies() {
+        MetadataStore store = new MetadataStore(100, 600_000);
+        store.update(List.of(REQUESTS_MD, LATENCY_MD), System.currentTimeMillis());
+        return store::lookup;
+    }
+
+    private double dropped(String reason) {
+        var c = registry.find("caravan_remote_write_samples_dropped").tags("sink", "test", "reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void aV2RequestCarriesSymbolsLabelRefsHistogramsExemplarsAndEachSeriesMetadata() throws Exception {
+        Receiver rx = receiver(RemoteWriteV2Test::writesAll);
+        RemoteWriteQueue q = queue(rx, new WriteProtocol("test", WriteProtocol.V2, knownFamilies()));
+        q.offer(offered(1_700_000_000_000L));
+        q.stop(5_000);
+        assertThat(rx.v1).isEmpty();
+        assertThat(rx.v2Samples()).containsExactlyElementsOf(onTheWire(offered(1_700_000_000_000L)));
+        RemoteWriteV2Decoder.Request r = rx.v2.get(0);
+        assertThat(r.symbols().get(0)).isEmpty();
+        assertThat(r.symbols()).doesNotHaveDuplicates().contains("job", "api", "east", "Requests.", "seconds");
+        assertThat(r.metadata()).hasSize(2);
+        assertThat(r.metadata().get(REQUESTS.toBuilder().set("cluster", "east").build()))
+                .isEqualTo(new MetricMetadata("", MetricMetadata.Type.COUNTER, "Requests.", ""));
+        assertThat(r.metadata().get(LATENCY.toBuilder().set("cluster", "east").build()))
+                .isEqualTo(new MetricMetadata("", MetricMetadata.Type.HISTOGRAM, "Latency.", "seconds"));
+        assertThat(rx.headers.get(0)).containsEntry("content-type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
+                .containsEntry("x-prometheus-remote-write-version", "2.0.0").containsEntry("content-encoding", "snappy");
+    }
+
+    @Test
+    void a415MakesTheSinkSendTheSameRequestAs1AndKeepTo1() throws Exception {
+        Receiver rx = receiver((v2, n) -> v2 ? Map.entry(415, Map.of()) : Map.entry(204, Map.of()));
+        WriteProtocol protocol = new WriteProtocol("test", WriteProtocol.V2, knownFamilies());
+        RemoteWriteQueue q = queue(rx, protocol);
+        q.offer(offered(1_000));
+        q.offer(offered(2_000));
+        q.stop(5_000);
+        List<Sample> expected = new ArrayList<>(onTheWire(offered(1_000)));
+        expected.addAll(onTheWire(offered(2_000)));
+        assertThat(rx.v1).as("every sample once, as 1.0").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(protocol.v2()).isFalse();
+        assertThat(rx.headers.stream().filter(h -> h.get("content-type").contains("v2"))).as("2.0 asked once").hasSize(1);
+    }
+
+    @Test
+    void a2xxWithoutWrittenCountsIsA1Receiver() throws Exception {
+        // a 1.0-only receiver that does not look at the Content-Type: it reads a 2.0 body as an empty 1.0 request
+        Receiver rx = receiver((v2, n) -> Map.entry(204, Map.of()));
+        WriteProtocol protocol = new WriteProtocol("test", WriteProtocol.V2, knownFamilies());
+        RemoteWriteQueue q = queue(rx, protocol);
+        q.offer(offered(1_000));
+        q.stop(5_000);
+        assertThat(rx.v1).containsExactlyInAnyOrderElementsOf(onTheWire(offered(1_000)));
+        assertThat(protocol.v2()).isFalse();
+    }
+
+    @Test
+    void whatA2ReceiverSaysItDidNotWriteIsCountedAsAPartialWrite() throws Exception {
+        Receiver rx = receiver((v2, n) -> Map.entry(204, Map.of("X-Prometheus-Remote-Write-Samples-Written", Integer.toString(n - 2),
+                "X-Prometheus-Remote-Write-Histograms-Written", "1")));
+        RemoteWriteQueue q = queue(rx, new WriteProtocol("test", WriteProtocol.V2, knownFamilies()));
+        q.offer(offered(1_000));
+        q.stop(5_000);
+        assertThat(rx.v2Samples()).hasSize(3);
+        assertThat(dropped("partial_write")).as("3 sent, 2 written (1 sample, 1 histogram)").isEqualTo(1);
+        var sent = registry.find("caravan_remote_write_samples_sent").tags("sink", "test").counter();
+        assertThat(sent.count()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownMessageIsRefusedNamingTheTwo() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WriteProtocol("mimir", "io.prometheus.write.v3.Request", null))
+                .hasMessageContaining("remote-write:mimir protobufMessage must be prometheus.WriteRequest or io.prometheus.write.v2.Request");
+    }
+}

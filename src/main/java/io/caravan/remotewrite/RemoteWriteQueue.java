@@ -71,7 +71,7 @@ final class RemoteWriteQueue {
         this.sink = sink;
         this.settings = settings;
         this.metrics = metrics;
-        this.appenders = ThreadLocal.withInitial(() -> new WalAppender(externalLabels));
+        this.appenders = ThreadLocal.withInitial(() -> new WalAppender(externalLabels, protocol));
         Refusals refusals = new Refusals(sink, metrics);
         TreeMap<Integer, Path> existing = existingShardDirs(walDir);
         try {
@@ -201,8 +201,8 @@ final class RemoteWriteQueue {
         private final List<List<Sample>> parts = new ArrayList<>();
         private byte[] compressed;
 
-        WalAppender(Labels externalLabels) {
-            this.encoder = new WriteRequestEncoder(externalLabels);
+        WalAppender(Labels externalLabels, WriteProtocol protocol) {
+            this.encoder = new WriteRequestEncoder(externalLabels, protocol::v2); // 2.0 sends created timestamps
         }
 
         List<List<Sample>> split(List<Sample> samples, int n) {

@@ -8,6 +8,7 @@ import io.caravan.model.Sample;
 import io.caravan.wire.ProtoWriter;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Encodes samples as a remote_write 1.0 {@code prometheus.WriteRequest}:
@@ -37,10 +38,21 @@ public final class WriteRequestEncoder {
     private final Labels externalLabels;
     private final ProtoWriter out = new ProtoWriter(64 * 1024);
     private final Object memoKey; // encodings made with other external labels are not these
+    private final BooleanSupplier startTimestamps;
 
     public WriteRequestEncoder(Labels externalLabels) {
+        this(externalLabels, () -> false);
+    }
+
+    /**
+     * @param startTimestamps whether a sample's created timestamp goes with it, as remote_write 2.0's start_timestamp
+     *                        (Sample field 3, Histogram field 17, which 2.0 adds to 1.0's messages): for a sink that
+     *                        sends 2.0, whose requests are transcoded from these bytes; a 1.0 receiver skips the field
+     */
+    public WriteRequestEncoder(Labels externalLabels, BooleanSupplier startTimestamps) {
         this.externalLabels = externalLabels;
         this.memoKey = new MemoKey(externalLabels);
+        this.startTimestamps = startTimestamps;
     }
 
     private record MemoKey(Labels externalLabels) {
@@ -68,9 +80,9 @@ public final class WriteRequestEncoder {
         return out.array();
     }
 
-    /** A float sample without exemplars: the common case, encoded with sizes computed first. */
-    private static boolean isPlain(Sample s) {
-        return s.histogram() == null && s.exemplars().isEmpty();
+    /** A float sample without exemplars (or a start timestamp to send): the common case, encoded with sizes computed first. */
+    private boolean isPlain(Sample s) {
+        return s.histogram() == null && s.exemplars().isEmpty() && (s.createdTimestampMs() == 0 || !startTimestamps.getAsBoolean());
     }
 
     public int size() {
@@ -171,10 +183,25 @@ public final class WriteRequestEncoder {
         } else {
             writeLabels(s.labels());
         }
+        long start = startTimestamps.getAsBoolean() ? s.createdTimestampMs() : 0;
         if (s.histogram() != null) {
             int h = out.beginNested(4);
             writeHistogram(s.histogram(), s.timestampMs());
+            if (start != 0) {
+                out.tag(17, ProtoWriter.VARINT);
+                out.varint(start);
+            }
             out.endNested(h);
+        } else if (start != 0) {
+            int sample = out.beginNested(2);
+            out.doubleField(1, s.value());
+            if (s.timestampMs() != 0) {
+                out.tag(2, ProtoWriter.VARINT);
+                out.varint(s.timestampMs());
+            }
+            out.tag(3, ProtoWriter.VARINT);
+            out.varint(start);
+            out.endNested(sample);
         } else {
             writeSample(s, sampleSize(s));
         }

@@ -220,6 +220,32 @@ class RemoteWriteV2Test {
     }
 
     @Test
+    void createdTimestampsGoAsStartTimestampsIn2Only() throws Exception {
+        NativeHistogram h = new NativeHistogram(false, NativeHistogram.ResetHint.UNKNOWN, 0, 0, 0, 1, 1, null, null,
+                new int[]{0, 1}, new double[]{1}, null);
+        List<Sample> withStarts = List.of(
+                new Sample(REQUESTS, 5_000, 7, null, List.of(), 1_000),
+                new Sample(LATENCY, 5_000, 0, h, List.of(), 2_000));
+        Receiver rx = receiver(RemoteWriteV2Test::writesAll);
+        RemoteWriteQueue q = queue(rx, new WriteProtocol("test", WriteProtocol.V2, knownFamilies()));
+        q.offer(withStarts);
+        q.stop(5_000);
+        assertThat(rx.v2Samples()).containsExactlyElementsOf(onTheWire(withStarts));
+        // a 1.0 sink sends none: 1.0 has no field for them
+        Receiver v1 = receiver((v2, n) -> Map.entry(204, Map.of()));
+        RemoteWriteQueue q1 = new RemoteWriteQueue("test", RemoteWriteQueueTest.settings(1), wal.resolve("v1"), Labels.of("cluster", "east"),
+                new RemoteWriteMetrics(new SimpleMeterRegistry(), "test"),
+                () -> RemoteWriteQueue.client(HttpClients.push(Duration.ofSeconds(5), Duration.ofSeconds(5), null, false), URI.create(v1.url()), null));
+        q1.start(executor);
+        q1.offer(withStarts);
+        q1.stop(5_000);
+        assertThat(v1.v1).as("1.0 fields only (the test decoder refuses others)")
+                .containsExactlyElementsOf(onTheWire(withStarts.stream().map(x -> new Sample(x.labels(), x.timestampMs(), x.value(),
+                        x.histogram(), x.exemplars(), 0)).toList()));
+        assertThat(v1.headers).allSatisfy(hd -> assertThat(hd.get("content-type")).isEqualTo("application/x-protobuf"));
+    }
+
+    @Test
     void anUnknownMessageIsRefusedNamingTheTwo() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WriteProtocol("mimir", "io.prometheus.write.v3.Request", null))
                 .hasMessageContaining("remote-write:mimir protobufMessage must be prometheus.WriteRequest or io.prometheus.write.v2.Request");

@@ -63,8 +63,10 @@ public final class RemoteWriteDecoder {
                             int st = (int) m.varint();
                             if (st >>> 3 == 1) {
                                 v = Double.longBitsToDouble(m.fixed64());
-                            } else {
+                            } else if (st >>> 3 == 2) {
                                 time = m.varint();
+                            } else {
+                                throw new IOException("a 1.0 Sample has no field " + (st >>> 3));
                             }
                         }
                         samples.add(new double[]{v});
@@ -228,6 +230,12 @@ public final class RemoteWriteDecoder {
                 }
                 case 14 -> hint = NativeHistogram.ResetHint.values()[(int) m.varint()];
                 case 15 -> time[0] = m.varint();
+                case 17 -> {
+                    if (time.length < 2) {
+                        throw new IOException("a 1.0 Histogram has no field 17 (2.0's start_timestamp)");
+                    }
+                    time[1] = m.varint();
+                }
                 default -> m.skip(t & 7);
             }
         }

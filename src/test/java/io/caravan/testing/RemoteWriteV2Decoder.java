@@ -53,6 +53,7 @@ public final class RemoteWriteV2Decoder {
             List<double[]> floats = new ArrayList<>();
             List<NativeHistogram> histograms = new ArrayList<>();
             List<Long> histogramTimes = new ArrayList<>();
+            List<Long> histogramStarts = new ArrayList<>();
             List<Exemplar> exemplars = new ArrayList<>();
             MetricMetadata md = null;
             while (ts.more()) {
@@ -63,22 +64,23 @@ public final class RemoteWriteV2Decoder {
                     case 2 -> {
                         double v = 0;
                         long time = 0;
+                        long start = 0;
                         while (m.more()) {
                             int st = (int) m.varint();
-                            if (st >>> 3 == 1) {
-                                v = Double.longBitsToDouble(m.fixed64());
-                            } else if (st >>> 3 == 2) {
-                                time = m.varint();
-                            } else {
-                                m.skip(st & 7);
+                            switch (st >>> 3) {
+                                case 1 -> v = Double.longBitsToDouble(m.fixed64());
+                                case 2 -> time = m.varint();
+                                case 3 -> start = m.varint();
+                                default -> m.skip(st & 7);
                             }
                         }
-                        floats.add(new double[]{v, time});
+                        floats.add(new double[]{v, time, start});
                     }
                     case 3 -> {
-                        long[] time = new long[1];
+                        long[] time = new long[2];
                         histograms.add(RemoteWriteDecoder.histogram(m, time));
                         histogramTimes.add(time[0]);
+                        histogramStarts.add(time[1]);
                     }
                     case 4 -> {
                         Labels exemplarLabels = Labels.EMPTY;
@@ -107,10 +109,10 @@ public final class RemoteWriteV2Decoder {
                 throw new IOException("a series needs samples or histograms, not both or neither: " + labels);
             }
             for (double[] f : floats) {
-                samples.add(new Sample(labels, (long) f[1], f[0], null, List.copyOf(exemplars), 0));
+                samples.add(new Sample(labels, (long) f[1], f[0], null, List.copyOf(exemplars), (long) f[2]));
             }
             for (int i = 0; i < histograms.size(); i++) {
-                samples.add(new Sample(labels, histogramTimes.get(i), 0, histograms.get(i), List.copyOf(exemplars), 0));
+                samples.add(new Sample(labels, histogramTimes.get(i), 0, histograms.get(i), List.copyOf(exemplars), histogramStarts.get(i)));
             }
             if (md != null) {
                 metadata.put(labels, md);

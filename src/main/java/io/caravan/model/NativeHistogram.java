@@ -45,6 +45,59 @@ public record NativeHistogram(boolean floatCounts, ResetHint resetHint, int sche
         }
     }
 
+    /** The lowest exponential schema: each bucket 2^16 times as wide as the last. */
+    public static final int MIN_EXPONENTIAL_SCHEMA = -4;
+
+    /**
+     * This histogram at a lower exponential schema, as Prometheus' ReduceResolution: bucket i at schema s falls in
+     * bucket ((i - 1) >> (s - target)) + 1 at the target, the counts of buckets that meet are added, and the spans
+     * follow the buckets that remain. Only for exponential schemas, and only to a lower one.
+     */
+    public NativeHistogram reduceResolution(int targetSchema) {
+        if (customBuckets() || targetSchema >= schema || targetSchema < MIN_EXPONENTIAL_SCHEMA) {
+            throw new IllegalArgumentException("cannot reduce schema " + schema + " to " + targetSchema);
+        }
+        Buckets negative = Buckets.reduce(negativeSpans, negativeCounts, schema - targetSchema);
+        Buckets positive = Buckets.reduce(positiveSpans, positiveCounts, schema - targetSchema);
+        return new NativeHistogram(floatCounts, resetHint, targetSchema, zeroThreshold, zeroCount, count, sum,
+                negative.spans, negative.counts, positive.spans, positive.counts, customValues);
+    }
+
+    /** One side's spans and counts. */
+    private record Buckets(int[] spans, double[] counts) {
+
+        /** The buckets merged by 2^delta, in order: index i goes to ((i - 1) >> delta) + 1. */
+        static Buckets reduce(int[] spans, double[] counts, int delta) {
+            int[] outSpans = new int[spans.length];
+            double[] outCounts = new double[counts.length];
+            int spanCount = 0;
+            int n = 0;
+            int lastTarget = 0;
+            int index = 0;
+            int c = 0;
+            for (int s = 0; s < spans.length; s += 2) {
+                index += spans[s];
+                for (int k = 0; k < spans[s + 1]; k++, index++, c++) {
+                    int target = ((index - 1) >> delta) + 1;
+                    if (n > 0 && target == lastTarget) {
+                        outCounts[n - 1] += counts[c];
+                        continue;
+                    }
+                    if (n > 0 && target == lastTarget + 1) {
+                        outSpans[spanCount - 1]++; // the next bucket: the span grows
+                    } else {
+                        outSpans[spanCount] = n == 0 ? target : target - lastTarget - 1;
+                        outSpans[spanCount + 1] = 1;
+                        spanCount += 2;
+                    }
+                    outCounts[n++] = counts[c];
+                    lastTarget = target;
+                }
+            }
+            return new Buckets(java.util.Arrays.copyOf(outSpans, spanCount), java.util.Arrays.copyOf(outCounts, n));
+        }
+    }
+
     public boolean customBuckets() {
         return schema == CUSTOM_BUCKETS_SCHEMA;
     }

@@ -81,6 +81,7 @@ final class ScrapeAppender {
         Sample outOfBounds = null; // the first one, for the log
         long iteration = cache.beginScrape();
         ScrapedExemplars exemplars = new ScrapedExemplars(metrics, settings.jobName());
+        ScrapeFailure.BucketLimitExceeded bucketLimit = null;
         Throwable thrown = fetchFailure;
         if (thrown == null) {
             try {
@@ -137,12 +138,21 @@ final class ScrapeAppender {
                             continue;
                         }
                     }
-                    out.add(sample(parser, e, ts, exemplars));
                     kept++; // a native histogram is one sample, for sample_limit too, as in Prometheus
+                    try {
+                        out.add(sample(parser, e, ts, exemplars, settings.exposition().nativeHistogramBucketLimit()));
+                    } catch (ScrapeFailure.BucketLimitExceeded tooMany) {
+                        if (bucketLimit == null) {
+                            bucketLimit = tooMany; // parsing goes on, so the scrape's counts are whole, as in Prometheus
+                        }
+                    }
                 }
                 int limit = settings.sampleLimit();
                 if (limit > 0 && kept > limit) {
                     throw new ScrapeFailure.SampleLimitExceeded(kept, limit);
+                }
+                if (bucketLimit != null) {
+                    throw bucketLimit;
                 }
                 cache.endScrape(l -> out.add(new Sample(l, startMs, Sample.STALE_NAN)));
             } catch (Exception e) {
@@ -154,6 +164,8 @@ final class ScrapeAppender {
             metrics.failed(settings.jobName(), failure.reason());
             if (thrown instanceof ScrapeFailure.SampleLimitExceeded) {
                 metrics.dropped(settings.jobName(), ScrapeMetrics.SAMPLE_LIMIT, kept);
+            } else if (thrown instanceof ScrapeFailure.BucketLimitExceeded) {
+                metrics.dropped(settings.jobName(), ScrapeMetrics.BUCKET_LIMIT, kept);
             }
             duplicates = 0;
             tooOld = 0;
@@ -178,14 +190,32 @@ final class ScrapeAppender {
     }
 
     /** The series' sample: a float or a native histogram, with its exemplars (see {@link ScrapedExemplars}) and created timestamp. */
-    private static Sample sample(ExpositionParser parser, SeriesCache.Entry e, long ts, ScrapedExemplars exemplars) {
-        NativeHistogram h = parser.histogram();
+    private static Sample sample(ExpositionParser parser, SeriesCache.Entry e, long ts, ScrapedExemplars exemplars, int bucketLimit) {
+        NativeHistogram h = withinBucketLimit(parser.histogram(), bucketLimit, e);
         List<Exemplar> ex = exemplars.accept(e, parser.exemplars(), h != null, ts); // untimed ones take the sample's time
         long created = parser.createdTimestampMs();
         if (h == null && ex.isEmpty() && created == 0) {
             return new Sample(e.labels, ts, parser.value());
         }
         return new Sample(e.labels, ts, h == null ? parser.value() : 0, h, ex, created);
+    }
+
+    /**
+     * A native histogram with at most limit buckets, as Prometheus' bucketLimitAppender makes it: brought to lower
+     * exponential schemas one at a time until it fits; one that cannot fit (custom buckets, or at schema -4) fails the
+     * scrape. A limit of 0, or a float sample: as it is.
+     */
+    private static NativeHistogram withinBucketLimit(NativeHistogram h, int limit, SeriesCache.Entry e) {
+        if (h == null || limit <= 0) {
+            return h;
+        }
+        while (h.bucketCount() > limit) {
+            if (h.customBuckets() || h.schema() <= NativeHistogram.MIN_EXPONENTIAL_SCHEMA) {
+                throw new ScrapeFailure.BucketLimitExceeded(e.labels.toString(), h.bucketCount(), limit);
+            }
+            h = h.reduceResolution(h.schema() - 1);
+        }
+        return h;
     }
 
     /**

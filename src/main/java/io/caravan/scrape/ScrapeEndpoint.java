@@ -73,6 +73,9 @@ public class ScrapeEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "false", description = "A histogram exposed both as native and classic also gives its classic series "
             + "(Prometheus' always_scrape_classic_histograms)")
     private boolean alwaysScrapeClassicHistograms;
+    @UriParam(defaultValue = "0", description = "A native histogram with more buckets is brought to a lower schema until it fits, "
+            + "else the scrape fails (Prometheus' native_histogram_bucket_limit); 0 = no limit")
+    private int nativeHistogramBucketLimit;
     @UriParam(description = "Name of an in-process exporter bean (a Supplier<byte[]> of text-format bodies, e.g. nodeExporter) "
             + "that every target of this job is read from instead of HTTP")
     private String localExporter;
@@ -126,7 +129,7 @@ public class ScrapeEndpoint extends DefaultEndpoint {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("scrape:" + job + " scrapeProtocols: " + e.getMessage(), e);
         }
-        return new ExpositionOptions(protocols, scrapeNativeHistograms, alwaysScrapeClassicHistograms);
+        return new ExpositionOptions(protocols, scrapeNativeHistograms, alwaysScrapeClassicHistograms, nativeHistogramBucketLimit);
     }
 
     HttpClient httpClient() {
@@ -326,5 +329,13 @@ public class ScrapeEndpoint extends DefaultEndpoint {
 
     public void setAlwaysScrapeClassicHistograms(boolean alwaysScrapeClassicHistograms) {
         this.alwaysScrapeClassicHistograms = alwaysScrapeClassicHistograms;
+    }
+
+    public int getNativeHistogramBucketLimit() {
+        return nativeHistogramBucketLimit;
+    }
+
+    public void setNativeHistogramBucketLimit(int nativeHistogramBucketLimit) {
+        this.nativeHistogramBucketLimit = nativeHistogramBucketLimit;
     }
 }

@@ -47,6 +47,13 @@ record ScrapeFailure(String reason, String message) {
         }
     }
 
+    static final class BucketLimitExceeded extends IllegalStateException {
+        BucketLimitExceeded(String series, int buckets, int limit) {
+            super("native_histogram_bucket_limit exceeded: " + series + " has " + buckets + " buckets at the lowest schema it can take, limit "
+                    + limit + "; the whole scrape is dropped: raise nativeHistogramBucketLimit or have the target expose fewer buckets");
+        }
+    }
+
     /** The failure that says what happened: the HTTP client wraps a body's own exception (size, timeout) in others. */
     private static Exception unwrap(Throwable err) {
         for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -70,6 +77,9 @@ record ScrapeFailure(String reason, String message) {
         }
         if (e instanceof SampleLimitExceeded) {
             return ScrapeMetrics.SAMPLE_LIMIT;
+        }
+        if (e instanceof BucketLimitExceeded) {
+            return ScrapeMetrics.BUCKET_LIMIT;
         }
         if (e instanceof NotMetrics) {
             return ScrapeMetrics.NOT_METRICS;

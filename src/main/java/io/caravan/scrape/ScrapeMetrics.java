@@ -15,6 +15,7 @@ final class ScrapeMetrics {
     static final String TIMEOUT = "timeout";
     static final String BODY_SIZE_LIMIT = "body_size_limit";
     static final String SAMPLE_LIMIT = "sample_limit";
+    static final String BUCKET_LIMIT = "bucket_limit";
     static final String PARSE_ERROR = "parse_error";
     static final String NOT_METRICS = "not_metrics";
     static final String HTTP_STATUS = "http_status";

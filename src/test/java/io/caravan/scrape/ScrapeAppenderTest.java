@@ -3,6 +3,7 @@ package io.caravan.scrape;
 import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
 import io.caravan.model.MetricMetadata;
+import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
 import io.caravan.model.Target;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -113,6 +114,52 @@ class ScrapeAppenderTest {
         assertThat(appendOpenMetrics(2_000, body).metadata()).isSameAs(first.metadata());
         ScrapeAppender.Outcome failed = appender.append(settings, 3_000, System.nanoTime(), null, new HttpTimeoutException("late"));
         assertThat(failed.metadata()).isEmpty();
+    }
+
+    /** Prometheus' Java client's native histogram over protobuf: 1,000 observations from 1e-6 to 1e6. */
+    private static byte[] javaClientNativeHistogram() throws Exception {
+        io.prometheus.metrics.model.registry.PrometheusRegistry registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        io.prometheus.metrics.core.metrics.Histogram h = io.prometheus.metrics.core.metrics.Histogram.builder().name("spread_seconds")
+                .help("Spread.").nativeOnly().nativeMaxNumberOfBuckets(10_000).withoutExemplars().register(registry);
+        for (int i = 0; i < 1_000; i++) {
+            h.observe(Math.pow(10, -6 + 12.0 * i / 1_000));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new io.prometheus.metrics.expositionformats.PrometheusProtobufWriter().write(out, registry.scrape());
+        return out.toByteArray();
+    }
+
+    private ScrapeAppender.Outcome appendNative(byte[] body, int bucketLimit) {
+        ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
+                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, true, false, bucketLimit));
+        return appender.append(s, System.currentTimeMillis(), System.nanoTime(), new Fetched(body,
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"), null);
+    }
+
+    @Test
+    void aNativeHistogramOverTheBucketLimitIsBroughtToALowerSchemaOrFailsTheScrape() throws Exception {
+        byte[] body = javaClientNativeHistogram();
+        Sample full = find(appendNative(body, 0).samples(), "spread_seconds").orElseThrow();
+        assertThat(full.histogram().bucketCount()).isGreaterThan(100);
+
+        Sample reduced = find(appendNative(body, 20).samples(), "spread_seconds").orElseThrow();
+        NativeHistogram r = reduced.histogram();
+        assertThat(r.bucketCount()).isLessThanOrEqualTo(20);
+        assertThat(r.schema()).isLessThan(full.histogram().schema());
+        assertThat(java.util.Arrays.stream(r.positiveCounts()).sum()).as("no observation lost").isEqualTo(1_000);
+        assertThat(r.count()).isEqualTo(full.histogram().count());
+        // bucket by bucket what lowering the full histogram to that schema gives
+        NativeHistogram expected = full.histogram();
+        while (expected.schema() > r.schema()) {
+            expected = expected.reduceResolution(expected.schema() - 1);
+        }
+        assertThat(r).isEqualTo(expected);
+
+        ScrapeAppender.Outcome failed = appendNative(body, 1); // 12 decades span ~40 powers of two: more than one bucket even at schema -4 (2^16 wide)
+        assertThat(failed.failure().reason()).isEqualTo(ScrapeMetrics.BUCKET_LIMIT);
+        assertThat(failed.failure().message()).contains("native_histogram_bucket_limit exceeded").contains("spread_seconds")
+                .contains("limit 1");
+        assertThat(counted("caravan_scrape_failures", ScrapeMetrics.BUCKET_LIMIT)).isEqualTo(1);
     }
 
     private static Sample series(List<Sample> samples, String code) {

@@ -6,20 +6,31 @@ import java.util.List;
  * How a job asks for its bodies and reads them, as Prometheus' scrape_protocols, scrape_native_histograms and
  * always_scrape_classic_histograms: the protocols in order of preference (by default Prometheus' order, with the
  * protobuf format first when native histograms are scraped), whether a native histogram is kept as one (else its
- * classic buckets are read, as Prometheus does with native histograms off), and whether a histogram exposed both
- * ways also gives its classic series.
+ * classic buckets are read, as Prometheus does with native histograms off), whether a histogram exposed both
+ * ways also gives its classic series, and how many buckets a native histogram may have.
  */
 public final class ExpositionOptions {
 
-    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false);
+    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false, 0);
 
     private final List<ScrapeProtocol> protocols;
     private final boolean nativeHistograms;
     private final boolean alwaysScrapeClassicHistograms;
+    private final int nativeHistogramBucketLimit;
     private final String acceptHeader;
 
-    /** @param protocols in order of preference; null or empty for Prometheus' default for the nativeHistograms setting */
-    public ExpositionOptions(List<ScrapeProtocol> protocols, boolean nativeHistograms, boolean alwaysScrapeClassicHistograms) {
+    /**
+     * @param protocols                  in order of preference; null or empty for Prometheus' default for the
+     *                                   nativeHistograms setting
+     * @param nativeHistogramBucketLimit a native histogram with more buckets is brought to a lower schema until it
+     *                                   fits, else the scrape fails (Prometheus' native_histogram_bucket_limit); 0 = none
+     */
+    public ExpositionOptions(List<ScrapeProtocol> protocols, boolean nativeHistograms, boolean alwaysScrapeClassicHistograms,
+                             int nativeHistogramBucketLimit) {
+        if (nativeHistogramBucketLimit < 0) {
+            throw new IllegalArgumentException("nativeHistogramBucketLimit must not be negative, got " + nativeHistogramBucketLimit);
+        }
+        this.nativeHistogramBucketLimit = nativeHistogramBucketLimit;
         this.protocols = protocols == null || protocols.isEmpty()
                 ? (nativeHistograms ? ScrapeProtocol.PROTO_FIRST : ScrapeProtocol.DEFAULT)
                 : List.copyOf(protocols);
@@ -38,6 +49,10 @@ public final class ExpositionOptions {
 
     public boolean alwaysScrapeClassicHistograms() {
         return alwaysScrapeClassicHistograms;
+    }
+
+    public int nativeHistogramBucketLimit() {
+        return nativeHistogramBucketLimit;
     }
 
     /** What a scrape sends as Accept. */

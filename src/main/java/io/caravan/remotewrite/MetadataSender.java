@@ -74,12 +74,8 @@ final class MetadataSender {
     }
 
     private boolean send(List<MetricMetadata> part, long deadline, BooleanSupplier stopped) throws IOException, InterruptedException {
-        byte[] raw;
-        int rawLen;
-        synchronized (encoder) {
-            raw = encoder.encodeMetadata(part);
-            rawLen = encoder.size();
-        }
+        byte[] raw = encoder.encodeMetadata(part); // one round at a time: the encoder is this sender's alone
+        int rawLen = encoder.size();
         byte[] body = new byte[Snappy.maxCompressedLength(rawLen)];
         int len = Snappy.rawCompress(raw, 0, rawLen, body, 0);
         long backoff = minBackoffMs;

@@ -4,7 +4,6 @@ import io.caravan.model.MetricMetadata;
 import io.caravan.wire.ProtoReader;
 import io.caravan.wire.ProtoWriter;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,11 +31,12 @@ final class RequestV2Encoder {
     private final ProtoReader in = new ProtoReader();
     private final Map<String, Integer> refs = new HashMap<>();
     private final List<String> symbols = new ArrayList<>();
+    private final String[] label = new String[2];
     private int[] labelRefs = new int[64];
+    private int[] exemplarRefs = new int[8];
     private int[] fieldRanges = new int[48]; // (field, offset, length) of each sample, histogram and exemplar
     private int samples;
     private int histograms;
-    private int exemplars;
 
     /** The request for these series; valid until the next call, up to {@link #size()}. */
     byte[] encode(List<WalRecord.Series> batch, Function<String, MetricMetadata> metadata) {
@@ -46,7 +46,6 @@ final class RequestV2Encoder {
         series.reset();
         samples = 0;
         histograms = 0;
-        exemplars = 0;
         for (WalRecord.Series s : batch) {
             s.chunk().readSeries(s.index(), in);
             transcode(metadata);
@@ -71,10 +70,6 @@ final class RequestV2Encoder {
         return histograms;
     }
 
-    int exemplars() {
-        return exemplars;
-    }
-
     /** One 1.0 TimeSeries at the reader (tag and length first) into a 2.0 TimeSeries in {@link #series}. */
     private void transcode(Function<String, MetricMetadata> metadata) {
         in.readTag();
@@ -86,27 +81,13 @@ final class RequestV2Encoder {
             int tag = in.readTag();
             int field = ProtoReader.fieldNumber(tag);
             ProtoReader.expectWireType(tag, ProtoReader.LEN);
-            if (field == 1) { // Label
-                int outer = in.enter();
-                String labelName = "";
-                String value = "";
-                while (in.hasRemaining()) {
-                    int t = in.readTag();
-                    String text = readString();
-                    if (ProtoReader.fieldNumber(t) == 1) {
-                        labelName = text;
-                    } else {
-                        value = text;
-                    }
-                }
-                in.exit(outer);
-                if (labels + 2 > labelRefs.length) {
-                    labelRefs = java.util.Arrays.copyOf(labelRefs, labelRefs.length * 2);
-                }
-                labelRefs[labels++] = symbol(labelName);
-                labelRefs[labels++] = symbol(value);
-                if (labelName.equals("__name__")) {
-                    name = value;
+            if (field == 1) {
+                WalRecord.readLabel(in, label);
+                labelRefs = refs(labelRefs, labels);
+                labelRefs[labels++] = symbol(label[0]);
+                labelRefs[labels++] = symbol(label[1]);
+                if (label[0].equals("__name__")) {
+                    name = label[1];
                 }
             } else {
                 int len = in.readLength();
@@ -138,10 +119,7 @@ final class RequestV2Encoder {
                     series.raw(in.buffer(), at, len);
                     histograms++;
                 }
-                case 3 -> {
-                    exemplar(at, len);
-                    exemplars++;
-                }
+                case 3 -> exemplar(at, len); // the series is read through: the reader may go back to it
                 default -> {
                     // nothing else is in a WAL series
                 }
@@ -169,39 +147,22 @@ final class RequestV2Encoder {
 
     /** A 1.0 Exemplar { repeated Label labels = 1; double value = 2; int64 timestamp = 3; } as a 2.0 one. */
     private void exemplar(int at, int len) {
-        ProtoReader x = new ProtoReader().reset(in.buffer(), at, len);
-        int[] exemplarRefs = new int[8];
+        in.reset(in.buffer(), at, len);
         int n = 0;
         double value = 0;
         long timestamp = 0;
-        while (x.hasRemaining()) {
-            int tag = x.readTag();
+        while (in.hasRemaining()) {
+            int tag = in.readTag();
             switch (ProtoReader.fieldNumber(tag)) {
                 case 1 -> {
-                    int outer = x.enter();
-                    String labelName = "";
-                    String labelValue = "";
-                    while (x.hasRemaining()) {
-                        int t = x.readTag();
-                        int l = x.readLength();
-                        String text = new String(x.buffer(), x.position(), l, StandardCharsets.UTF_8);
-                        x.skipBytes(l);
-                        if (ProtoReader.fieldNumber(t) == 1) {
-                            labelName = text;
-                        } else {
-                            labelValue = text;
-                        }
-                    }
-                    x.exit(outer);
-                    if (n + 2 > exemplarRefs.length) {
-                        exemplarRefs = java.util.Arrays.copyOf(exemplarRefs, exemplarRefs.length * 2);
-                    }
-                    exemplarRefs[n++] = symbol(labelName);
-                    exemplarRefs[n++] = symbol(labelValue);
+                    WalRecord.readLabel(in, label);
+                    exemplarRefs = refs(exemplarRefs, n);
+                    exemplarRefs[n++] = symbol(label[0]);
+                    exemplarRefs[n++] = symbol(label[1]);
                 }
-                case 2 -> value = x.readDouble();
-                case 3 -> timestamp = x.readVarint();
-                default -> x.skipField(tag);
+                case 2 -> value = in.readDouble();
+                case 3 -> timestamp = in.readVarint();
+                default -> in.skipField(tag);
             }
         }
         int mark = series.beginNested(4);
@@ -214,6 +175,11 @@ final class RequestV2Encoder {
         series.endNested(mark);
     }
 
+    /** refs with room for two more after its first n. */
+    private static int[] refs(int[] refs, int n) {
+        return n + 2 <= refs.length ? refs : java.util.Arrays.copyOf(refs, refs.length * 2);
+    }
+
     private void writeRefs(int field, int[] values, int n) {
         if (n == 0) {
             return;
@@ -223,13 +189,6 @@ final class RequestV2Encoder {
             series.varint(values[i]);
         }
         series.endNested(mark);
-    }
-
-    private String readString() {
-        int len = in.readLength();
-        String s = new String(in.buffer(), in.position(), len, StandardCharsets.UTF_8);
-        in.skipBytes(len);
-        return s;
     }
 
     private int symbol(String s) {

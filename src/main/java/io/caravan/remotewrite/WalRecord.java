@@ -7,7 +7,6 @@ import io.caravan.wire.ProtoWriter;
 import org.xerial.snappy.Snappy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.List;
 
@@ -106,28 +105,15 @@ final class WalRecord {
             r.readTag(); // field 1 of the request: this TimeSeries
             r.enter();
             Labels.Builder labels = new Labels.Builder();
+            String[] nameValue = new String[2];
             long timestamp = 0;
             boolean timed = false;
             while (r.hasRemaining()) {
                 int tag = r.readTag();
                 int field = ProtoReader.fieldNumber(tag);
-                if (field == 1) { // Label { name = 1; value = 2; }
-                    int outer = r.enter();
-                    String name = "";
-                    String value = "";
-                    while (r.hasRemaining()) {
-                        int t = r.readTag();
-                        int len = r.readLength();
-                        String text = new String(raw, r.position(), len, StandardCharsets.UTF_8);
-                        r.skipBytes(len);
-                        if (ProtoReader.fieldNumber(t) == 1) {
-                            name = text;
-                        } else {
-                            value = text;
-                        }
-                    }
-                    r.exit(outer);
-                    labels.set(name, value);
+                if (field == 1) {
+                    readLabel(r, nameValue);
+                    labels.set(nameValue[0], nameValue[1]);
                 } else if ((field == 2 || field == 4) && !timed) { // Sample: timestamp = 2; Histogram: timestamp = 15
                     int wanted = field == 2 ? 2 : 15;
                     int outer = r.enter();
@@ -206,6 +192,21 @@ final class WalRecord {
             v |= (b[at + i] & 0xFFL) << (8 * i);
         }
         return v;
+    }
+
+    /**
+     * A {@code Label { string name = 1; string value = 2; }} (a series' or an exemplar's) at r, its tag read: its name
+     * and value into nameValue.
+     */
+    static void readLabel(ProtoReader r, String[] nameValue) {
+        int outer = r.enter();
+        nameValue[0] = "";
+        nameValue[1] = "";
+        while (r.hasRemaining()) {
+            int t = r.readTag();
+            nameValue[ProtoReader.fieldNumber(t) == 1 ? 0 : 1] = r.readString();
+        }
+        r.exit(outer);
     }
 
     /** A series' labels and time, for a log line about it. */

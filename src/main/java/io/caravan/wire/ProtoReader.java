@@ -140,6 +140,14 @@ public final class ProtoReader {
         return Double.longBitsToDouble(readFixed64());
     }
 
+    /** A length-delimited field's bytes as UTF-8 text (a malformed sequence becomes U+FFFD, as new String does). */
+    public String readString() {
+        int len = readLength();
+        String s = new String(buf, pos, len, java.nio.charset.StandardCharsets.UTF_8);
+        pos += len;
+        return s;
+    }
+
     public float readFloat() {
         return Float.intBitsToFloat(readFixed32());
     }

@@ -1,13 +1,13 @@
 package io.caravan.remotewrite;
 
-import com.sun.net.httpserver.HttpServer;
 import io.caravan.http.HttpClients;
 import io.caravan.model.Exemplar;
 import io.caravan.model.Labels;
 import io.caravan.model.MetricMetadata;
 import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
-import io.caravan.testing.RemoteWriteDecoder;
+import io.caravan.testing.RecordingReceiver;
+import io.caravan.testing.RecordingReceiver.Answer;
 import io.caravan.testing.RemoteWriteV2Decoder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -16,16 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -54,75 +50,19 @@ class RemoteWriteV2Test {
         executor.shutdownNow();
     }
 
-    /** What the receiver does with a request: decode by Content-Type, answer a status and written counts. */
-    static final class Receiver implements AutoCloseable {
-        /** (is it 2.0, how many samples and histograms it holds) to (status, response headers). */
-        interface Script {
-            Map.Entry<Integer, Map<String, String>> answer(boolean v2, int series);
-        }
-
-        final HttpServer server;
-        final List<Sample> v1 = new CopyOnWriteArrayList<>();
-        final List<RemoteWriteV2Decoder.Request> v2 = new CopyOnWriteArrayList<>();
-        final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
-
-        Receiver(Script script) throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/", exchange -> {
-                try (InputStream in = exchange.getRequestBody()) {
-                    byte[] body = in.readAllBytes();
-                    Map<String, String> h = new java.util.HashMap<>();
-                    exchange.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(), v.get(0)));
-                    headers.add(h);
-                    boolean isV2 = h.getOrDefault("content-type", "").contains("proto=io.prometheus.write.v2.Request");
-                    RemoteWriteV2Decoder.Request request = isV2 ? RemoteWriteV2Decoder.decode(body) : null;
-                    List<Sample> samples = isV2 ? request.samples() : RemoteWriteDecoder.decode(body);
-                    Map.Entry<Integer, Map<String, String>> a = script.answer(isV2, samples.size());
-                    if (a.getKey() / 100 == 2) {
-                        if (isV2) {
-                            v2.add(request);
-                        } else {
-                            v1.addAll(samples);
-                        }
-                    }
-                    a.getValue().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-                    exchange.sendResponseHeaders(a.getKey(), -1);
-                } catch (IOException e) {
-                    exchange.sendResponseHeaders(400, -1);
-                } finally {
-                    exchange.close();
-                }
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write";
-        }
-
-        List<Sample> v2Samples() {
-            return v2.stream().flatMap(r -> r.samples().stream()).toList();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
     /** A 2.0 receiver: 204 with the counts of what it wrote (all of it). */
-    static Map.Entry<Integer, Map<String, String>> writesAll(boolean v2, int series) {
-        return Map.entry(204, v2 ? Map.of("X-Prometheus-Remote-Write-Samples-Written", Integer.toString(series),
+    static Answer writesAll(RecordingReceiver.Request r) {
+        return new Answer(204, r.v2() ? Map.of("X-Prometheus-Remote-Write-Samples-Written", Integer.toString(r.samples().size()),
                 "X-Prometheus-Remote-Write-Histograms-Written", "0", "X-Prometheus-Remote-Write-Exemplars-Written", "0") : Map.of());
     }
 
-    private Receiver receiver(Receiver.Script script) throws IOException {
-        Receiver r = new Receiver(script);
+    private RecordingReceiver receiver(Function<RecordingReceiver.Request, Answer> script) throws IOException {
+        RecordingReceiver r = RecordingReceiver.byRequest(script);
         closing.add(r);
         return r;
     }
 
-    private RemoteWriteQueue queue(Receiver rx, WriteProtocol protocol) throws Exception {
+    private RemoteWriteQueue queue(RecordingReceiver rx, WriteProtocol protocol) throws Exception {
         CloseableHttpClient http = HttpClients.push(Duration.ofSeconds(5), Duration.ofSeconds(5), null, false);
         RemoteWriteQueue q = new RemoteWriteQueue("test", RemoteWriteQueueTest.settings(1), wal, Labels.of("cluster", "east"),
                 new RemoteWriteMetrics(registry, "test"), () -> RemoteWriteQueue.client(http, URI.create(rx.url()), null), protocol);
@@ -161,13 +101,13 @@ class RemoteWriteV2Test {
 
     @Test
     void aV2RequestCarriesSymbolsLabelRefsHistogramsExemplarsAndEachSeriesMetadata() throws Exception {
-        Receiver rx = receiver(RemoteWriteV2Test::writesAll);
+        RecordingReceiver rx = receiver(RemoteWriteV2Test::writesAll);
         RemoteWriteQueue q = queue(rx, new WriteProtocol("test", WriteProtocol.V2, knownFamilies()));
         q.offer(offered(1_700_000_000_000L));
         q.stop(5_000);
-        assertThat(rx.v1).isEmpty();
-        assertThat(rx.v2Samples()).containsExactlyElementsOf(onTheWire(offered(1_700_000_000_000L)));
-        RemoteWriteV2Decoder.Request r = rx.v2.get(0);
+        assertThat(rx.accepted()).isEmpty();
+        assertThat(rx.acceptedV2Samples()).containsExactlyElementsOf(onTheWire(offered(1_700_000_000_000L)));
+        RemoteWriteV2Decoder.Request r = rx.acceptedV2().get(0);
         assertThat(r.symbols().get(0)).isEmpty();
         assertThat(r.symbols()).doesNotHaveDuplicates().contains("job", "api", "east", "Requests.", "seconds");
         assertThat(r.metadata()).hasSize(2);
@@ -175,13 +115,13 @@ class RemoteWriteV2Test {
                 .isEqualTo(new MetricMetadata("", MetricMetadata.Type.COUNTER, "Requests.", ""));
         assertThat(r.metadata().get(LATENCY.toBuilder().set("cluster", "east").build()))
                 .isEqualTo(new MetricMetadata("", MetricMetadata.Type.HISTOGRAM, "Latency.", "seconds"));
-        assertThat(rx.headers.get(0)).containsEntry("content-type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
+        assertThat(rx.requestHeaders().get(0)).containsEntry("content-type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
                 .containsEntry("x-prometheus-remote-write-version", "2.0.0").containsEntry("content-encoding", "snappy");
     }
 
     @Test
     void a415MakesTheSinkSendTheSameRequestAs1AndKeepTo1() throws Exception {
-        Receiver rx = receiver((v2, n) -> v2 ? Map.entry(415, Map.of()) : Map.entry(204, Map.of()));
+        RecordingReceiver rx = receiver(r -> r.v2() ? new Answer(415, Map.of()) : Answer.OK);
         WriteProtocol protocol = new WriteProtocol("test", WriteProtocol.V2, knownFamilies());
         RemoteWriteQueue q = queue(rx, protocol);
         q.offer(offered(1_000));
@@ -189,31 +129,31 @@ class RemoteWriteV2Test {
         q.stop(5_000);
         List<Sample> expected = new ArrayList<>(onTheWire(offered(1_000)));
         expected.addAll(onTheWire(offered(2_000)));
-        assertThat(rx.v1).as("every sample once, as 1.0").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(rx.accepted()).as("every sample once, as 1.0").containsExactlyInAnyOrderElementsOf(expected);
         assertThat(protocol.v2()).isFalse();
-        assertThat(rx.headers.stream().filter(h -> h.get("content-type").contains("v2"))).as("2.0 asked once").hasSize(1);
+        assertThat(rx.requestHeaders().stream().filter(h -> h.get("content-type").contains("v2"))).as("2.0 asked once").hasSize(1);
     }
 
     @Test
     void a2xxWithoutWrittenCountsIsA1Receiver() throws Exception {
         // a 1.0-only receiver that does not look at the Content-Type: it reads a 2.0 body as an empty 1.0 request
-        Receiver rx = receiver((v2, n) -> Map.entry(204, Map.of()));
+        RecordingReceiver rx = receiver(r -> Answer.OK);
         WriteProtocol protocol = new WriteProtocol("test", WriteProtocol.V2, knownFamilies());
         RemoteWriteQueue q = queue(rx, protocol);
         q.offer(offered(1_000));
         q.stop(5_000);
-        assertThat(rx.v1).containsExactlyInAnyOrderElementsOf(onTheWire(offered(1_000)));
+        assertThat(rx.accepted()).containsExactlyInAnyOrderElementsOf(onTheWire(offered(1_000)));
         assertThat(protocol.v2()).isFalse();
     }
 
     @Test
     void whatA2ReceiverSaysItDidNotWriteIsCountedAsAPartialWrite() throws Exception {
-        Receiver rx = receiver((v2, n) -> Map.entry(204, Map.of("X-Prometheus-Remote-Write-Samples-Written", Integer.toString(n - 2),
-                "X-Prometheus-Remote-Write-Histograms-Written", "1")));
+        RecordingReceiver rx = receiver(r -> new Answer(204, Map.of("X-Prometheus-Remote-Write-Samples-Written",
+                Integer.toString(r.samples().size() - 2), "X-Prometheus-Remote-Write-Histograms-Written", "1")));
         RemoteWriteQueue q = queue(rx, new WriteProtocol("test", WriteProtocol.V2, knownFamilies()));
         q.offer(offered(1_000));
         q.stop(5_000);
-        assertThat(rx.v2Samples()).hasSize(3);
+        assertThat(rx.acceptedV2Samples()).hasSize(3);
         assertThat(dropped("partial_write")).as("3 sent, 2 written (1 sample, 1 histogram)").isEqualTo(1);
         var sent = registry.find("caravan_remote_write_samples_sent").tags("sink", "test").counter();
         assertThat(sent.count()).isEqualTo(2);
@@ -226,23 +166,23 @@ class RemoteWriteV2Test {
         List<Sample> withStarts = List.of(
                 new Sample(REQUESTS, 5_000, 7, null, List.of(), 1_000),
                 new Sample(LATENCY, 5_000, 0, h, List.of(), 2_000));
-        Receiver rx = receiver(RemoteWriteV2Test::writesAll);
+        RecordingReceiver rx = receiver(RemoteWriteV2Test::writesAll);
         RemoteWriteQueue q = queue(rx, new WriteProtocol("test", WriteProtocol.V2, knownFamilies()));
         q.offer(withStarts);
         q.stop(5_000);
-        assertThat(rx.v2Samples()).containsExactlyElementsOf(onTheWire(withStarts));
+        assertThat(rx.acceptedV2Samples()).containsExactlyElementsOf(onTheWire(withStarts));
         // a 1.0 sink sends none: 1.0 has no field for them
-        Receiver v1 = receiver((v2, n) -> Map.entry(204, Map.of()));
+        RecordingReceiver v1 = receiver(r -> Answer.OK);
         RemoteWriteQueue q1 = new RemoteWriteQueue("test", RemoteWriteQueueTest.settings(1), wal.resolve("v1"), Labels.of("cluster", "east"),
                 new RemoteWriteMetrics(new SimpleMeterRegistry(), "test"),
                 () -> RemoteWriteQueue.client(HttpClients.push(Duration.ofSeconds(5), Duration.ofSeconds(5), null, false), URI.create(v1.url()), null));
         q1.start(executor);
         q1.offer(withStarts);
         q1.stop(5_000);
-        assertThat(v1.v1).as("1.0 fields only (the test decoder refuses others)")
+        assertThat(v1.accepted()).as("1.0 fields only (the test decoder refuses others)")
                 .containsExactlyElementsOf(onTheWire(withStarts.stream().map(x -> new Sample(x.labels(), x.timestampMs(), x.value(),
                         x.histogram(), x.exemplars(), 0)).toList()));
-        assertThat(v1.headers).allSatisfy(hd -> assertThat(hd.get("content-type")).isEqualTo("application/x-protobuf"));
+        assertThat(v1.requestHeaders()).allSatisfy(hd -> assertThat(hd.get("content-type")).isEqualTo("application/x-protobuf"));
     }
 
     @Test

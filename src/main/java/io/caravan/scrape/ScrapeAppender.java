@@ -5,6 +5,7 @@ import io.caravan.model.Labels;
 import io.caravan.model.MetricMetadata;
 import io.caravan.model.NativeHistogram;
 import io.caravan.model.Sample;
+import io.caravan.scrape.parse.ExpositionOptions;
 import io.caravan.scrape.parse.ExpositionParser;
 
 import java.util.ArrayList;
@@ -140,7 +141,7 @@ final class ScrapeAppender {
                     }
                     kept++; // a native histogram is one sample, for sample_limit too, as in Prometheus
                     try {
-                        out.add(sample(parser, e, ts, exemplars, settings.exposition().nativeHistogramBucketLimit()));
+                        out.add(sample(parser, e, ts, exemplars, settings.exposition()));
                     } catch (ScrapeFailure.BucketLimitExceeded tooMany) {
                         if (bucketLimit == null) {
                             bucketLimit = tooMany; // parsing goes on, so the scrape's counts are whole, as in Prometheus
@@ -190,10 +191,10 @@ final class ScrapeAppender {
     }
 
     /** The series' sample: a float or a native histogram, with its exemplars (see {@link ScrapedExemplars}) and created timestamp. */
-    private static Sample sample(ExpositionParser parser, SeriesCache.Entry e, long ts, ScrapedExemplars exemplars, int bucketLimit) {
-        NativeHistogram h = withinBucketLimit(parser.histogram(), bucketLimit, e);
+    private static Sample sample(ExpositionParser parser, SeriesCache.Entry e, long ts, ScrapedExemplars exemplars, ExpositionOptions options) {
+        NativeHistogram h = withinBucketLimit(parser.histogram(), options.nativeHistogramBucketLimit(), e);
         List<Exemplar> ex = exemplars.accept(e, parser.exemplars(), h != null, ts); // untimed ones take the sample's time
-        long created = parser.createdTimestampMs();
+        long created = options.createdTimestamps() ? parser.createdTimestampMs() : 0;
         if (h == null && ex.isEmpty() && created == 0) {
             return new Sample(e.labels, ts, parser.value());
         }

@@ -76,6 +76,10 @@ public class ScrapeEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "0", description = "A native histogram with more buckets is brought to a lower schema until it fits, "
             + "else the scrape fails (Prometheus' native_histogram_bucket_limit); 0 = no limit")
     private int nativeHistogramBucketLimit;
+    @UriParam(defaultValue = "false", description = "Read when each series started (Prometheus' created-timestamp parsing): "
+            + "protobuf's created timestamps and OpenMetrics' _created lines, which are then not series of their own; "
+            + "remote_write 2.0 sends them, 1.0 has no field for them")
+    private boolean createdTimestamps;
     @UriParam(description = "Name of an in-process exporter bean (a Supplier<byte[]> of text-format bodies, e.g. nodeExporter) "
             + "that every target of this job is read from instead of HTTP")
     private String localExporter;
@@ -129,7 +133,8 @@ public class ScrapeEndpoint extends DefaultEndpoint {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("scrape:" + job + " scrapeProtocols: " + e.getMessage(), e);
         }
-        return new ExpositionOptions(protocols, scrapeNativeHistograms, alwaysScrapeClassicHistograms, nativeHistogramBucketLimit);
+        return new ExpositionOptions(protocols, scrapeNativeHistograms, alwaysScrapeClassicHistograms, nativeHistogramBucketLimit,
+                createdTimestamps);
     }
 
     HttpClient httpClient() {
@@ -337,5 +342,13 @@ public class ScrapeEndpoint extends DefaultEndpoint {
 
     public void setNativeHistogramBucketLimit(int nativeHistogramBucketLimit) {
         this.nativeHistogramBucketLimit = nativeHistogramBucketLimit;
+    }
+
+    public boolean isCreatedTimestamps() {
+        return createdTimestamps;
+    }
+
+    public void setCreatedTimestamps(boolean createdTimestamps) {
+        this.createdTimestamps = createdTimestamps;
     }
 }

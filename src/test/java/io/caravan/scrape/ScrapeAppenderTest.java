@@ -116,6 +116,62 @@ class ScrapeAppenderTest {
         assertThat(failed.metadata()).isEmpty();
     }
 
+    /** Prometheus' Java client with a labelled counter, a classic histogram and a summary, and when each was created. */
+    private static io.prometheus.metrics.model.registry.PrometheusRegistry createdRegistry() {
+        var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        var requests = io.prometheus.metrics.core.metrics.Counter.builder().name("requests").help("Requests.")
+                .labelNames("code").withoutExemplars().register(registry);
+        requests.labelValues("200").inc(3);
+        requests.labelValues("500").inc();
+        io.prometheus.metrics.core.metrics.Histogram.builder().name("latency_seconds").help("Latency.").classicOnly()
+                .classicUpperBounds(0.1, 1).withoutExemplars().register(registry).observe(0.5);
+        io.prometheus.metrics.core.metrics.Summary.builder().name("size_bytes").help("Size.").quantile(0.5)
+                .withoutExemplars().register(registry).observe(10);
+        return registry;
+    }
+
+    private ScrapeAppender.Outcome appendWithCreated(boolean createdTimestamps, byte[] body, String contentType) {
+        ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
+                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, false, false, 0, createdTimestamps));
+        return appender.append(s, System.currentTimeMillis(), System.nanoTime(), new Fetched(body, contentType), null);
+    }
+
+    @Test
+    void createdTimestampsOfPrometheusJavaClientAreReadFromOpenMetricsWhenAsked() throws Exception {
+        var registry = createdRegistry();
+        var snapshots = registry.scrape();
+        java.util.Map<String, Long> created = new java.util.HashMap<>();
+        for (var family : snapshots) {
+            for (var point : family.getDataPoints()) {
+                String code = point.getLabels().get("code");
+                created.put(family.getMetadata().getName() + (code == null ? "" : "/" + code), point.getCreatedTimestampMillis());
+            }
+        }
+        java.io.ByteArrayOutputStream om = new java.io.ByteArrayOutputStream();
+        new io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter(true, false).write(om, snapshots);
+        assertThat(om.toString(StandardCharsets.UTF_8)).contains("requests_created{code=\"200\"}", "latency_seconds_created ",
+                "size_bytes_created ");
+        String omType = "application/openmetrics-text; version=1.0.0";
+
+        ScrapeAppender.Outcome on = appendWithCreated(true, om.toByteArray(), omType);
+        assertThat(on.failure()).isNull();
+        List<Sample> scraped = on.samples().stream().filter(x -> !x.metricName().startsWith("scrape_") && !x.metricName().equals("up")).toList();
+        assertThat(scraped).extracting(Sample::metricName).noneMatch(n -> n.endsWith("_created"));
+        assertThat(scraped).extracting(Sample::metricName).contains("requests_total", "latency_seconds_bucket", "latency_seconds_count",
+                "latency_seconds_sum", "size_bytes", "size_bytes_count", "size_bytes_sum");
+        for (Sample x : scraped) {
+            String family = x.metricName().replaceAll("_(total|bucket|count|sum)$", "");
+            String code = x.labels().get("code");
+            assertThat(x.createdTimestampMs()).as(x.labels().toString()).isPositive()
+                    .isEqualTo(created.get(family + (code == null ? "" : "/" + code)));
+        }
+
+        ScrapeAppender.Outcome off = appendWithCreated(false, om.toByteArray(), omType);
+        assertThat(off.samples()).extracting(Sample::metricName).contains("requests_created", "latency_seconds_created", "size_bytes_created");
+        assertThat(off.samples()).allSatisfy(x -> assertThat(x.createdTimestampMs()).isZero());
+        // the client's protobuf writer (1.3.10) sends no created timestamps; PrometheusProtobufParserTest reads them
+    }
+
     /** Prometheus' Java client's native histogram over protobuf: 1,000 observations from 1e-6 to 1e6. */
     private static byte[] javaClientNativeHistogram() throws Exception {
         io.prometheus.metrics.model.registry.PrometheusRegistry registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
@@ -131,7 +187,7 @@ class ScrapeAppenderTest {
 
     private ScrapeAppender.Outcome appendNative(byte[] body, int bucketLimit) {
         ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
-                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, true, false, bucketLimit));
+                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, true, false, bucketLimit, false));
         return appender.append(s, System.currentTimeMillis(), System.nanoTime(), new Fetched(body,
                 "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"), null);
     }

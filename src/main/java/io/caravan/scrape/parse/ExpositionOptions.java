@@ -7,16 +7,18 @@ import java.util.List;
  * always_scrape_classic_histograms: the protocols in order of preference (by default Prometheus' order, with the
  * protobuf format first when native histograms are scraped), whether a native histogram is kept as one (else its
  * classic buckets are read, as Prometheus does with native histograms off), whether a histogram exposed both
- * ways also gives its classic series, and how many buckets a native histogram may have.
+ * ways also gives its classic series, how many buckets a native histogram may have, and whether start timestamps
+ * are read (Prometheus' created-timestamp parsing).
  */
 public final class ExpositionOptions {
 
-    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false, 0);
+    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false, 0, false);
 
     private final List<ScrapeProtocol> protocols;
     private final boolean nativeHistograms;
     private final boolean alwaysScrapeClassicHistograms;
     private final int nativeHistogramBucketLimit;
+    private final boolean createdTimestamps;
     private final String acceptHeader;
 
     /**
@@ -24,9 +26,11 @@ public final class ExpositionOptions {
      *                                   nativeHistograms setting
      * @param nativeHistogramBucketLimit a native histogram with more buckets is brought to a lower schema until it
      *                                   fits, else the scrape fails (Prometheus' native_histogram_bucket_limit); 0 = none
+     * @param createdTimestamps          read when each series started: protobuf's created timestamps, OpenMetrics'
+     *                                   {@code _created} lines (then not series of their own)
      */
     public ExpositionOptions(List<ScrapeProtocol> protocols, boolean nativeHistograms, boolean alwaysScrapeClassicHistograms,
-                             int nativeHistogramBucketLimit) {
+                             int nativeHistogramBucketLimit, boolean createdTimestamps) {
         if (nativeHistogramBucketLimit < 0) {
             throw new IllegalArgumentException("nativeHistogramBucketLimit must not be negative, got " + nativeHistogramBucketLimit);
         }
@@ -36,6 +40,7 @@ public final class ExpositionOptions {
                 : List.copyOf(protocols);
         this.nativeHistograms = nativeHistograms;
         this.alwaysScrapeClassicHistograms = alwaysScrapeClassicHistograms;
+        this.createdTimestamps = createdTimestamps;
         this.acceptHeader = ScrapeProtocol.acceptHeader(this.protocols);
     }
 
@@ -55,6 +60,10 @@ public final class ExpositionOptions {
         return nativeHistogramBucketLimit;
     }
 
+    public boolean createdTimestamps() {
+        return createdTimestamps;
+    }
+
     /** What a scrape sends as Accept. */
     public String acceptHeader() {
         return acceptHeader;
@@ -68,7 +77,10 @@ public final class ExpositionOptions {
         if (isProtobuf(contentType)) {
             return new PrometheusProtobufParser(!nativeHistograms, alwaysScrapeClassicHistograms);
         }
-        return ExpositionParser.forContentType(contentType);
+        if (ExpositionParser.isOpenMetrics(contentType)) {
+            return new OpenMetricsParser(createdTimestamps);
+        }
+        return new PrometheusTextParser();
     }
 
     static boolean isProtobuf(String contentType) {

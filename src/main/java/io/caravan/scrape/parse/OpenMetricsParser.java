@@ -11,9 +11,26 @@ import java.util.List;
  * {@code # EOF} comments, the body must end with {@code # EOF} (optionally followed by one newline),
  * timestamps are float seconds (converted to milliseconds, truncated), and an exemplar may follow
  * {@code " # "}: its labels, value and optional timestamp (seconds, truncated to milliseconds) are kept with the
- * series. {@code _created} lines are ordinary series here (as in Prometheus without start-timestamp ingestion).
+ * series.
+ *
+ * <p>{@code _created} lines are ordinary series, as in Prometheus without start timestamps. With
+ * {@code startTimestamps}, as Prometheus' parser with its {@code _created} series skipped: in a counter, summary or
+ * histogram family they are not series but the created timestamp of the series they name (see
+ * {@link #createdTimestampMs}).
  */
 public final class OpenMetricsParser extends AbstractExpositionParser {
+
+    private static final String CREATED_SUFFIX = "_created";
+
+    private final boolean startTimestamps;
+    /** Reads ahead of this parser for the current series' {@code _created} line; made on first need. */
+    private OpenMetricsParser peeker;
+    /** Where the last look ahead stopped: the start of the {@code _created} line the peeker rests on, or of the line it could not pass. */
+    private int peekedUntil = -1;
+    private boolean peekerOnCreated;
+    /** The last created timestamp found, valid while the series asked about keep the identity of the peeker's line. */
+    private boolean createdFound;
+    private long createdMs;
 
     /** The current series' exemplar, when it has one: where its labels lie, its value and time. */
     private final SeriesSpans exemplarSpans = new SeriesSpans();
@@ -25,13 +42,118 @@ public final class OpenMetricsParser extends AbstractExpositionParser {
 
     private static final String EOF_MISSING = "data does not end with # EOF";
 
+    public OpenMetricsParser() {
+        this(false);
+    }
+
+    /** @param startTimestamps read {@code _created} lines as created timestamps, not as series */
+    public OpenMetricsParser(boolean startTimestamps) {
+        this.startTimestamps = startTimestamps;
+    }
+
+    @Override
+    public void reset(byte[] buf, int offset, int length) {
+        super.reset(buf, offset, length);
+        peekedUntil = -1;
+        peekerOnCreated = false;
+        createdFound = false;
+    }
+
+    @Override
+    public Entry next() throws ExpositionParseException {
+        Entry e = nextLine();
+        while (startTimestamps && e == Entry.SERIES && isCreatedSeries()) {
+            e = nextLine();
+        }
+        return e;
+    }
+
+    /**
+     * When the current series started, from the {@code _created} line of its family that has its name (up to the
+     * family's) and labels (but {@code le} in a histogram, {@code quantile} in a summary), as Prometheus' parser finds
+     * it: that line may come after the series, so the parser looks ahead, up to the first {@code _created} line or
+     * the end of the family. One found stays the answer while the series asked about keep its identity, also after
+     * the {@code _created} line was passed (a histogram's buckets after it). 0 without {@code startTimestamps}, for
+     * other types, or when there is none.
+     */
+    @Override
+    public long createdTimestampMs() {
+        if (entry != Entry.SERIES) {
+            throw new IllegalStateException("valid after SERIES, current entry is " + entry);
+        }
+        if (!startTimestamps || !hasStartTimestamp(lastType)) {
+            createdFound = false;
+            return 0;
+        }
+        if (createdFound && isCreatedLineOf(peeker)) {
+            return createdMs;
+        }
+        if (pos > peekedUntil) {
+            lookAhead();
+        }
+        // no _created line lies between here and where the look ahead stopped: that stop decides
+        createdFound = peekerOnCreated && isCreatedLineOf(peeker);
+        if (!createdFound) {
+            return 0;
+        }
+        createdMs = (long) (peeker.value * 1000.0); // seconds, truncated to ms as Go's int64(v * 1000)
+        return createdMs;
+    }
+
+    /** Moves the peeker from the next line to the first {@code _created} line or the first line that is not a series of this family. */
+    private void lookAhead() {
+        if (peeker == null) {
+            peeker = new OpenMetricsParser(false);
+        }
+        peeker.reset(buf, pos, end - pos);
+        peeker.lastType = lastType;
+        peekerOnCreated = false;
+        try {
+            while (peeker.nextLine() == Entry.SERIES) {
+                if (peeker.isCreatedSeries()) {
+                    peekerOnCreated = true;
+                    peekedUntil = peeker.entryLineStart;
+                    return;
+                }
+            }
+            peekedUntil = peeker.entryLineStart;
+        } catch (ExpositionParseException e) {
+            peekedUntil = end; // the body fails there when this parser reaches it; nothing to find before
+        }
+    }
+
+    /** Whether other's current line is the {@code _created} series of this parser's current series. */
+    private boolean isCreatedLineOf(OpenMetricsParser other) {
+        int family = familyEnd - familyStart;
+        int name = spans.nameStart();
+        int createdName = other.spans.nameStart();
+        if (spans.nameEnd() - name < family || other.spans.nameEnd() - createdName != family + CREATED_SUFFIX.length()
+                || !java.util.Arrays.equals(buf, name, name + family, other.buf, createdName, createdName + family)) {
+            return false;
+        }
+        String skip = lastType == MetricType.HISTOGRAM ? "le" : lastType == MetricType.SUMMARY ? "quantile" : null;
+        return spans.sameLabels(buf, other.spans, skip);
+    }
+
+    /** A {@code _created} series of a family whose type has start timestamps. */
+    private boolean isCreatedSeries() {
+        int nameEnd = spans.nameEnd();
+        int nameStart = spans.nameStart();
+        return hasStartTimestamp(lastType) && nameEnd - nameStart >= CREATED_SUFFIX.length()
+                && ByteScanning.equalsAscii(buf, nameEnd - CREATED_SUFFIX.length(), nameEnd, CREATED_SUFFIX);
+    }
+
+    private static boolean hasStartTimestamp(MetricType type) {
+        return type == MetricType.COUNTER || type == MetricType.SUMMARY || type == MetricType.HISTOGRAM;
+    }
+
     @Override
     protected boolean helpUnescapesQuote() {
         return true;
     }
 
-    @Override
-    public Entry next() throws ExpositionParseException {
+    /** The next line's entry, {@code _created} series included. */
+    private Entry nextLine() throws ExpositionParseException {
         if (entry == Entry.EOF) {
             return Entry.EOF;
         }

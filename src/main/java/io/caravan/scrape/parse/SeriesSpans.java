@@ -59,6 +59,46 @@ final class SeriesSpans {
         return spans[i * STRIDE];
     }
 
+    int nameStart() {
+        return nameStart;
+    }
+
+    int nameEnd() {
+        return nameEnd;
+    }
+
+    /**
+     * Whether this series and other (both in b) have the same label pairs in the same order, compared as raw bytes,
+     * leaving out the label named skip (null: none) on both sides.
+     */
+    boolean sameLabels(byte[] b, SeriesSpans other, String skip) {
+        int i = 0;
+        int j = 0;
+        while (true) {
+            i = nextLabel(b, i, skip);
+            j = other.nextLabel(b, j, skip);
+            if (i == count || j == other.count) {
+                return i == count && j == other.count;
+            }
+            int a = i * STRIDE;
+            int o = j * STRIDE;
+            if (!Arrays.equals(b, spans[a], spans[a + 1], b, other.spans[o], other.spans[o + 1])
+                    || !Arrays.equals(b, spans[a + 2], spans[a + 3], b, other.spans[o + 2], other.spans[o + 3])) {
+                return false;
+            }
+            i++;
+            j++;
+        }
+    }
+
+    /** The first label from i on whose raw name is not skip; count when none. */
+    private int nextLabel(byte[] b, int i, String skip) {
+        while (i < count && skip != null && ByteScanning.equalsAscii(b, spans[i * STRIDE], spans[i * STRIDE + 1], skip)) {
+            i++;
+        }
+        return i;
+    }
+
     /**
      * Index of the first label whose raw name repeats an earlier one or is {@code __name__} (the name is
      * always given outside the braces or quoted), or -1. Label sets are small: pairwise is cheapest.

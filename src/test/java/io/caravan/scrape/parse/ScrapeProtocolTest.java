@@ -19,7 +19,7 @@ class ScrapeProtocolTest {
 
     @Test
     void scrapingNativeHistogramsAsksForProtobufFirst() {
-        assertThat(new ExpositionOptions(null, true, false, 0).acceptHeader()).isEqualTo(
+        assertThat(new ExpositionOptions(null, true, false, 0, false).acceptHeader()).isEqualTo(
                 "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,"
                         + "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,"
                         + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1");
@@ -29,7 +29,7 @@ class ScrapeProtocolTest {
     void aListOfNamesIsTakenInItsOrderAndBadOnesAreNamed() {
         List<ScrapeProtocol> p = ScrapeProtocol.parseList("PrometheusText0.0.4, PrometheusProto");
         assertThat(p).containsExactly(ScrapeProtocol.PROMETHEUS_TEXT_0_0_4, ScrapeProtocol.PROMETHEUS_PROTO);
-        assertThat(new ExpositionOptions(p, false, false, 0).acceptHeader()).isEqualTo(
+        assertThat(new ExpositionOptions(p, false, false, 0, false).acceptHeader()).isEqualTo(
                 "text/plain;version=0.0.4;q=0.6,application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5,"
                         + "*/*;q=0.4");
         assertThatThrownBy(() -> ScrapeProtocol.parseList("OpenMetricsText1.0.0,prometheusproto"))

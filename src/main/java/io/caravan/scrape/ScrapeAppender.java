@@ -192,13 +192,22 @@ final class ScrapeAppender {
 
     /** The series' sample: a float or a native histogram, with its exemplars (see {@link ScrapedExemplars}) and created timestamp. */
     private static Sample sample(ExpositionParser parser, SeriesCache.Entry e, long ts, ScrapedExemplars exemplars, ExpositionOptions options) {
-        NativeHistogram h = withinBucketLimit(parser.histogram(), options.nativeHistogramBucketLimit(), e);
+        NativeHistogram h = withinBucketLimit(withinMaxSchema(parser.histogram(), options.nativeHistogramMaxSchema()),
+                options.nativeHistogramBucketLimit(), e);
         List<Exemplar> ex = exemplars.accept(e, parser.exemplars(), h != null, ts); // untimed ones take the sample's time
         long created = options.createdTimestamps() ? parser.createdTimestampMs() : 0;
         if (h == null && ex.isEmpty() && created == 0) {
             return new Sample(e.labels, ts, parser.value());
         }
         return new Sample(e.labels, ts, h == null ? parser.value() : 0, h, ex, created);
+    }
+
+    /**
+     * A native histogram no finer than maxSchema, as Prometheus' maxSchemaAppender makes it (before the bucket limit):
+     * an exponential one above it is brought down to it; custom buckets and float samples as they are.
+     */
+    private static NativeHistogram withinMaxSchema(NativeHistogram h, int maxSchema) {
+        return h != null && !h.customBuckets() && h.schema() > maxSchema ? h.reduceResolution(maxSchema) : h;
     }
 
     /**

@@ -76,6 +76,10 @@ public class ScrapeEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "0", description = "A native histogram with more buckets is brought to a lower schema until it fits, "
             + "else the scrape fails (Prometheus' native_histogram_bucket_limit); 0 = no limit")
     private int nativeHistogramBucketLimit;
+    @UriParam(defaultValue = "0", description = "A native histogram whose buckets grow by a smaller factor is brought to the "
+            + "highest schema whose buckets grow by at least this (Prometheus' native_histogram_min_bucket_factor, e.g. 1.1); "
+            + "at most 1 = as fine as exposed")
+    private double nativeHistogramMinBucketFactor;
     @UriParam(defaultValue = "false", description = "Read when each series started (Prometheus' created-timestamp parsing): "
             + "protobuf's created timestamps and OpenMetrics' _created lines, which are then not series of their own; "
             + "remote_write 2.0 sends them, 1.0 has no field for them")
@@ -134,7 +138,7 @@ public class ScrapeEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("scrape:" + job + " scrapeProtocols: " + e.getMessage(), e);
         }
         return new ExpositionOptions(protocols, scrapeNativeHistograms, alwaysScrapeClassicHistograms, nativeHistogramBucketLimit,
-                createdTimestamps);
+                nativeHistogramMinBucketFactor, createdTimestamps);
     }
 
     HttpClient httpClient() {
@@ -342,6 +346,14 @@ public class ScrapeEndpoint extends DefaultEndpoint {
 
     public void setNativeHistogramBucketLimit(int nativeHistogramBucketLimit) {
         this.nativeHistogramBucketLimit = nativeHistogramBucketLimit;
+    }
+
+    public double getNativeHistogramMinBucketFactor() {
+        return nativeHistogramMinBucketFactor;
+    }
+
+    public void setNativeHistogramMinBucketFactor(double nativeHistogramMinBucketFactor) {
+        this.nativeHistogramMinBucketFactor = nativeHistogramMinBucketFactor;
     }
 
     public boolean isCreatedTimestamps() {

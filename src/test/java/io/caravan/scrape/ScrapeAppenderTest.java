@@ -132,7 +132,7 @@ class ScrapeAppenderTest {
 
     private ScrapeAppender.Outcome appendWithCreated(boolean createdTimestamps, byte[] body, String contentType) {
         ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
-                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, false, false, 0, createdTimestamps));
+                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, false, false, 0, 0, createdTimestamps));
         return appender.append(s, System.currentTimeMillis(), System.nanoTime(), new Fetched(body, contentType), null);
     }
 
@@ -186,10 +186,29 @@ class ScrapeAppenderTest {
     }
 
     private ScrapeAppender.Outcome appendNative(byte[] body, int bucketLimit) {
+        return appendNative(body, bucketLimit, 0);
+    }
+
+    private ScrapeAppender.Outcome appendNative(byte[] body, int bucketLimit, double minBucketFactor) {
         ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
-                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, true, false, bucketLimit, false));
+                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, true, false, bucketLimit, minBucketFactor, false));
         return appender.append(s, System.currentTimeMillis(), System.nanoTime(), new Fetched(body,
                 "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"), null);
+    }
+
+    @Test
+    void aNativeHistogramFinerThanTheMinBucketFactorIsBroughtToItsSchema() throws Exception {
+        byte[] body = javaClientNativeHistogram();
+        NativeHistogram full = find(appendNative(body, 0).samples(), "spread_seconds").orElseThrow().histogram();
+        assertThat(full.schema()).isEqualTo(5); // the client's default
+
+        NativeHistogram coarse = find(appendNative(body, 0, 1.1).samples(), "spread_seconds").orElseThrow().histogram();
+        assertThat(coarse).isEqualTo(full.reduceResolution(2)); // buckets growing by 2^(1/4) = 1.19 >= 1.1
+        NativeHistogram both = find(appendNative(body, 20, 1.1).samples(), "spread_seconds").orElseThrow().histogram();
+        assertThat(both.bucketCount()).isLessThanOrEqualTo(20);
+        assertThat(both.schema()).isLessThan(2); // the bucket limit goes on from the factor's schema
+        assertThat(find(appendNative(body, 0, 1.002).samples(), "spread_seconds").orElseThrow().histogram())
+                .as("schema 8 allowed: as exposed").isEqualTo(full);
     }
 
     @Test

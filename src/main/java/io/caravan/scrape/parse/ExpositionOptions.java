@@ -7,17 +7,18 @@ import java.util.List;
  * always_scrape_classic_histograms: the protocols in order of preference (by default Prometheus' order, with the
  * protobuf format first when native histograms are scraped), whether a native histogram is kept as one (else its
  * classic buckets are read, as Prometheus does with native histograms off), whether a histogram exposed both
- * ways also gives its classic series, how many buckets a native histogram may have, and whether start timestamps
- * are read (Prometheus' created-timestamp parsing).
+ * ways also gives its classic series, how many buckets a native histogram may have and how fine they may be, and
+ * whether start timestamps are read (Prometheus' created-timestamp parsing).
  */
 public final class ExpositionOptions {
 
-    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false, 0, false);
+    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false, 0, 0, false);
 
     private final List<ScrapeProtocol> protocols;
     private final boolean nativeHistograms;
     private final boolean alwaysScrapeClassicHistograms;
     private final int nativeHistogramBucketLimit;
+    private final int nativeHistogramMaxSchema;
     private final boolean createdTimestamps;
     private final String acceptHeader;
 
@@ -26,15 +27,23 @@ public final class ExpositionOptions {
      *                                   nativeHistograms setting
      * @param nativeHistogramBucketLimit a native histogram with more buckets is brought to a lower schema until it
      *                                   fits, else the scrape fails (Prometheus' native_histogram_bucket_limit); 0 = none
+     * @param nativeHistogramMinBucketFactor a native histogram whose buckets grow by less is brought to the highest
+     *                                   schema whose buckets grow by at least this (Prometheus'
+     *                                   native_histogram_min_bucket_factor); at most 1 = as fine as exposed
      * @param createdTimestamps          read when each series started: protobuf's created timestamps, OpenMetrics'
      *                                   {@code _created} lines (then not series of their own)
      */
     public ExpositionOptions(List<ScrapeProtocol> protocols, boolean nativeHistograms, boolean alwaysScrapeClassicHistograms,
-                             int nativeHistogramBucketLimit, boolean createdTimestamps) {
+                             int nativeHistogramBucketLimit, double nativeHistogramMinBucketFactor, boolean createdTimestamps) {
         if (nativeHistogramBucketLimit < 0) {
             throw new IllegalArgumentException("nativeHistogramBucketLimit must not be negative, got " + nativeHistogramBucketLimit);
         }
         this.nativeHistogramBucketLimit = nativeHistogramBucketLimit;
+        if (!(nativeHistogramMinBucketFactor >= 0) || Double.isInfinite(nativeHistogramMinBucketFactor)) {
+            throw new IllegalArgumentException("nativeHistogramMinBucketFactor must be a finite number of at least 0 (at most 1: no "
+                    + "limit), got " + nativeHistogramMinBucketFactor);
+        }
+        this.nativeHistogramMaxSchema = maxSchema(nativeHistogramMinBucketFactor);
         this.protocols = protocols == null || protocols.isEmpty()
                 ? (nativeHistograms ? ScrapeProtocol.PROTO_FIRST : ScrapeProtocol.DEFAULT)
                 : List.copyOf(protocols);
@@ -58,6 +67,27 @@ public final class ExpositionOptions {
 
     public int nativeHistogramBucketLimit() {
         return nativeHistogramBucketLimit;
+    }
+
+    /** The highest exponential schema a scraped native histogram keeps; {@link #MAX_EXPONENTIAL_SCHEMA} for no limit. */
+    public int nativeHistogramMaxSchema() {
+        return nativeHistogramMaxSchema;
+    }
+
+    /** The finest exponential schema: buckets grow by 2^(2^-8). */
+    public static final int MAX_EXPONENTIAL_SCHEMA = 8;
+
+    /**
+     * The highest schema whose buckets grow by at least factor, as Prometheus picks it: schema s grows by 2^(2^-s),
+     * so s = floor(-log2(log2(factor))), within -4..8; a factor of at most 1 is taken as 1.00271 (schema 8).
+     */
+    static int maxSchema(double factor) {
+        if (factor <= 1) {
+            factor = 1.00271;
+        }
+        double log2 = Math.log(factor) / Math.log(2);
+        double floor = Math.floor(-Math.log(log2) / Math.log(2));
+        return (int) Math.max(io.caravan.model.NativeHistogram.MIN_EXPONENTIAL_SCHEMA, Math.min(MAX_EXPONENTIAL_SCHEMA, floor));
     }
 
     public boolean createdTimestamps() {

@@ -73,6 +73,23 @@ public final class ValidateCommand {
     }
 
     static List<String> validate(List<String> sources) {
+        return validate(sources, null);
+    }
+
+    /**
+     * The errors of these route files, checked in an agent of their own; with {@code settings}, that agent sees the
+     * running agent's settings (a hot reload validates under the same properties the routes will run with).
+     */
+    static List<String> validate(List<String> sources, org.springframework.core.env.ConfigurableEnvironment settings) {
+        return validate(sources, null, settings);
+    }
+
+    /**
+     * As above, each location read from {@code texts} when given (a hot reload checks the very text it then loads, not
+     * the file again, which may have changed meanwhile).
+     */
+    static List<String> validate(List<String> sources, Map<String, String> texts,
+                                 org.springframework.core.env.ConfigurableEnvironment settings) {
         List<String> errors = new ArrayList<>();
         List<RouteDefinition> all = new ArrayList<>();
         java.nio.file.Path scratch;
@@ -82,7 +99,7 @@ public final class ValidateCommand {
             errors.add("validate: cannot create a temporary directory: " + e.getMessage());
             return errors;
         }
-        try (ConfigurableApplicationContext agent = agentWithoutPipelines(scratch)) {
+        try (ConfigurableApplicationContext agent = agentWithoutPipelines(scratch, settings)) {
             // The agent's own Camel context: its components, beans (the node exporter, the cluster service, the
             // Kubernetes client), template handling and settings, with no route loaded and none to start. Each file's
             // routes are then created as they load (endpoints resolved, options, rule files and placeholders checked)
@@ -94,7 +111,9 @@ public final class ValidateCommand {
                 int before = model.getRouteDefinitions().size();
                 int templatesBefore = model.getRouteTemplateDefinitions().size();
                 try {
-                    Resource r = PluginHelper.getResourceLoader(ctx).resolveResource(source);
+                    Resource r = texts != null && texts.containsKey(source)
+                            ? org.apache.camel.support.ResourceHelper.fromString(source, texts.get(source))
+                            : PluginHelper.getResourceLoader(ctx).resolveResource(source);
                     PluginHelper.getRoutesLoader(ctx).loadRoutes(r);
                     if (model.getRouteDefinitions().size() == before && model.getRouteTemplateDefinitions().size() == templatesBefore
                             && !source.startsWith("file:")) {
@@ -120,7 +139,23 @@ public final class ValidateCommand {
      * joins the agents' election.
      */
     static ConfigurableApplicationContext agentWithoutPipelines(java.nio.file.Path scratch) {
-        return new SpringApplicationBuilder(CaravanApplication.class)
+        return agentWithoutPipelines(scratch, null);
+    }
+
+    static ConfigurableApplicationContext agentWithoutPipelines(java.nio.file.Path scratch,
+                                                                org.springframework.core.env.ConfigurableEnvironment settings) {
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(CaravanApplication.class);
+        if (settings != null) {
+            // in the running agent's JVM: its logging stays as it is (Spring would set it up again for this context)
+            builder.application().setListeners(builder.application().getListeners().stream()
+                    .filter(l -> !(l instanceof org.springframework.boot.context.logging.LoggingApplicationListener)).toList());
+            org.springframework.core.env.StandardEnvironment env = new org.springframework.core.env.StandardEnvironment();
+            // every source but Spring's view over them all, which the new agent makes afresh
+            settings.getPropertySources().stream().filter(ps -> !ps.getName().equals("configurationProperties"))
+                    .forEach(env.getPropertySources()::addLast);
+            builder.environment(env);
+        }
+        return builder
                 .web(WebApplicationType.NONE)
                 .bannerMode(org.springframework.boot.Banner.Mode.OFF)
                 .logStartupInfo(false)
@@ -135,6 +170,10 @@ public final class ValidateCommand {
                         "--" + io.caravan.cluster.ElectionMode.SETTING + "=file",
                         "--CARAVAN_LEADER_FILE_SHARED=true",
                         "--camel.cluster.file.root=" + scratch.resolve("cluster"),
+                        // state of its own: the agent's WAL, spill and positions stay the agent's (a validate in a
+                        // running pod, a hot reload's check)
+                        "--" + io.caravan.component.CaravanComponent.DATA_DIR_PROPERTY + "=" + scratch.resolve("data"),
+                        "--" + ReloadWiring.ENABLED + "=false",
                         // a tool's output is its answer: validate reports Camel's failures itself, one line each
                         "--logging.level.root=WARN",
                         "--logging.level.org.apache.camel=OFF");

@@ -2,6 +2,7 @@ package io.caravan.discovery;
 
 import io.caravan.component.CaravanComponent;
 import io.caravan.component.ComponentStatus;
+import io.caravan.component.ReloadAware;
 import io.caravan.component.RunningConsumers;
 import org.apache.camel.Endpoint;
 
@@ -12,7 +13,7 @@ import java.util.Map;
  * {@code static-targets:NAME}: a fixed target list, from the URI ({@code addresses=}) or from a file that an
  * operator edits (re-read when it changes), like Alloy's static target arrays and Prometheus' file_sd.
  */
-public class StaticTargetsComponent extends CaravanComponent {
+public class StaticTargetsComponent extends CaravanComponent implements ReloadAware {
 
     static final String SCHEME = "static-targets";
 
@@ -23,6 +24,24 @@ public class StaticTargetsComponent extends CaravanComponent {
         StaticTargetsEndpoint endpoint = new StaticTargetsEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    private volatile java.util.Set<String> replacedRoutes = java.util.Set.of();
+
+    /** A consumer whose route a reload replaces keeps its targets: the new route's take over, no loop need stop. */
+    @Override
+    public void beginReload(java.util.Set<String> replacedRoutes) {
+        this.replacedRoutes = java.util.Set.copyOf(replacedRoutes);
+    }
+
+    @Override
+    public void endReload() {
+        replacedRoutes = java.util.Set.of();
+    }
+
+    /** Whether a reload is replacing this route. */
+    boolean replacedByReload(String routeId) {
+        return routeId != null && replacedRoutes.contains(routeId);
     }
 
     void register(StaticTargetsConsumer consumer) {

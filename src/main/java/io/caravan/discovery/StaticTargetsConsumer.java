@@ -72,7 +72,8 @@ public class StaticTargetsConsumer extends DefaultConsumer {
             }
         }
         // When the whole agent shuts down Camel admits no new exchange, and the scrape producers stop their loops themselves.
-        if (!getEndpoint().getCamelContext().isStopping()) {
+        // When a reload replaces the route, the new one's targets take over where these are (no loop stops).
+        if (!getEndpoint().getCamelContext().isStopping() && !endpoint.getComponent().replacedByReload(getRouteId())) {
             LOG.info("static-targets:{}: stopping, withdrawing its targets", endpoint.getName());
             emit(new ArrayList<>());
         }

@@ -12,7 +12,7 @@ import org.apache.camel.support.DefaultEndpoint;
 
 @UriEndpoint(scheme = "relabel", title = "Prometheus relabeling", syntax = "relabel:name", producerOnly = true,
         category = Category.MONITORING)
-public class RelabelEndpoint extends DefaultEndpoint {
+public class RelabelEndpoint extends DefaultEndpoint implements io.caravan.component.ReadsFiles {
 
     @Override
     public RelabelComponent getComponent() {
@@ -58,6 +58,11 @@ public class RelabelEndpoint extends DefaultEndpoint {
 
     public String getName() {
         return name;
+    }
+
+    @Override
+    public java.util.List<String> files() {
+        return rules == null || rules.isBlank() ? java.util.List.of() : java.util.List.of(rules);
     }
 
     public String getRules() {

@@ -108,6 +108,9 @@ final class ScrapeAppender {
                             added++;
                         }
                     }
+                    if (!cache.current(e)) { // the job's settings changed since: labels as they are now
+                        cache.relabelled(e, seriesLabels(parser, settings), l -> out.add(new Sample(l, startMs, Sample.STALE_NAN)));
+                    }
                     if (e.lastSeen == iteration) {
                         if (e.labels != null) {
                             duplicates++; // the same series twice in one body: Prometheus keeps the first
@@ -226,6 +229,11 @@ final class ScrapeAppender {
             h = h.reduceResolution(h.schema() - 1);
         }
         return h;
+    }
+
+    /** The job's settings changed (a reload): each series' labels are computed again when next scraped. */
+    void relabelAgain() {
+        cache.relabelAgain();
     }
 
     /**

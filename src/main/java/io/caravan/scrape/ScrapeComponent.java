@@ -2,6 +2,7 @@ package io.caravan.scrape;
 
 import io.caravan.component.CaravanComponent;
 import io.caravan.component.ComponentStatus;
+import io.caravan.component.ReloadAware;
 import io.caravan.http.UserAgent;
 import org.apache.camel.Endpoint;
 
@@ -19,7 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * one small timer thread and a worker pool sized to the cores: the HTTP exchanges are asynchronous, so no
  * thread ever waits on a slow target.
  */
-public class ScrapeComponent extends CaravanComponent {
+public class ScrapeComponent extends CaravanComponent implements ReloadAware {
 
     private final Map<String, ScrapeJob> jobs = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
@@ -58,6 +59,17 @@ public class ScrapeComponent extends CaravanComponent {
     ScrapeJob job(String name) {
         return jobs.computeIfAbsent(name, n -> new ScrapeJob(n, scheduler, workers, offsetSeed, UserAgent.CARAVAN,
                 metrics != null ? metrics : new ScrapeMetrics(meters())));
+    }
+
+    /** Every job's loops and series memory go on while its routes are replaced (see {@link ScrapeJob#endReload}). */
+    @Override
+    public void beginReload(java.util.Set<String> replacedRoutes) {
+        jobs.values().forEach(ScrapeJob::beginReload);
+    }
+
+    @Override
+    public void endReload() {
+        jobs.values().forEach(ScrapeJob::endReload);
     }
 
     /** Every job, for the UI and health checks. */

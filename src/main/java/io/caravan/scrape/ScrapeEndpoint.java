@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
 
 /** The options of a scrape job, named after Prometheus' scrape_config fields. */
 @UriEndpoint(scheme = "scrape", title = "Prometheus scrape", syntax = "scrape:job", category = Category.MONITORING)
-public class ScrapeEndpoint extends DefaultEndpoint {
+public class ScrapeEndpoint extends DefaultEndpoint implements io.caravan.component.ReadsFiles {
 
     @UriPath(description = "Job name; also the default value of the job label")
     private final String job;
@@ -115,6 +115,11 @@ public class ScrapeEndpoint extends DefaultEndpoint {
     protected void doInit() throws Exception {
         super.doInit();
         settings();
+    }
+
+    @Override
+    public List<String> files() {
+        return metricRelabel == null || metricRelabel.isBlank() ? List.of() : List.of(metricRelabel);
     }
 
     ScrapeJob scrapeJob() {

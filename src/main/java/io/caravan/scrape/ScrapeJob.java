@@ -36,7 +36,9 @@ public final class ScrapeJob {
     private final Reconciler<String, ScrapeTarget, ScrapeLoop> loops = new Reconciler<>(new Reconciler.Workers<>() {
         @Override
         public ScrapeLoop start(String key, ScrapeTarget target) {
-            ScrapeLoop loop = new ScrapeLoop(ScrapeJob.this, target);
+            ScrapeLoop before = carried.remove(key);
+            ScrapeLoop loop = before == null ? new ScrapeLoop(ScrapeJob.this, target)
+                    : new ScrapeLoop(ScrapeJob.this, target, before.appender());
             loop.start();
             return loop;
         }
@@ -61,6 +63,20 @@ public final class ScrapeJob {
     private final AtomicLong unconsumed = new AtomicLong();
     private List<Target> lastTargets;
 
+    /**
+     * A reload replaces the job's routes (see {@link ScrapeComponent#beginReload}): the loops, their series memory and
+     * their staleness go on across it, as Prometheus keeps a scrape pool's caches over a reload. Guarded by this.
+     */
+    private boolean reloading;
+    private volatile boolean awaitingReader;
+    private final Object readerArrived = new Object();
+    /** Whether a route configured the job again during the reload, with other options: the loops restart under them. */
+    private boolean reconfigured;
+    /** Loops halted for new options, by key: the new loop of the same target goes on from their series memory. */
+    private final Map<String, ScrapeLoop> carried = new LinkedHashMap<>();
+    /** How long a scrape waits for the reload to give the job a reader again before its samples are dropped. */
+    static final long RELOAD_READER_WAIT_MS = 30_000;
+
     ScrapeJob(String name, ScheduledExecutorService scheduler, ExecutorService workers, long offsetSeed, String userAgent) {
         this(name, scheduler, workers, offsetSeed, userAgent, new ScrapeMetrics(Metrics.globalRegistry));
     }
@@ -81,6 +97,7 @@ public final class ScrapeJob {
             throw new IllegalStateException("scrape:" + name + " is configured twice (" + owner + " and " + ownerUri
                     + "); give each job its own name");
         }
+        reconfigured |= reloading && this.settings != null;
         this.owner = ownerUri;
         this.settings = settings;
         this.httpFetcher = new HttpFetcher(settings, httpFactory, authorization, userAgent, scheduler, workers);
@@ -106,6 +123,9 @@ public final class ScrapeJob {
             throw new IllegalStateException("scrape:" + name + " received targets before it was configured");
         }
         lastTargets = targets;
+        if (sink == null && reloading) {
+            return; // the new reader starts in a moment, and takes these targets then
+        }
         if (sink == null) {
             haltAll();
             LOG.info("scrape:{}: {} target(s) wait for a route reading from scrape:{} (they are scraped once one runs)",
@@ -117,7 +137,7 @@ public final class ScrapeJob {
         for (Target t : targets) {
             try {
                 ScrapeTarget st = ScrapeTarget.of(t, settings);
-                wanted.putIfAbsent(st.url() + "\u0000" + st.labels(), st);
+                wanted.putIfAbsent(key(st), st);
             } catch (ScrapeTarget.Invalid e) {
                 invalidTargets.put(t.labels().toString(), e.getMessage());
             }
@@ -133,10 +153,88 @@ public final class ScrapeJob {
         }
     }
 
-    /** Stops every loop, its series going stale (the producer stops: its targets are withdrawn). */
+    private static String key(ScrapeTarget t) {
+        return t.url() + "\u0000" + t.labels();
+    }
+
+    /**
+     * Stops every loop, its series going stale (the producer stops: its targets are withdrawn). During a reload the
+     * loops go on instead: the producer is being replaced, and {@link #endReload} stops them if it was not.
+     */
     synchronized void stopAll() {
+        if (reloading) {
+            owner = null;
+            return;
+        }
         for (ScrapeLoop loop : loops.clear()) {
             loop.stop();
+        }
+    }
+
+    /** The job's routes are about to be replaced. */
+    synchronized void beginReload() {
+        reloading = true;
+        awaitingReader = true;
+        reconfigured = false;
+    }
+
+    /**
+     * The reload is over: a job no route configures any more stops (its series go stale); one no route reads waits
+     * for a reader as at start-up; one configured with other options restarts its loops under them, each going on
+     * from its target's series memory (labels computed again, so a changed metric relabeling ends the series it
+     * renames with staleness markers); a target that does not come back under them gets its markers.
+     */
+    synchronized void endReload() {
+        reloading = false;
+        wakeWaitingScrapes();
+        if (owner == null) {
+            stopAll();
+            return;
+        }
+        if (sink == null) {
+            haltAll();
+            return;
+        }
+        if (!reconfigured || lastTargets == null) {
+            return;
+        }
+        try {
+            for (ScrapeLoop loop : loops.clear()) {
+                loop.halt();
+                loop.appender().relabelAgain();
+                carried.put(key(loop.target()), loop);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sync(lastTargets);
+        for (ScrapeLoop gone : carried.values()) {
+            gone.endOfLife();
+        }
+        carried.clear();
+    }
+
+    private void wakeWaitingScrapes() {
+        synchronized (readerArrived) {
+            awaitingReader = reloading && sink == null;
+            readerArrived.notifyAll();
+        }
+    }
+
+    /** The reader a reload is about to give the job, waited for at most {@link #RELOAD_READER_WAIT_MS}; null if none came. */
+    private Sink awaitReader() {
+        long deadline = System.currentTimeMillis() + RELOAD_READER_WAIT_MS;
+        synchronized (readerArrived) {
+            long left;
+            while (sink == null && awaitingReader && (left = deadline - System.currentTimeMillis()) > 0) {
+                try {
+                    readerArrived.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return sink;
         }
     }
 
@@ -153,6 +251,7 @@ public final class ScrapeJob {
 
     synchronized void attach(Sink sink) {
         this.sink = sink;
+        wakeWaitingScrapes();
         if (lastTargets != null && settings != null) {
             sync(lastTargets); // the targets that waited for a reader
         }
@@ -160,13 +259,18 @@ public final class ScrapeJob {
 
     synchronized void detach(Sink sink) {
         if (this.sink == sink) {
-            haltAll(); // scrapes start again, on the same targets and series, when a route reads the job again
-            this.sink = null;
+            if (!reloading) {
+                haltAll(); // scrapes start again, on the same targets and series, when a route reads the job again
+            }
+            this.sink = null; // during a reload scrapes go on, and wait for the new reader (awaitReader)
         }
     }
 
     void emit(ScrapeTarget target, List<Sample> samples, List<MetricMetadata> metadata) {
         Sink s = sink;
+        if (s == null && awaitingReader) {
+            s = awaitReader();
+        }
         if (s == null) {
             if (unconsumed.getAndAdd(samples.size()) == 0) {
                 LOG.warn("scrape:{} has no route reading it (from: scrape:{}); its samples are dropped", name, name);

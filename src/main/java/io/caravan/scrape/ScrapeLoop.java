@@ -36,10 +36,30 @@ final class ScrapeLoop {
     private boolean droppingOutOfBounds; // guarded by this: logged when it starts, not every scrape
 
     ScrapeLoop(ScrapeJob job, ScrapeTarget target) {
+        this(job, target, new ScrapeAppender(target, job.metrics()));
+    }
+
+    /** A loop that goes on from another's series memory (a reload changed the job's settings, not the target). */
+    ScrapeLoop(ScrapeJob job, ScrapeTarget target, ScrapeAppender appender) {
         this.job = job;
         this.target = target;
-        this.appender = new ScrapeAppender(target, job.metrics());
+        this.appender = appender;
         this.health = TargetHealth.pending(target);
+    }
+
+    ScrapeAppender appender() {
+        return appender;
+    }
+
+    /** Staleness markers for every series of the last scrape of a loop already halted, whose target did not come back. */
+    void endOfLife() {
+        List<Sample> stale;
+        synchronized (this) {
+            stale = appender.endOfLife(System.currentTimeMillis(), health.lastScrapeMs() > 0);
+        }
+        if (!stale.isEmpty()) {
+            job.emit(target, stale, List.of());
+        }
     }
 
     ScrapeTarget target() {

@@ -16,8 +16,9 @@ final class SeriesCache {
     static final class Entry {
         final long keyHash;   // 64-bit hash of the raw bytes of name{labels}
         final int keyLength;
-        final Labels labels; // null when metric relabeling dropped the series
+        Labels labels;        // null when metric relabeling dropped the series
         final long created;   // scrape iteration that first saw the series
+        int settingsGeneration; // the job settings labels was computed under (see relabelAgain)
         long lastSeen;        // scrape iteration in which the series last appeared
         boolean explicitTimestamp;
         Exemplar lastExemplar; // the last exemplar passed on, or null: an equal one is not sent again
@@ -39,6 +40,32 @@ final class SeriesCache {
     private Entry[] table = new Entry[64];
     private int size;
     private long iteration;
+    private int settingsGeneration;
+
+    /**
+     * The job's settings changed (a reload): each series' labels are computed again when it is next seen, under
+     * the new target labels and metric relabeling; the staleness memory stays (see {@link #relabelled}).
+     */
+    void relabelAgain() {
+        settingsGeneration++;
+    }
+
+    /** Whether the entry's labels were computed under the current settings. */
+    boolean current(Entry e) {
+        return e.settingsGeneration == settingsGeneration;
+    }
+
+    /**
+     * The entry's labels computed again: when they differ, what the last scrape delivered under the old labels goes to
+     * stale (that series ends; the new one starts), as a series gone from a body does.
+     */
+    void relabelled(Entry e, Labels labels, Consumer<Labels> stale) {
+        if (!java.util.Objects.equals(e.labels, labels) && e.labels != null && e.lastSeen == iteration - 1 && !e.explicitTimestamp) {
+            stale.accept(e.labels);
+        }
+        e.labels = labels;
+        e.settingsGeneration = settingsGeneration;
+    }
 
     long beginScrape() {
         return ++iteration;
@@ -61,6 +88,7 @@ final class SeriesCache {
     Entry put(byte[] buf, int off, int len, Labels labels) {
         long h = SeriesHash.of(buf, off, len);
         Entry e = new Entry(h, len, labels, iteration);
+        e.settingsGeneration = settingsGeneration;
         int i = index(h, table.length);
         e.next = table[i];
         table[i] = e;

@@ -17,7 +17,7 @@ import java.util.Map;
 
 @UriEndpoint(scheme = "loki-process", title = "Loki process stages", syntax = "loki-process:name", producerOnly = true,
         category = Category.MONITORING)
-public class ProcessEndpoint extends DefaultEndpoint {
+public class ProcessEndpoint extends DefaultEndpoint implements io.caravan.component.ReadsFiles {
 
     @UriPath(description = "Name of the pipeline, for logs and the UI")
     private final String name;
@@ -106,5 +106,10 @@ public class ProcessEndpoint extends DefaultEndpoint {
 
     public void setStages(String stages) {
         this.stages = stages;
+    }
+
+    @Override
+    public java.util.List<String> files() {
+        return stages == null || stages.isBlank() ? java.util.List.of() : java.util.List.of(stages);
     }
 }

@@ -8,6 +8,10 @@ import java.util.List;
  * protobuf format first when native histograms are scraped), whether a native histogram is kept as one (else its
  * classic buckets are read, as Prometheus does with native histograms off), whether a histogram exposed both
  * ways also gives its classic series, and how many buckets a native histogram may have.
+ *
+ * <p>{@code convertClassicHistogramsToNhcb} is Prometheus' convert_classic_histograms_to_nhcb: each classic histogram
+ * also becomes one native histogram with custom buckets, its classic series then kept only with
+ * {@code alwaysScrapeClassicHistograms}.
  */
 public final class ExpositionOptions {
 
@@ -17,6 +21,7 @@ public final class ExpositionOptions {
     private final boolean nativeHistograms;
     private final boolean alwaysScrapeClassicHistograms;
     private final int nativeHistogramBucketLimit;
+    private final boolean convertClassicHistogramsToNhcb;
     private final String acceptHeader;
 
     /**
@@ -27,6 +32,13 @@ public final class ExpositionOptions {
      */
     public ExpositionOptions(List<ScrapeProtocol> protocols, boolean nativeHistograms, boolean alwaysScrapeClassicHistograms,
                              int nativeHistogramBucketLimit) {
+        this(protocols, nativeHistograms, alwaysScrapeClassicHistograms, nativeHistogramBucketLimit, false);
+    }
+
+    /** @param convertClassicHistogramsToNhcb each classic histogram also as a native histogram with custom buckets */
+    public ExpositionOptions(List<ScrapeProtocol> protocols, boolean nativeHistograms, boolean alwaysScrapeClassicHistograms,
+                             int nativeHistogramBucketLimit, boolean convertClassicHistogramsToNhcb) {
+        this.convertClassicHistogramsToNhcb = convertClassicHistogramsToNhcb;
         if (nativeHistogramBucketLimit < 0) {
             throw new IllegalArgumentException("nativeHistogramBucketLimit must not be negative, got " + nativeHistogramBucketLimit);
         }
@@ -55,6 +67,10 @@ public final class ExpositionOptions {
         return nativeHistogramBucketLimit;
     }
 
+    public boolean convertClassicHistogramsToNhcb() {
+        return convertClassicHistogramsToNhcb;
+    }
+
     /** What a scrape sends as Accept. */
     public String acceptHeader() {
         return acceptHeader;
@@ -63,12 +79,14 @@ public final class ExpositionOptions {
     /**
      * The parser for a response of this Content-Type: the protobuf format for {@code application/vnd.google.protobuf}
      * (its parameters not checked, as in Prometheus), else a text format (see {@link ExpositionParser#forContentType}).
+     * Converting classic histograms is the protobuf parser's own job, and a wrapper's around a text one, as in Prometheus.
      */
     public ExpositionParser parserFor(String contentType) {
         if (isProtobuf(contentType)) {
-            return new PrometheusProtobufParser(!nativeHistograms, alwaysScrapeClassicHistograms);
+            return new PrometheusProtobufParser(!nativeHistograms, alwaysScrapeClassicHistograms, convertClassicHistogramsToNhcb);
         }
-        return ExpositionParser.forContentType(contentType);
+        ExpositionParser text = ExpositionParser.forContentType(contentType);
+        return convertClassicHistogramsToNhcb ? new ClassicToNhcbParser(text, alwaysScrapeClassicHistograms) : text;
     }
 
     static boolean isProtobuf(String contentType) {

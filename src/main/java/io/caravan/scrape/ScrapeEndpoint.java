@@ -73,6 +73,9 @@ public class ScrapeEndpoint extends DefaultEndpoint implements io.caravan.compon
     @UriParam(defaultValue = "false", description = "A histogram exposed both as native and classic also gives its classic series "
             + "(Prometheus' always_scrape_classic_histograms)")
     private boolean alwaysScrapeClassicHistograms;
+    @UriParam(defaultValue = "false", description = "Each classic histogram also becomes one native histogram with custom buckets "
+            + "(Prometheus' convert_classic_histograms_to_nhcb); its classic series are then kept only with alwaysScrapeClassicHistograms")
+    private boolean convertClassicHistogramsToNhcb;
     @UriParam(defaultValue = "0", description = "A native histogram with more buckets is brought to a lower schema until it fits, "
             + "else the scrape fails (Prometheus' native_histogram_bucket_limit); 0 = no limit")
     private int nativeHistogramBucketLimit;
@@ -143,7 +146,7 @@ public class ScrapeEndpoint extends DefaultEndpoint implements io.caravan.compon
             throw new IllegalArgumentException("scrape:" + job + " scrapeProtocols: " + e.getMessage(), e);
         }
         return new ExpositionOptions(protocols, scrapeNativeHistograms, alwaysScrapeClassicHistograms, nativeHistogramBucketLimit,
-                nativeHistogramMinBucketFactor, createdTimestamps);
+                nativeHistogramMinBucketFactor, createdTimestamps, convertClassicHistogramsToNhcb);
     }
 
     HttpClient httpClient() {
@@ -343,6 +346,14 @@ public class ScrapeEndpoint extends DefaultEndpoint implements io.caravan.compon
 
     public void setAlwaysScrapeClassicHistograms(boolean alwaysScrapeClassicHistograms) {
         this.alwaysScrapeClassicHistograms = alwaysScrapeClassicHistograms;
+    }
+
+    public boolean isConvertClassicHistogramsToNhcb() {
+        return convertClassicHistogramsToNhcb;
+    }
+
+    public void setConvertClassicHistogramsToNhcb(boolean convertClassicHistogramsToNhcb) {
+        this.convertClassicHistogramsToNhcb = convertClassicHistogramsToNhcb;
     }
 
     public int getNativeHistogramBucketLimit() {

@@ -132,7 +132,7 @@ class ScrapeAppenderTest {
 
     private ScrapeAppender.Outcome appendWithCreated(boolean createdTimestamps, byte[] body, String contentType) {
         ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
-                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, false, false, 0, 0, createdTimestamps));
+                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, false, false, 0, 0, createdTimestamps, false));
         return appender.append(s, System.currentTimeMillis(), System.nanoTime(), new Fetched(body, contentType), null);
     }
 
@@ -191,7 +191,7 @@ class ScrapeAppenderTest {
 
     private ScrapeAppender.Outcome appendNative(byte[] body, int bucketLimit, double minBucketFactor) {
         ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
-                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, true, false, bucketLimit, minBucketFactor, false));
+                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, true, false, bucketLimit, minBucketFactor, false, false));
         return appender.append(s, System.currentTimeMillis(), System.nanoTime(), new Fetched(body,
                 "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"), null);
     }
@@ -235,6 +235,53 @@ class ScrapeAppenderTest {
         assertThat(failed.failure().message()).contains("native_histogram_bucket_limit exceeded").contains("spread_seconds")
                 .contains("limit 1");
         assertThat(counted("caravan_scrape_failures", ScrapeMetrics.BUCKET_LIMIT)).isEqualTo(1);
+    }
+
+    private static final String CLASSIC_HISTOGRAM = "# TYPE rpc_seconds histogram\n"
+            + "rpc_seconds_bucket{le=\"0.1\"} 3\n"
+            + "rpc_seconds_bucket{le=\"1\"} 5\n"
+            + "rpc_seconds_bucket{le=\"+Inf\"} 6\n"
+            + "rpc_seconds_sum 2.5\n"
+            + "rpc_seconds_count 6\n";
+
+    private ScrapeAppender.Outcome appendConverting(ScrapeAppender to, boolean keepClassic, long at, String body) {
+        ScrapeSettings s = new ScrapeSettings("test", 1000, 800, "http", "/metrics", false, true, 0, 1 << 20, 7_200_000, true,
+                Labels.EMPTY, null, new io.caravan.scrape.parse.ExpositionOptions(null, false, keepClassic, 0, 0, false, true));
+        return to.append(s, at, System.nanoTime(), new Fetched(body.getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4"), null);
+    }
+
+    @Test
+    void convertClassicHistogramsToNhcbGivesOneCustomBucketsSampleAndTheClassicSeriesOnlyWhenKept() {
+        long now = System.currentTimeMillis();
+        NativeHistogram expected = new NativeHistogram(false, NativeHistogram.ResetHint.UNKNOWN, NativeHistogram.CUSTOM_BUCKETS_SCHEMA,
+                0, 0, 6, 2.5, null, null, new int[]{0, 3}, new double[]{3, 2, 1}, new double[]{0.1, 1.0});
+        ScrapeAppender.Outcome converted = appendConverting(appender, false, now, CLASSIC_HISTOGRAM);
+        assertThat(converted.failure()).isNull();
+        Sample nhcb = find(converted.samples(), "rpc_seconds").orElseThrow();
+        assertThat(nhcb.histogram()).isEqualTo(expected);
+        assertThat(nhcb.labels()).isEqualTo(Labels.of("__name__", "rpc_seconds", "job", "test", "instance", "h:1", "team", "core"));
+        assertThat(nhcb.timestampMs()).isEqualTo(now);
+        assertThat(converted.samples()).extracting(Sample::metricName).doesNotContain("rpc_seconds_bucket", "rpc_seconds_sum",
+                "rpc_seconds_count");
+        assertThat(value(converted.samples(), "scrape_samples_scraped")).isEqualTo(1);
+        assertThat(value(converted.samples(), "scrape_series_added")).isEqualTo(1);
+
+        // the next scrape finds the NHCB's series by its key: nothing added, nothing duplicate; then it goes stale
+        ScrapeAppender.Outcome again = appendConverting(appender, false, now + 1000, CLASSIC_HISTOGRAM);
+        assertThat(find(again.samples(), "rpc_seconds").orElseThrow().histogram()).isEqualTo(expected);
+        assertThat(value(again.samples(), "scrape_series_added")).isZero();
+        assertThat(counted("caravan_scrape_samples_dropped", ScrapeMetrics.DUPLICATE)).isZero();
+        ScrapeAppender.Outcome gone = appendConverting(appender, false, now + 2000, "other 1\n");
+        assertThat(Sample.isStaleMarker(value(gone.samples(), "rpc_seconds"))).isTrue();
+
+        ScrapeAppender keeping = new ScrapeAppender(target, new ScrapeMetrics(meters));
+        ScrapeAppender.Outcome both = appendConverting(keeping, true, now, CLASSIC_HISTOGRAM);
+        assertThat(find(both.samples(), "rpc_seconds").orElseThrow().histogram()).isEqualTo(expected);
+        assertThat(both.samples().stream().filter(s -> s.metricName().startsWith("rpc_seconds_")))
+                .extracting(s -> s.metricName() + s.labels().getOrEmpty("le") + "=" + s.value())
+                .containsExactly("rpc_seconds_bucket0.1=3.0", "rpc_seconds_bucket1.0=5.0", "rpc_seconds_bucket+Inf=6.0",
+                        "rpc_seconds_sum=2.5", "rpc_seconds_count=6.0");
+        assertThat(value(both.samples(), "scrape_samples_scraped")).isEqualTo(6);
     }
 
     private static Sample series(List<Sample> samples, String code) {

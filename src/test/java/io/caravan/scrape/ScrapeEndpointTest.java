@@ -35,6 +35,15 @@ class ScrapeEndpointTest {
     }
 
     @Test
+    void convertClassicHistogramsToNhcbIsAnOptionOffByDefault() throws Exception {
+        assertThat(camel.getEndpoint("scrape:a", ScrapeEndpoint.class).settings().exposition().convertClassicHistogramsToNhcb()).isFalse();
+        ScrapeEndpoint on = camel.getEndpoint("scrape:b?convertClassicHistogramsToNhcb=true&alwaysScrapeClassicHistograms=true",
+                ScrapeEndpoint.class);
+        assertThat(on.settings().exposition().convertClassicHistogramsToNhcb()).isTrue();
+        assertThat(on.settings().exposition().alwaysScrapeClassicHistograms()).isTrue();
+    }
+
+    @Test
     void aMissingMetricRelabelFileNamesTheJobAndTheOption() {
         assertThatThrownBy(() -> camel.getEndpoint("scrape:j?metricRelabel=/nonexistent/rules.yaml"))
                 .hasStackTraceContaining("scrape:j metricRelabel: cannot read /nonexistent/rules.yaml");

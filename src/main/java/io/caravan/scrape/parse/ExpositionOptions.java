@@ -9,10 +9,14 @@ import java.util.List;
  * classic buckets are read, as Prometheus does with native histograms off), whether a histogram exposed both
  * ways also gives its classic series, how many buckets a native histogram may have and how fine they may be, and
  * whether start timestamps are read (Prometheus' created-timestamp parsing).
+ *
+ * <p>{@code convertClassicHistogramsToNhcb} is Prometheus' convert_classic_histograms_to_nhcb: each classic histogram
+ * also becomes one native histogram with custom buckets, its classic series then kept only with
+ * {@code alwaysScrapeClassicHistograms}.
  */
 public final class ExpositionOptions {
 
-    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false, 0, 0, false);
+    public static final ExpositionOptions DEFAULT = new ExpositionOptions(null, false, false, 0, 0, false, false);
 
     private final List<ScrapeProtocol> protocols;
     private final boolean nativeHistograms;
@@ -20,6 +24,7 @@ public final class ExpositionOptions {
     private final int nativeHistogramBucketLimit;
     private final int nativeHistogramMaxSchema;
     private final boolean createdTimestamps;
+    private final boolean convertClassicHistogramsToNhcb;
     private final String acceptHeader;
 
     /**
@@ -32,9 +37,12 @@ public final class ExpositionOptions {
      *                                   native_histogram_min_bucket_factor); at most 1 = as fine as exposed
      * @param createdTimestamps          read when each series started: protobuf's created timestamps, OpenMetrics'
      *                                   {@code _created} lines (then not series of their own)
+     * @param convertClassicHistogramsToNhcb each classic histogram also as a native histogram with custom buckets
      */
     public ExpositionOptions(List<ScrapeProtocol> protocols, boolean nativeHistograms, boolean alwaysScrapeClassicHistograms,
-                             int nativeHistogramBucketLimit, double nativeHistogramMinBucketFactor, boolean createdTimestamps) {
+                             int nativeHistogramBucketLimit, double nativeHistogramMinBucketFactor, boolean createdTimestamps,
+                             boolean convertClassicHistogramsToNhcb) {
+        this.convertClassicHistogramsToNhcb = convertClassicHistogramsToNhcb;
         if (nativeHistogramBucketLimit < 0) {
             throw new IllegalArgumentException("nativeHistogramBucketLimit must not be negative, got " + nativeHistogramBucketLimit);
         }
@@ -94,6 +102,10 @@ public final class ExpositionOptions {
         return createdTimestamps;
     }
 
+    public boolean convertClassicHistogramsToNhcb() {
+        return convertClassicHistogramsToNhcb;
+    }
+
     /** What a scrape sends as Accept. */
     public String acceptHeader() {
         return acceptHeader;
@@ -102,15 +114,15 @@ public final class ExpositionOptions {
     /**
      * The parser for a response of this Content-Type: the protobuf format for {@code application/vnd.google.protobuf}
      * (its parameters not checked, as in Prometheus), else a text format (see {@link ExpositionParser#forContentType}).
+     * Converting classic histograms is the protobuf parser's own job, and a wrapper's around a text one, as in Prometheus.
      */
     public ExpositionParser parserFor(String contentType) {
         if (isProtobuf(contentType)) {
-            return new PrometheusProtobufParser(!nativeHistograms, alwaysScrapeClassicHistograms);
+            return new PrometheusProtobufParser(!nativeHistograms, alwaysScrapeClassicHistograms, convertClassicHistogramsToNhcb);
         }
-        if (ExpositionParser.isOpenMetrics(contentType)) {
-            return new OpenMetricsParser(createdTimestamps);
-        }
-        return new PrometheusTextParser();
+        ExpositionParser text = ExpositionParser.isOpenMetrics(contentType) ? new OpenMetricsParser(createdTimestamps)
+                : new PrometheusTextParser();
+        return convertClassicHistogramsToNhcb ? new ClassicToNhcbParser(text, alwaysScrapeClassicHistograms) : text;
     }
 
     static boolean isProtobuf(String contentType) {

@@ -7,6 +7,10 @@ import java.util.Arrays;
  * length 0 go (their offset carried to the next span), a span at offset 0 joins the one before it, and every empty
  * bucket (absolute count 0) is cut out, splitting its span. The exposition's no-op span {@code (0, 0)} of an empty
  * histogram thus leaves no span at all. Counts are absolute; the result arrays are new, as the histogram keeps them.
+ *
+ * <p>{@code Compact(n)} for n above 0 (a classic histogram converted to custom buckets with integer counts gets
+ * {@code Compact(2)}) differs in one way: a run of at most n empty or missing buckets between two populated ones is
+ * kept, as zero counts inside one span, rather than cut. Empty buckets at either end still go.
  */
 final class NativeBucketCompaction {
 
@@ -20,6 +24,11 @@ final class NativeBucketCompaction {
      * the caller has checked against the spans.
      */
     void compact(int[] inSpans, int inSpanCount, double[] absolute) {
+        compact(inSpans, inSpanCount, absolute, 0);
+    }
+
+    /** As {@link #compact(int[], int, double[])}, keeping gaps of up to {@code maxEmptyBuckets} between populated buckets. */
+    void compact(int[] inSpans, int inSpanCount, double[] absolute, int maxEmptyBuckets) {
         spanCount = 0;
         bucketCount = 0;
         long gap = 0; // buckets between the end of the last span written and the next bucket
@@ -40,6 +49,15 @@ final class NativeBucketCompaction {
                 } else if (open) {
                     spans[2 * spanCount - 1]++;
                     addCount(c);
+                } else if (bucketCount > 0 && gap > 0 && gap <= maxEmptyBuckets) {
+                    // a short gap: filled with zeros, the span goes on
+                    for (long z = 0; z < gap; z++) {
+                        addCount(0);
+                    }
+                    spans[2 * spanCount - 1] += (int) gap + 1;
+                    addCount(c);
+                    gap = 0;
+                    open = true;
                 } else {
                     addSpan((int) gap);
                     addCount(c);

@@ -23,6 +23,11 @@ import java.util.List;
  * the first {@code +Inf} one, and a {@code +Inf} bucket holding the count when there is none. Families without
  * metrics are skipped whole.
  *
+ * <p>With {@code convertClassicHistogramsToNhcb} (Prometheus' {@code convert_classic_histograms_to_nhcb}, which its
+ * protobuf parser does itself), a classic histogram or gauge histogram also gives, after its classic series, one
+ * native histogram with custom buckets made of all its buckets ({@link ClassicHistogramConverter}); its classic
+ * series are then given only with {@code keepClassicHistograms}. One that cannot be converted fails the parse.
+ *
  * <p>{@link #lineNumber()} is the 1-based index of the MetricFamily message in the body.
  */
 public final class PrometheusProtobufParser implements ExpositionParser {
@@ -48,7 +53,7 @@ public final class PrometheusProtobufParser implements ExpositionParser {
     private static final int TYPE_GAUGE_HISTOGRAM = 5;
     private static final String[] TYPE_NAMES = {"COUNTER", "GAUGE", "SUMMARY", "UNTYPED", "HISTOGRAM", "GAUGE_HISTOGRAM"};
 
-    private enum Kind { PLAIN, NATIVE, COUNT, SUM, BUCKET, QUANTILE }
+    private enum Kind { PLAIN, NATIVE, NHCB, COUNT, SUM, BUCKET, QUANTILE }
 
     private enum Step { HELP, UNIT_OR_TYPE, TYPE, SERIES }
 
@@ -60,10 +65,12 @@ public final class PrometheusProtobufParser implements ExpositionParser {
 
     private final boolean ignoreNativeHistograms;
     private final boolean keepClassicHistograms;
+    private final boolean convertClassicHistogramsToNhcb;
     private final ProtoReader familyReader = new ProtoReader();
     private final ProtoReader metricReader = new ProtoReader();
     private final ProtobufMetric metric = new ProtobufMetric();
     private final NativeBucketCompaction compaction = new NativeBucketCompaction();
+    private final ClassicHistogramConverter nhcbConverter = new ClassicHistogramConverter();
     private final FloatLabelValues floatLabels = new FloatLabelValues();
     private final StringCache names = new StringCache(512);
     private final StringCache values = new StringCache(4096);
@@ -95,6 +102,7 @@ public final class PrometheusProtobufParser implements ExpositionParser {
 
     // the current metric's series
     private boolean nativeFirst;
+    private boolean nhcbLast;
     private int seriesIndex;
     private int seriesTotal;
     private Kind kind;
@@ -113,8 +121,18 @@ public final class PrometheusProtobufParser implements ExpositionParser {
      *                                and {@code _sum} series (Prometheus' {@code always_scrape_classic_histograms})
      */
     public PrometheusProtobufParser(boolean ignoreNativeHistograms, boolean keepClassicHistograms) {
+        this(ignoreNativeHistograms, keepClassicHistograms, false);
+    }
+
+    /**
+     * @param convertClassicHistogramsToNhcb a classic histogram gives a native histogram with custom buckets, after
+     *                                       its classic series when {@code keepClassicHistograms}, else instead
+     */
+    public PrometheusProtobufParser(boolean ignoreNativeHistograms, boolean keepClassicHistograms,
+                                    boolean convertClassicHistogramsToNhcb) {
         this.ignoreNativeHistograms = ignoreNativeHistograms;
         this.keepClassicHistograms = keepClassicHistograms;
+        this.convertClassicHistogramsToNhcb = convertClassicHistogramsToNhcb;
     }
 
     @Override
@@ -299,6 +317,7 @@ public final class PrometheusProtobufParser implements ExpositionParser {
     private void planSeries() throws ExpositionParseException {
         checkShape();
         nativeFirst = false;
+        nhcbLast = false;
         switch (type) {
             case TYPE_COUNTER, TYPE_GAUGE, TYPE_UNTYPED -> seriesTotal = 1;
             case TYPE_SUMMARY -> seriesTotal = 2 + metric.quantileCount;
@@ -307,6 +326,9 @@ public final class PrometheusProtobufParser implements ExpositionParser {
                     checkSpansMatchBuckets();
                     nativeFirst = true;
                     seriesTotal = 1 + (keepClassicHistograms && metric.bucketCount > 0 ? 2 + classicBuckets() : 0);
+                } else if (convertClassicHistogramsToNhcb) {
+                    nhcbLast = true;
+                    seriesTotal = (keepClassicHistograms ? 2 + classicBuckets() : 0) + 1;
                 } else {
                     seriesTotal = 2 + classicBuckets();
                 }
@@ -378,6 +400,10 @@ public final class PrometheusProtobufParser implements ExpositionParser {
             kind = Kind.NATIVE;
             value = 0;
             histogram = buildHistogram(); // here, where a histogram the model rejects is a parse error
+        } else if (nhcbLast && i == seriesTotal - 1) {
+            kind = Kind.NHCB;
+            value = 0;
+            histogram = convertToNhcb();
         } else {
             if (nativeFirst) {
                 i--;
@@ -462,7 +488,7 @@ public final class PrometheusProtobufParser implements ExpositionParser {
         if (magicPending) {
             appendMagicLabel(magicName);
         }
-        if (kind == Kind.NATIVE) {
+        if (kind == Kind.NATIVE || kind == Kind.NHCB) {
             appendKey(NATIVE_MARK);
         }
     }
@@ -585,6 +611,28 @@ public final class PrometheusProtobufParser implements ExpositionParser {
                 negativeSpans, negativeCounts, positiveSpans, positiveCounts, null);
     }
 
+    /**
+     * The classic histogram as a native histogram with custom buckets, from all its buckets (also any after a
+     * {@code +Inf} one), as Prometheus' protobuf parser converts it; one that cannot be converted fails the parse
+     * (Prometheus' parser refuses what its converter refuses; one with a negative bucket, which the converter lets
+     * through, Prometheus' appender refuses, failing the scrape).
+     */
+    private NativeHistogram convertToNhcb() throws ExpositionParseException {
+        ProtobufMetric m = metric;
+        ClassicHistogramConverter c = nhcbConverter;
+        c.reset();
+        c.count(histogramCount());
+        c.sum(m.sampleSum);
+        for (int b = 0; b < m.bucketCount; b++) {
+            c.bucket(m.upperBounds[b], bucketCount(b));
+        }
+        NativeHistogram h = c.convert(type == TYPE_GAUGE_HISTOGRAM ? ResetHint.GAUGE : ResetHint.UNKNOWN);
+        if (h == null) {
+            throw error("histogram \"" + familyName + "\": " + c.error());
+        }
+        return h;
+    }
+
     /** Compacts one side into {@link #compaction}, integer deltas made absolute first. */
     private void compact(ProtobufMetric.Side side, boolean floats) {
         double[] absolute = side.counts;
@@ -604,8 +652,8 @@ public final class PrometheusProtobufParser implements ExpositionParser {
 
     /**
      * The exemplars Prometheus takes with this series: a counter's exemplar; a classic bucket's exemplar; for a
-     * native histogram, those of its {@code exemplars} field that have a timestamp or, when that field is empty,
-     * the classic buckets' exemplars that have one.
+     * native histogram (also one converted from classic buckets), those of its {@code exemplars} field that have a
+     * timestamp or, when that field is empty, the classic buckets' exemplars that have one.
      */
     @Override
     public List<Exemplar> exemplars() {
@@ -622,7 +670,7 @@ public final class PrometheusProtobufParser implements ExpositionParser {
                     return List.of(readExemplar(m.bucketExemplarStart(field), m.bucketExemplarEnd(field)));
                 }
             }
-            case NATIVE -> {
+            case NATIVE, NHCB -> {
                 List<Exemplar> out = new ArrayList<>(0);
                 if (m.exemplarCount > 0) {
                     for (int i = 0; i < m.exemplarCount; i++) {

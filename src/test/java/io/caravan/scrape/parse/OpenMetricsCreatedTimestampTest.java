@@ -191,4 +191,34 @@ class OpenMetricsCreatedTimestampTest {
         List<Seen> seen = parse(true, body.toString());
         assertThat(seen).hasSize(24_000).allSatisfy(s -> assertThat(s.createdMs()).isZero());
     }
+
+    @Test
+    void aClassicHistogramConvertedToNhcbTakesItsCreatedLineAsItsStart() throws Exception {
+        // the _created line between the sum and the buckets no longer splits the group: it is no series
+        byte[] b = """
+                # TYPE something histogram
+                something_count 18
+                something_sum 324789.4
+                something_created 1520430001
+                something_bucket{le="0.0"} 1
+                something_bucket{le="1"} 2
+                something_bucket{le="+Inf"} 18
+                # EOF
+                """.getBytes(StandardCharsets.UTF_8);
+        ExpositionParser p = new ExpositionOptions(null, false, false, 0, 0, true, true)
+                .parserFor("application/openmetrics-text; version=1.0.0");
+        p.reset(b, 0, b.length);
+        List<Long> starts = new ArrayList<>();
+        List<io.caravan.model.NativeHistogram> histograms = new ArrayList<>();
+        for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
+            if (e == Entry.SERIES) {
+                histograms.add(p.histogram());
+                starts.add(p.createdTimestampMs());
+            }
+        }
+        assertThat(histograms).hasSize(1);
+        assertThat(histograms.get(0).count()).isEqualTo(18);
+        assertThat(histograms.get(0).customValues()).containsExactly(0.0, 1.0);
+        assertThat(starts).containsExactly(1520430001000L);
+    }
 }

@@ -54,7 +54,7 @@ async function drawGraph() {
   routes.forEach(r => { if (col[r.id] === undefined) col[r.id] = 0; });
   const rows = {};
   const pos = {};
-  const W = 250, H = 62, GX = 70, GY = 14;
+  const W = 280, H = 78, GX = 70, GY = 14;
   routes.sort((a, b) => a.id.localeCompare(b.id)).forEach(r => {
     const c = col[r.id];
     rows[c] = (rows[c] || 0);
@@ -80,21 +80,27 @@ async function drawGraph() {
     const p = pos[r.id];
     const rate = dt && lastCounts[r.id] !== undefined ? ((r.exchangesTotal - lastCounts[r.id]) / dt).toFixed(2) : '…';
     const lead = r.leadership; // master: routes only: this agent leads the group (runs the route) or stands by
-    const attrs = { class: 'node ' + r.status + (r.exchangesFailed > 0 ? ' failed' : '') + (lead ? ' ' + lead.role : ''),
-      transform: `translate(${p.x},${p.y})`, 'data-route': r.id };
+    const degraded = r.health === 'DEGRADED'; // targets down, probes failing, a sink's queue growing (RouteHealth)
+    const attrs = { class: 'node ' + r.status + (r.exchangesFailed > 0 ? ' failed' : '') + (degraded ? ' degraded' : '') + (lead ? ' ' + lead.role : ''),
+      transform: `translate(${p.x},${p.y})`, 'data-route': r.id, 'data-health': r.health };
     if (lead) attrs['data-leadership'] = lead.role;
     const node = svg('g', attrs);
     node.append(svg('rect', { width: W, height: H }));
     node.append(svg('text', { x: 8, y: 16, class: 'title' }, r.id));
     if (lead) {
+      // which agent leads: named by the Lease (a lock file only tells the leader itself that it holds it)
+      const other = lead.leader && lead.leader !== 'this agent' ? lead.leader : '';
       node.append(svg('text', { x: W - 8, y: 16, class: 'role', 'text-anchor': 'end' },
-        lead.role === 'leader' ? 'leader' : 'standby' + (lead.leader ? ' · ' + lead.leader + ' leads' : '')));
+        lead.role === 'leader' ? 'leader' + (other ? ' · ' + other : '') : 'standby' + (other ? ' · ' + other + ' leads' : '')));
     }
     node.append(svg('text', { x: 8, y: 32 }, 'from ' + key(r.from)));
     node.append(svg('text', { x: 8, y: 48 }, `${r.status} · ${r.exchangesTotal ?? 0} exchanges · ${rate}/s · ${r.exchangesFailed ?? 0} failed`));
+    const reasons = r.reasons || [];
+    node.append(svg('text', { x: 8, y: 66, class: 'health' }, degraded ? '⚠ ' + reasons.join(' · ') : 'healthy'));
     const leadText = lead ? '\nmaster: group ' + lead.group + ': ' + lead.role + (lead.leader ? ' (leader: ' + lead.leader + ')' : '')
       + (lead.lease ? '\nLease ' + lead.lease : '') + (lead.lastError ? '\n' + lead.lastError : '') : '';
-    const title = svg('title', {}, 'from ' + r.from + '\n' + r.to.map(t => 'to ' + t).join('\n') + (r.source ? '\n' + r.source : '') + leadText);
+    const healthText = degraded ? '\nDEGRADED: ' + reasons.join('; ') : '';
+    const title = svg('title', {}, 'from ' + r.from + '\n' + r.to.map(t => 'to ' + t).join('\n') + (r.source ? '\n' + r.source : '') + healthText + leadText);
     node.append(title);
     g.append(node);
     lastCounts[r.id] = r.exchangesTotal;
@@ -117,9 +123,10 @@ async function drawHealth() {
   const disc = await json('/api/v1/discovery');
   if (disc.length) {
     box.append(el('h2', {}, 'Kubernetes discovery'));
-    const d = el('table', {}, el('tr', {}, ...['endpoint', 'synced', 'targets', 'last error'].map(x => el('th', {}, x))));
-    disc.forEach(s => d.append(el('tr', {}, el('td', {}, s.endpoint), el('td', { class: s.synced ? 'UP' : 'UNKNOWN' }, String(s.synced)),
-      el('td', {}, String(s.targets)), el('td', {}, s.lastError || ''))));
+    // routes of one role and selection share an endpoint URI (and its informers): the route tells the rows apart
+    const d = el('table', {}, el('tr', {}, ...['route', 'endpoint', 'synced', 'targets', 'last error'].map(x => el('th', {}, x))));
+    disc.forEach(s => d.append(el('tr', { class: 'discovery' }, el('td', {}, s.route || ''), el('td', {}, s.endpoint),
+      el('td', { class: s.synced ? 'UP' : 'UNKNOWN' }, String(s.synced)), el('td', {}, String(s.targets)), el('td', {}, s.lastError || ''))));
     box.append(d);
   }
 }
@@ -129,12 +136,15 @@ async function drawTargets() {
   const jobs = await json('/api/v1/targets');
   const box = document.getElementById('targets');
   box.innerHTML = '';
-  jobs.sort((a, b) => a.job.localeCompare(b.job)).forEach(j => {
+  // headed by the job label the series carry (job="cnpg_metrics"), the scrape endpoint's name beside it
+  jobs.sort((a, b) => a.jobLabel.localeCompare(b.jobLabel)).forEach(j => {
     const up = j.targets.filter(t => t.state === 'UP').length;
-    box.append(el('h2', { 'data-job': j.job }, `${j.job} (${up}/${j.targets.length} up)`));
+    box.append(el('h2', { 'data-job': j.job, 'data-job-label': j.jobLabel }, `${j.jobLabel} (${up}/${j.targets.length} up)`,
+      el('span', { class: 'endpoint' }, ' scrape:' + j.job)));
     const t = el('table', {}, el('tr', {}, ...['endpoint', 'state', 'labels', 'last scrape', 'duration', 'samples', 'error'].map(x => el('th', {}, x))));
     j.targets.forEach(x => t.append(el('tr', { class: 'target' },
-      el('td', {}, x.url), el('td', { class: x.state }, x.state), el('td', { class: 'labels' }, labelsText(x.labels)),
+      el('td', {}, x.url), el('td', { class: x.probeSuccess === false ? 'DOWN' : x.state }, x.state + (x.probeSuccess === false ? ' (probe failed)' : '')),
+      el('td', { class: 'labels' }, labelsText(x.labels)),
       el('td', {}, x.lastScrapeMs ? new Date(x.lastScrapeMs).toLocaleTimeString() : '-'),
       el('td', {}, x.lastDurationSeconds ? x.lastDurationSeconds.toFixed(3) + 's' : '-'),
       el('td', {}, String(x.lastSamples)), el('td', {}, x.lastError || ''))));
@@ -188,13 +198,13 @@ function show(tab) {
 }
 
 async function refresh() {
-  const tab = (location.hash || '#graph').slice(1);
+  const [tab, query] = (location.hash || '#graph').slice(1).split('?');
   show(tab);
   try {
     if (tab === 'graph') await drawGraph();
     if (tab === 'health') await drawHealth();
     if (tab === 'targets') await drawTargets();
-    if (tab === 'relabel' && !relabelSteps.length) await loadRelabel();
+    if (tab === 'relabel' && !relabelSteps.length) await loadRelabel(new URLSearchParams(query || ''));
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     document.getElementById('updated').textContent = 'error: ' + e.message;

@@ -37,15 +37,17 @@ public class UiApiController {
 
     private final CamelContext camel;
     private final Components components;
+    private final QueueTrend queues;
 
-    public UiApiController(CamelContext camel) {
+    UiApiController(CamelContext camel, QueueWatch queueWatch) {
         this.camel = camel;
         this.components = new Components(camel);
+        this.queues = queueWatch.trend();
     }
 
     /**
-     * Every route as a node: where it reads, where it writes, its exchange counts, and for a master: route whether
-     * this agent leads its group (runs it) or stands by.
+     * Every route as a node: where it reads, where it writes, its exchange counts, its health (UP, or DEGRADED with
+     * the reasons: {@link RouteHealth}), and for a master: route whether this agent leads its group (runs it) or stands by.
      */
     @GetMapping("/pipelines")
     public List<Map<String, Object>> pipelines() {
@@ -54,6 +56,7 @@ public class UiApiController {
         Map<String, GroupLeadership> leadership = new LinkedHashMap<>();
         GroupLeadership.all(camel).forEach(g -> leadership.put(g.group(), g));
         List<Map<String, Object>> out = new ArrayList<>();
+        List<RouteHealth.Ends> ends = new ArrayList<>();
         for (Route route : camel.getRoutes()) {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("id", route.getRouteId());
@@ -68,6 +71,7 @@ public class UiApiController {
                 node.put("source", rd.getResource() != null ? rd.getResource().getLocation() : null);
             }
             node.put("to", to);
+            ends.add(new RouteHealth.Ends(route.getRouteId(), route.getEndpoint().getEndpointUri(), to));
             GroupLeadership.group(route).map(leadership::get).ifPresent(g -> node.put("leadership", g.toMap()));
             ManagedRouteMBean mbean = managed == null ? null : managed.getManagedRoute(route.getRouteId());
             if (mbean != null) {
@@ -77,6 +81,12 @@ public class UiApiController {
                 node.put("lastProcessingMs", mbean.getLastProcessingTime());
             }
             out.add(node);
+        }
+        Map<String, RouteHealth> health = RouteHealth.of(ends, components.all(), queues);
+        for (Map<String, Object> node : out) {
+            RouteHealth h = health.get((String) node.get("id"));
+            node.put("health", h.health());
+            node.put("reasons", h.reasons());
         }
         return out;
     }
@@ -88,6 +98,7 @@ public class UiApiController {
         for (ComponentStatus job : components.statuses("scrape")) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("job", job.name());
+            j.put("jobLabel", job.details().getOrDefault("jobLabel", job.name())); // what the series carry, for the heading
             j.put("health", job.health().name());
             j.put("state", job.state());
             List<Map<String, Object>> targets = new ArrayList<>();

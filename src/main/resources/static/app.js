@@ -158,15 +158,23 @@ async function drawTargets() {
 }
 
 // ---- relabel debugger
+// A trace has a link of its own: #relabel?step=NAME&target=ADDRESS (the target's __address__), honoured on load.
 let relabelSteps = [];
-async function loadRelabel() {
+async function loadRelabel(params) {
   relabelSteps = await json('/api/v1/relabel');
   const sel = document.getElementById('relabel-step');
-  const current = sel.value;
+  const current = params.get('step') || sel.value;
   sel.innerHTML = '';
   relabelSteps.forEach(s => sel.append(el('option', { value: s.name }, `${s.name} (${s.ruleCount} rules, ${s.lastInput.length} targets seen)`)));
   if (current) sel.value = current;
   showInputs();
+  const target = params.get('target');
+  if (params.get('step') && target) {
+    const step = relabelSteps.find(s => s.name === params.get('step'));
+    const i = step ? step.lastInput.findIndex(l => l.__address__ === target) : -1;
+    if (i >= 0) document.getElementById('relabel-inputs').children[i].classList.add('selected');
+    await trace(params.get('step'), 'target=' + encodeURIComponent(target));
+  }
 }
 
 function showInputs() {
@@ -176,19 +184,52 @@ function showInputs() {
   ul.innerHTML = '';
   (step ? step.lastInput : []).forEach((labels, i) => {
     const title = labels.__meta_kubernetes_pod_name || labels.__meta_kubernetes_node_name || labels.instance || labels.__address__;
-    ul.append(el('li', { onclick: e => { [...ul.children].forEach(c => c.classList.remove('selected')); e.currentTarget.classList.add('selected'); trace(name, i); } },
-      title + ' (' + (labels.__address__ || '') + ')'));
+    ul.append(el('li', { onclick: e => {
+      [...ul.children].forEach(c => c.classList.remove('selected'));
+      e.currentTarget.classList.add('selected');
+      // the address bar now links to this trace (replaceState: no hashchange, no reload)
+      if (labels.__address__) history.replaceState(null, '', relabelLink(name, labels.__address__));
+      trace(name, 'index=' + i);
+    } }, title + ' (' + (labels.__address__ || '') + ')'));
   });
 }
 
-async function trace(name, index) {
-  const steps = await json(`/api/v1/relabel/${encodeURIComponent(name)}/trace?index=${index}`);
+function relabelLink(step, address) {
+  return '#relabel?' + new URLSearchParams({ step, target: address }).toString();
+}
+
+// one rule's change as lines: + added, ~ changed (old → new), - removed
+function changeList(r) {
+  const ul = el('ul', { class: 'diff' });
+  for (const [k, v] of Object.entries(r.added)) ul.append(el('li', { class: 'added', 'data-label': k }, `+ ${k}="${v}"`));
+  for (const [k, c] of Object.entries(r.changed)) ul.append(el('li', { class: 'changed', 'data-label': k }, `~ ${k}: "${c.from}" → "${c.to}"`));
+  for (const [k, v] of Object.entries(r.removed)) ul.append(el('li', { class: 'removed', 'data-label': k }, `- ${k}="${v}"`));
+  if (r.outcome === 'DROPPED') ul.append(el('li', { class: 'removed' }, 'dropped: the target goes no further'));
+  else if (!ul.children.length) ul.append(el('li', { class: 'none' }, 'no change'));
+  return ul;
+}
+
+async function trace(name, which) {
   const box = document.getElementById('relabel-trace');
+  const r = await fetch(`/api/v1/relabel/${encodeURIComponent(name)}/trace?${which}`);
   box.innerHTML = '';
-  const t = el('table', {}, el('tr', {}, ...['rule', 'outcome', 'config', 'labels after'].map(x => el('th', {}, x))));
-  steps.forEach(s => t.append(el('tr', {}, el('td', {}, String(s.rule)), el('td', { class: s.outcome }, s.outcome),
-    el('td', { class: 'labels' }, s.config), el('td', { class: 'labels' }, s.after ? labelsText(s.after) : '(dropped)'))));
-  box.append(t);
+  if (!r.ok) {
+    box.append(el('p', { class: 'DOWN' }, r.status === 404
+      ? `relabel:${name} has not seen that target (${decodeURIComponent(which)}) in its last input, or no such step runs`
+      : `trace failed: HTTP ${r.status}`));
+    return;
+  }
+  const t = await r.json();
+  const count = m => Object.keys(m).length;
+  box.append(el('p', { class: 'verdict ' + t.result, 'data-result': t.result },
+    t.result === 'kept' ? `kept after ${t.rules.length} rules: ${count(t.output)} labels go on` : `dropped by rule ${t.droppedBy}`));
+  if (t.input.__address__) box.append(el('p', {}, el('a', { href: relabelLink(name, t.input.__address__), class: 'permalink' }, 'link to this trace')));
+  box.append(el('details', {}, el('summary', {}, `input: ${count(t.input)} labels`), el('pre', { class: 'labels' }, labelsText(t.input))));
+  const table = el('table', {}, el('tr', {}, ...['rule', 'outcome', 'what it changed', 'rule config'].map(x => el('th', {}, x))));
+  t.rules.forEach(s => table.append(el('tr', { 'data-rule': s.rule, 'data-outcome': s.outcome }, el('td', {}, String(s.rule)),
+    el('td', { class: s.outcome }, s.outcome), el('td', { class: 'labels' }, changeList(s)), el('td', { class: 'labels' }, s.config))));
+  box.append(table);
+  if (t.output) box.append(el('details', {}, el('summary', {}, `output: ${count(t.output)} labels`), el('pre', { class: 'labels' }, labelsText(t.output))));
 }
 
 // ---- tabs and refresh

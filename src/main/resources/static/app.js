@@ -54,7 +54,7 @@ async function drawGraph() {
   routes.forEach(r => { if (col[r.id] === undefined) col[r.id] = 0; });
   const rows = {};
   const pos = {};
-  const W = 250, H = 62, GX = 70, GY = 14;
+  const W = 280, H = 78, GX = 70, GY = 14;
   routes.sort((a, b) => a.id.localeCompare(b.id)).forEach(r => {
     const c = col[r.id];
     rows[c] = (rows[c] || 0);
@@ -80,21 +80,27 @@ async function drawGraph() {
     const p = pos[r.id];
     const rate = dt && lastCounts[r.id] !== undefined ? ((r.exchangesTotal - lastCounts[r.id]) / dt).toFixed(2) : '…';
     const lead = r.leadership; // master: routes only: this agent leads the group (runs the route) or stands by
-    const attrs = { class: 'node ' + r.status + (r.exchangesFailed > 0 ? ' failed' : '') + (lead ? ' ' + lead.role : ''),
-      transform: `translate(${p.x},${p.y})`, 'data-route': r.id };
+    const degraded = r.health === 'DEGRADED'; // targets down, probes failing, a sink's queue growing (RouteHealth)
+    const attrs = { class: 'node ' + r.status + (r.exchangesFailed > 0 ? ' failed' : '') + (degraded ? ' degraded' : '') + (lead ? ' ' + lead.role : ''),
+      transform: `translate(${p.x},${p.y})`, 'data-route': r.id, 'data-health': r.health };
     if (lead) attrs['data-leadership'] = lead.role;
     const node = svg('g', attrs);
     node.append(svg('rect', { width: W, height: H }));
     node.append(svg('text', { x: 8, y: 16, class: 'title' }, r.id));
     if (lead) {
+      // which agent leads: named by the Lease (a lock file only tells the leader itself that it holds it)
+      const other = lead.leader && lead.leader !== 'this agent' ? lead.leader : '';
       node.append(svg('text', { x: W - 8, y: 16, class: 'role', 'text-anchor': 'end' },
-        lead.role === 'leader' ? 'leader' : 'standby' + (lead.leader ? ' · ' + lead.leader + ' leads' : '')));
+        lead.role === 'leader' ? 'leader' + (other ? ' · ' + other : '') : 'standby' + (other ? ' · ' + other + ' leads' : '')));
     }
     node.append(svg('text', { x: 8, y: 32 }, 'from ' + key(r.from)));
     node.append(svg('text', { x: 8, y: 48 }, `${r.status} · ${r.exchangesTotal ?? 0} exchanges · ${rate}/s · ${r.exchangesFailed ?? 0} failed`));
+    const reasons = r.reasons || [];
+    node.append(svg('text', { x: 8, y: 66, class: 'health' }, degraded ? '⚠ ' + reasons.join(' · ') : 'healthy'));
     const leadText = lead ? '\nmaster: group ' + lead.group + ': ' + lead.role + (lead.leader ? ' (leader: ' + lead.leader + ')' : '')
       + (lead.lease ? '\nLease ' + lead.lease : '') + (lead.lastError ? '\n' + lead.lastError : '') : '';
-    const title = svg('title', {}, 'from ' + r.from + '\n' + r.to.map(t => 'to ' + t).join('\n') + (r.source ? '\n' + r.source : '') + leadText);
+    const healthText = degraded ? '\nDEGRADED: ' + reasons.join('; ') : '';
+    const title = svg('title', {}, 'from ' + r.from + '\n' + r.to.map(t => 'to ' + t).join('\n') + (r.source ? '\n' + r.source : '') + healthText + leadText);
     node.append(title);
     g.append(node);
     lastCounts[r.id] = r.exchangesTotal;
@@ -117,9 +123,10 @@ async function drawHealth() {
   const disc = await json('/api/v1/discovery');
   if (disc.length) {
     box.append(el('h2', {}, 'Kubernetes discovery'));
-    const d = el('table', {}, el('tr', {}, ...['endpoint', 'synced', 'targets', 'last error'].map(x => el('th', {}, x))));
-    disc.forEach(s => d.append(el('tr', {}, el('td', {}, s.endpoint), el('td', { class: s.synced ? 'UP' : 'UNKNOWN' }, String(s.synced)),
-      el('td', {}, String(s.targets)), el('td', {}, s.lastError || ''))));
+    // routes of one role and selection share an endpoint URI (and its informers): the route tells the rows apart
+    const d = el('table', {}, el('tr', {}, ...['route', 'endpoint', 'synced', 'targets', 'last error'].map(x => el('th', {}, x))));
+    disc.forEach(s => d.append(el('tr', { class: 'discovery' }, el('td', {}, s.route || ''), el('td', {}, s.endpoint),
+      el('td', { class: s.synced ? 'UP' : 'UNKNOWN' }, String(s.synced)), el('td', {}, String(s.targets)), el('td', {}, s.lastError || ''))));
     box.append(d);
   }
 }
@@ -129,12 +136,15 @@ async function drawTargets() {
   const jobs = await json('/api/v1/targets');
   const box = document.getElementById('targets');
   box.innerHTML = '';
-  jobs.sort((a, b) => a.job.localeCompare(b.job)).forEach(j => {
+  // headed by the job label the series carry (job="cnpg_metrics"), the scrape endpoint's name beside it
+  jobs.sort((a, b) => a.jobLabel.localeCompare(b.jobLabel)).forEach(j => {
     const up = j.targets.filter(t => t.state === 'UP').length;
-    box.append(el('h2', { 'data-job': j.job }, `${j.job} (${up}/${j.targets.length} up)`));
+    box.append(el('h2', { 'data-job': j.job, 'data-job-label': j.jobLabel }, `${j.jobLabel} (${up}/${j.targets.length} up)`,
+      el('span', { class: 'endpoint' }, ' scrape:' + j.job)));
     const t = el('table', {}, el('tr', {}, ...['endpoint', 'state', 'labels', 'last scrape', 'duration', 'samples', 'error'].map(x => el('th', {}, x))));
     j.targets.forEach(x => t.append(el('tr', { class: 'target' },
-      el('td', {}, x.url), el('td', { class: x.state }, x.state), el('td', { class: 'labels' }, labelsText(x.labels)),
+      el('td', {}, x.url), el('td', { class: x.probeSuccess === false ? 'DOWN' : x.state }, x.state + (x.probeSuccess === false ? ' (probe failed)' : '')),
+      el('td', { class: 'labels' }, labelsText(x.labels)),
       el('td', {}, x.lastScrapeMs ? new Date(x.lastScrapeMs).toLocaleTimeString() : '-'),
       el('td', {}, x.lastDurationSeconds ? x.lastDurationSeconds.toFixed(3) + 's' : '-'),
       el('td', {}, String(x.lastSamples)), el('td', {}, x.lastError || ''))));
@@ -148,15 +158,23 @@ async function drawTargets() {
 }
 
 // ---- relabel debugger
+// A trace has a link of its own: #relabel?step=NAME&target=ADDRESS (the target's __address__), honoured on load.
 let relabelSteps = [];
-async function loadRelabel() {
+async function loadRelabel(params) {
   relabelSteps = await json('/api/v1/relabel');
   const sel = document.getElementById('relabel-step');
-  const current = sel.value;
+  const current = params.get('step') || sel.value;
   sel.innerHTML = '';
   relabelSteps.forEach(s => sel.append(el('option', { value: s.name }, `${s.name} (${s.ruleCount} rules, ${s.lastInput.length} targets seen)`)));
   if (current) sel.value = current;
   showInputs();
+  const target = params.get('target');
+  if (params.get('step') && target) {
+    const step = relabelSteps.find(s => s.name === params.get('step'));
+    const i = step ? step.lastInput.findIndex(l => l.__address__ === target) : -1;
+    if (i >= 0) document.getElementById('relabel-inputs').children[i].classList.add('selected');
+    await trace(params.get('step'), 'target=' + encodeURIComponent(target));
+  }
 }
 
 function showInputs() {
@@ -166,19 +184,52 @@ function showInputs() {
   ul.innerHTML = '';
   (step ? step.lastInput : []).forEach((labels, i) => {
     const title = labels.__meta_kubernetes_pod_name || labels.__meta_kubernetes_node_name || labels.instance || labels.__address__;
-    ul.append(el('li', { onclick: e => { [...ul.children].forEach(c => c.classList.remove('selected')); e.currentTarget.classList.add('selected'); trace(name, i); } },
-      title + ' (' + (labels.__address__ || '') + ')'));
+    ul.append(el('li', { onclick: e => {
+      [...ul.children].forEach(c => c.classList.remove('selected'));
+      e.currentTarget.classList.add('selected');
+      // the address bar now links to this trace (replaceState: no hashchange, no reload)
+      if (labels.__address__) history.replaceState(null, '', relabelLink(name, labels.__address__));
+      trace(name, 'index=' + i);
+    } }, title + ' (' + (labels.__address__ || '') + ')'));
   });
 }
 
-async function trace(name, index) {
-  const steps = await json(`/api/v1/relabel/${encodeURIComponent(name)}/trace?index=${index}`);
+function relabelLink(step, address) {
+  return '#relabel?' + new URLSearchParams({ step, target: address }).toString();
+}
+
+// one rule's change as lines: + added, ~ changed (old → new), - removed
+function changeList(r) {
+  const ul = el('ul', { class: 'diff' });
+  for (const [k, v] of Object.entries(r.added)) ul.append(el('li', { class: 'added', 'data-label': k }, `+ ${k}="${v}"`));
+  for (const [k, c] of Object.entries(r.changed)) ul.append(el('li', { class: 'changed', 'data-label': k }, `~ ${k}: "${c.from}" → "${c.to}"`));
+  for (const [k, v] of Object.entries(r.removed)) ul.append(el('li', { class: 'removed', 'data-label': k }, `- ${k}="${v}"`));
+  if (r.outcome === 'DROPPED') ul.append(el('li', { class: 'removed' }, 'dropped: the target goes no further'));
+  else if (!ul.children.length) ul.append(el('li', { class: 'none' }, 'no change'));
+  return ul;
+}
+
+async function trace(name, which) {
   const box = document.getElementById('relabel-trace');
+  const r = await fetch(`/api/v1/relabel/${encodeURIComponent(name)}/trace?${which}`);
   box.innerHTML = '';
-  const t = el('table', {}, el('tr', {}, ...['rule', 'outcome', 'config', 'labels after'].map(x => el('th', {}, x))));
-  steps.forEach(s => t.append(el('tr', {}, el('td', {}, String(s.rule)), el('td', { class: s.outcome }, s.outcome),
-    el('td', { class: 'labels' }, s.config), el('td', { class: 'labels' }, s.after ? labelsText(s.after) : '(dropped)'))));
-  box.append(t);
+  if (!r.ok) {
+    box.append(el('p', { class: 'DOWN' }, r.status === 404
+      ? `relabel:${name} has not seen that target (${decodeURIComponent(which)}) in its last input, or no such step runs`
+      : `trace failed: HTTP ${r.status}`));
+    return;
+  }
+  const t = await r.json();
+  const count = m => Object.keys(m).length;
+  box.append(el('p', { class: 'verdict ' + t.result, 'data-result': t.result },
+    t.result === 'kept' ? `kept after ${t.rules.length} rules: ${count(t.output)} labels go on` : `dropped by rule ${t.droppedBy}`));
+  if (t.input.__address__) box.append(el('p', {}, el('a', { href: relabelLink(name, t.input.__address__), class: 'permalink' }, 'link to this trace')));
+  box.append(el('details', {}, el('summary', {}, `input: ${count(t.input)} labels`), el('pre', { class: 'labels' }, labelsText(t.input))));
+  const table = el('table', {}, el('tr', {}, ...['rule', 'outcome', 'what it changed', 'rule config'].map(x => el('th', {}, x))));
+  t.rules.forEach(s => table.append(el('tr', { 'data-rule': s.rule, 'data-outcome': s.outcome }, el('td', {}, String(s.rule)),
+    el('td', { class: s.outcome }, s.outcome), el('td', { class: 'labels' }, changeList(s)), el('td', { class: 'labels' }, s.config))));
+  box.append(table);
+  if (t.output) box.append(el('details', {}, el('summary', {}, `output: ${count(t.output)} labels`), el('pre', { class: 'labels' }, labelsText(t.output))));
 }
 
 // ---- tabs and refresh
@@ -188,13 +239,13 @@ function show(tab) {
 }
 
 async function refresh() {
-  const tab = (location.hash || '#graph').slice(1);
+  const [tab, query] = (location.hash || '#graph').slice(1).split('?');
   show(tab);
   try {
     if (tab === 'graph') await drawGraph();
     if (tab === 'health') await drawHealth();
     if (tab === 'targets') await drawTargets();
-    if (tab === 'relabel' && !relabelSteps.length) await loadRelabel();
+    if (tab === 'relabel' && !relabelSteps.length) await loadRelabel(new URLSearchParams(query || ''));
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     document.getElementById('updated').textContent = 'error: ' + e.message;

@@ -9,6 +9,7 @@ import java.util.Map;
  * What one {@code k8s-discovery} consumer knows about itself, for the UI and the health endpoint.
  *
  * @param endpoint      the endpoint URI
+ * @param route         the route the consumer feeds (routes of the same role and selection share an endpoint URI)
  * @param role          "pod" or "node"
  * @param synced        every informer has completed its first list
  * @param watching      every informer has a watch open right now
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param lastKnownSavedAt while the targets are the ones kept on disk (the API server has not answered since the
  *                      start): when they were saved; null once the API server gave a list
  */
-public record DiscoveryStatus(String endpoint, String role, boolean synced, boolean watching, int targets,
+public record DiscoveryStatus(String endpoint, String route, String role, boolean synced, boolean watching, int targets,
                               String lastError, Instant lastErrorAt, Instant lastEmittedAt, Instant lastKnownSavedAt) {
 
     /** The targets are the last known ones from disk, as old as this; null when they come from the API server. */
@@ -30,6 +31,7 @@ public record DiscoveryStatus(String endpoint, String role, boolean synced, bool
     /** The status as plain values, for JSON (actuator details, the UI). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("route", route);
         m.put("role", role);
         m.put("synced", synced);
         m.put("watching", watching);

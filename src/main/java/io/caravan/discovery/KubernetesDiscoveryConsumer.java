@@ -140,7 +140,7 @@ public class KubernetesDiscoveryConsumer extends DefaultConsumer {
     public DiscoveryStatus status() {
         List<Target> emitted = lastEmitted;
         Map<WatchedKind, SharedInformer> shared = informers;
-        return new DiscoveryStatus(endpoint.getEndpointUri(), role.uriName(), allSynced(shared),
+        return new DiscoveryStatus(endpoint.getEndpointUri(), getRouteId(), role.uriName(), allSynced(shared),
                 shared != null && shared.values().stream().allMatch(SharedInformer::isWatching),
                 emitted == null ? 0 : emitted.size(), lastError, lastErrorAt, lastEmittedAt, lastKnownSavedAt);
     }

@@ -26,6 +26,7 @@ final class ScrapeLoop {
     private final ScrapeJob job;
     private final ScrapeTarget target;
     private final ScrapeAppender appender;
+    private final boolean probe; // scraped through a prober: its probe_success is kept for the UI
     private ScheduledFuture<?> schedule;
     private boolean running; // guarded by this
     private boolean inFlight; // guarded by this
@@ -44,6 +45,7 @@ final class ScrapeLoop {
         this.job = job;
         this.target = target;
         this.appender = appender;
+        this.probe = ProbeSuccess.isProbe(target);
         this.health = TargetHealth.pending(target);
     }
 
@@ -145,7 +147,8 @@ final class ScrapeLoop {
                 outcome = appender.append(job.settings(), startMs, startNs, fetched, err);
                 ScrapeFailure failure = outcome.failure();
                 health = new TargetHealth(target, failure == null ? TargetHealth.State.UP : TargetHealth.State.DOWN,
-                        failure == null ? null : failure.message(), startMs, outcome.seconds(), outcome.kept());
+                        failure == null ? null : failure.message(), startMs, outcome.seconds(), outcome.kept(),
+                        probe && failure == null ? ProbeSuccess.of(outcome.samples()) : null);
                 logChanges(outcome);
                 delivering = true;
             } finally {

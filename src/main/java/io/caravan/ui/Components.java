@@ -28,6 +28,17 @@ final class Components {
         return camel.hasComponent(scheme) instanceof StatusSource s ? s.statuses() : List.of();
     }
 
+    /** The status of every endpoint of every component in use that reports one. */
+    List<ComponentStatus> all() {
+        List<ComponentStatus> out = new ArrayList<>();
+        for (String name : camel.getComponentNames()) {
+            if (camel.hasComponent(name) instanceof StatusSource s) {
+                out.addAll(s.statuses());
+            }
+        }
+        return out;
+    }
+
     /** The component with this scheme if it is in use and offers the given view of itself. */
     <T> T find(String scheme, Class<T> type) {
         Component c = camel.hasComponent(scheme);

@@ -37,15 +37,17 @@ public class UiApiController {
 
     private final CamelContext camel;
     private final Components components;
+    private final QueueTrend queues;
 
-    public UiApiController(CamelContext camel) {
+    UiApiController(CamelContext camel, QueueWatch queueWatch) {
         this.camel = camel;
         this.components = new Components(camel);
+        this.queues = queueWatch.trend();
     }
 
     /**
-     * Every route as a node: where it reads, where it writes, its exchange counts, and for a master: route whether
-     * this agent leads its group (runs it) or stands by.
+     * Every route as a node: where it reads, where it writes, its exchange counts, its health (UP, or DEGRADED with
+     * the reasons: {@link RouteHealth}), and for a master: route whether this agent leads its group (runs it) or stands by.
      */
     @GetMapping("/pipelines")
     public List<Map<String, Object>> pipelines() {
@@ -54,6 +56,7 @@ public class UiApiController {
         Map<String, GroupLeadership> leadership = new LinkedHashMap<>();
         GroupLeadership.all(camel).forEach(g -> leadership.put(g.group(), g));
         List<Map<String, Object>> out = new ArrayList<>();
+        List<RouteHealth.Ends> ends = new ArrayList<>();
         for (Route route : camel.getRoutes()) {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("id", route.getRouteId());
@@ -68,6 +71,7 @@ public class UiApiController {
                 node.put("source", rd.getResource() != null ? rd.getResource().getLocation() : null);
             }
             node.put("to", to);
+            ends.add(new RouteHealth.Ends(route.getRouteId(), route.getEndpoint().getEndpointUri(), to));
             GroupLeadership.group(route).map(leadership::get).ifPresent(g -> node.put("leadership", g.toMap()));
             ManagedRouteMBean mbean = managed == null ? null : managed.getManagedRoute(route.getRouteId());
             if (mbean != null) {
@@ -77,6 +81,12 @@ public class UiApiController {
                 node.put("lastProcessingMs", mbean.getLastProcessingTime());
             }
             out.add(node);
+        }
+        Map<String, RouteHealth> health = RouteHealth.of(ends, components.all(), queues);
+        for (Map<String, Object> node : out) {
+            RouteHealth h = health.get((String) node.get("id"));
+            node.put("health", h.health());
+            node.put("reasons", h.reasons());
         }
         return out;
     }
@@ -88,6 +98,7 @@ public class UiApiController {
         for (ComponentStatus job : components.statuses("scrape")) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("job", job.name());
+            j.put("jobLabel", job.details().getOrDefault("jobLabel", job.name())); // what the series carry, for the heading
             j.put("health", job.health().name());
             j.put("state", job.state());
             List<Map<String, Object>> targets = new ArrayList<>();
@@ -142,23 +153,37 @@ public class UiApiController {
         return out;
     }
 
-    /** Which rule kept, changed or dropped the index-th target the step last saw. */
+    /**
+     * Which rule kept, changed or dropped a target the step last saw: the index-th, or the first whose __address__ is
+     * {@code target} (what the UI's links name: /#relabel?step=NAME&target=ADDRESS).
+     */
     @GetMapping("/relabel/{name}/trace")
-    public List<Map<String, Object>> trace(@PathVariable String name, @RequestParam int index) {
+    public Map<String, Object> trace(@PathVariable String name, @RequestParam(required = false) Integer index,
+                                     @RequestParam(required = false) String target) {
         List<Labels> input = tracing().lastInput(name);
         if (input == null) {
             throw noStep(name);
         }
+        if (target != null) {
+            Labels found = input.stream().filter(l -> target.equals(l.get("__address__"))).findFirst()
+                    .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "relabel:" + name
+                            + " has not seen a target with __address__ " + target + " (it last saw " + input.size() + ")"));
+            return render(name, found, tracing().trace(name, found));
+        }
+        if (index == null) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "give index=N or target=ADDRESS");
+        }
         if (index < 0 || index >= input.size()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "relabel:" + name + " has no target " + index + " (it last saw " + input.size() + ")");
         }
-        return render(tracing().trace(name, input.get(index)), name);
+        return render(name, input.get(index), tracing().trace(name, input.get(index)));
     }
 
     /** The same for a label set the operator types in. */
     @PostMapping("/relabel/{name}/trace")
-    public List<Map<String, Object>> trace(@PathVariable String name, @RequestBody Map<String, String> labels) {
-        return render(tracing().trace(name, Labels.fromMap(labels)), name);
+    public Map<String, Object> trace(@PathVariable String name, @RequestBody Map<String, String> labels) {
+        Labels input = Labels.fromMap(labels);
+        return render(name, input, tracing().trace(name, input));
     }
 
     private LabelTracing tracing() {
@@ -173,20 +198,40 @@ public class UiApiController {
         return new ResponseStatusException(HttpStatus.NOT_FOUND, "no running relabel step '" + name + "'");
     }
 
-    private static List<Map<String, Object>> render(List<LabelTracing.Step> steps, String name) {
+    /**
+     * The input once, then each rule with what it changed (added, changed, removed labels), then the outcome: kept with
+     * the labels that go on, or dropped by which rule.
+     */
+    private static Map<String, Object> render(String name, Labels input, List<LabelTracing.Step> steps) {
         if (steps == null) {
             throw noStep(name);
         }
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Map<String, Object>> rules = new ArrayList<>();
+        Integer droppedBy = null;
+        Labels output = input;
         for (LabelTracing.Step s : steps) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rule", s.rule());
             m.put("config", s.config());
             m.put("outcome", s.outcome());
-            m.put("before", s.before().toMap());
-            m.put("after", s.after() == null ? null : s.after().toMap());
-            out.add(m);
+            LabelDiff diff = s.after() == null ? LabelDiff.NONE : LabelDiff.between(s.before(), s.after()); // a drop changes no label
+            m.put("added", diff.added());
+            m.put("changed", diff.changed());
+            m.put("removed", diff.removed());
+            rules.add(m);
+            if (s.after() == null) {
+                droppedBy = s.rule();
+            } else {
+                output = s.after();
+            }
         }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("step", name);
+        out.put("input", input.toMap());
+        out.put("rules", rules);
+        out.put("result", droppedBy == null ? "kept" : "dropped");
+        out.put("droppedBy", droppedBy);
+        out.put("output", droppedBy == null ? output.toMap() : null);
         return out;
     }
 }

@@ -72,7 +72,7 @@ class ScrapeComponentStatusTest {
         assertThat(mixed.uri()).isEqualTo("scrape://mixed?interval=1s&timeout=900ms");
         assertThat(mixed.health()).isEqualTo(Health.DEGRADED);
         assertThat(mixed.state()).isEqualTo("some down");
-        assertThat(mixed.details()).containsEntry("invalidTargets", Map.of());
+        assertThat(mixed.details()).containsEntry("invalidTargets", Map.of()).containsEntry("jobLabel", "mixed");
         assertThat(mixed.items()).extracting(ComponentStatus.Item::id)
                 .containsExactlyInAnyOrder("http://" + up + "/metrics", "http://" + down + "/metrics");
 
@@ -97,6 +97,56 @@ class ScrapeComponentStatusTest {
     }
 
     @Test
+    void aProbeTargetReportsItsProbeSuccessAndTheJobItsJobLabel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // a blackbox exporter: 200 either way, probe_success says whether the probe of ?target= worked
+        server.createContext("/probe", ex -> {
+            boolean ok = ex.getRequestURI().getQuery().contains("target=good");
+            byte[] body = ("probe_duration_seconds 0.1\nprobe_success " + (ok ? 1 : 0) + "\n").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        // an ordinary target that happens to expose the name: not a probe (no ?target=), so not read
+        server.createContext("/metrics", ex -> {
+            byte[] body = "probe_success 0\n".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        String exporter = "127.0.0.1:" + server.getAddress().getPort();
+        java.nio.file.Path targets = dir.resolve("probes.yaml");
+        java.nio.file.Files.writeString(targets, "- {__address__: \"" + exporter + "\", __param_target: good, instance: good}\n"
+                + "- {__address__: \"" + exporter + "\", __param_target: bad, instance: bad}\n");
+        camel = new DefaultCamelContext();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("static-targets:probes?file=" + targets).to("scrape:probes?interval=1s&timeout=900ms&metricsPath=/probe&jobName=blackbox");
+                from("scrape:probes").to("log:samples?level=OFF");
+                from("static-targets:plain?addresses=" + exporter).to("scrape:plain?interval=1s&timeout=900ms");
+                from("scrape:plain").to("log:samples?level=OFF");
+            }
+        });
+        camel.start();
+        ScrapeComponent scrape = camel.getComponent("scrape", ScrapeComponent.class);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && !(status(scrape, "probes").items().stream().allMatch(i -> i.state().equals("UP"))
+                && status(scrape, "probes").items().size() == 2 && status(scrape, "plain").items().stream().allMatch(i -> i.state().equals("UP")))) {
+            Thread.sleep(50);
+        }
+        ComponentStatus probes = status(scrape, "probes");
+        assertThat(probes.health()).as("the exporter answered: the targets are up").isEqualTo(Health.UP);
+        assertThat(item(probes, "target=good").details()).containsEntry("probeSuccess", true);
+        assertThat(item(probes, "target=bad").details()).containsEntry("probeSuccess", false);
+        assertThat(probes.details()).as("the job label, not the endpoint's name").containsEntry("jobLabel", "blackbox");
+        assertThat(item(status(scrape, "plain"), exporter).details()).doesNotContainKey("probeSuccess");
+    }
+
+    @Test
     void healthIsUpWhenAllScrapedAreUpDegradedWhenSomeDownDownWhenAllAndUnknownBeforeAnyScrape() throws Exception {
         TargetHealth pending = target(TargetHealth.State.PENDING);
         TargetHealth up = target(TargetHealth.State.UP);
@@ -111,7 +161,8 @@ class ScrapeComponentStatusTest {
 
     private static TargetHealth target(TargetHealth.State state) {
         ScrapeTarget t = new ScrapeTarget(Labels.of("job", "j", "instance", "h:1"), URI.create("http://h:1/metrics"), 1000, 500);
-        return new TargetHealth(t, state, state == TargetHealth.State.DOWN ? "boom" : null, state == TargetHealth.State.PENDING ? 0 : 1, 0.01, 1);
+        return new TargetHealth(t, state, state == TargetHealth.State.DOWN ? "boom" : null, state == TargetHealth.State.PENDING ? 0 : 1, 0.01, 1,
+                null);
     }
 
     private static ComponentStatus status(ScrapeComponent scrape, String job) {

@@ -120,6 +120,8 @@ async function drawHealth() {
       el('td', { class: 'labels' }, c.details ? JSON.stringify(c.details, null, 1) : '')));
   }
   box.append(t);
+  drawReload(box, (h.components || {}).configReload);
+  drawCanaries(box, (h.components || {}).canaries);
   const disc = await json('/api/v1/discovery');
   if (disc.length) {
     box.append(el('h2', {}, 'Kubernetes discovery'));
@@ -129,6 +131,33 @@ async function drawHealth() {
       el('td', { class: s.synced ? 'UP' : 'UNKNOWN' }, String(s.synced)), el('td', {}, String(s.targets)), el('td', {}, s.lastError || ''))));
     box.append(d);
   }
+}
+
+// the configuration running, and a reload that was refused (the previous configuration still runs)
+function drawReload(box, c) {
+  if (!c || !c.details) return;
+  const d = c.details;
+  box.append(el('h2', {}, 'Configuration'));
+  const p = el('p', { class: 'reload' }, `configuration ${d.configuration}, loaded ${d.loadedAt}`
+    + (d.lastReload ? `; last reload ${d.lastReload} at ${d.lastReloadAt}` : ''));
+  box.append(p);
+  if (d.lastError) box.append(el('pre', { class: 'DOWN reload-error' }, d.lastError));
+}
+
+// ---- read-back canaries: does what the agent sends arrive where it is read?
+function drawCanaries(box, c) {
+  if (!c || !c.details) return;
+  const rows = Object.entries(c.details).filter(([k, v]) => typeof v === 'object');
+  if (!rows.length) return;
+  box.append(el('h2', {}, 'Read-back canaries'));
+  const t = el('table', {}, el('tr', {}, ...['canary', 'state', 'store', 'sent', 'found', 'missing', 'last found', 'latency', 'last error']
+    .map(x => el('th', {}, x))));
+  rows.forEach(([name, d]) => t.append(el('tr', { class: 'canary', 'data-canary': name },
+    el('td', {}, name), el('td', { class: d.health }, d.state), el('td', {}, d.queryUrl || '-'),
+    el('td', {}, String(d.sent ?? '-')), el('td', {}, String(d.found ?? '-')), el('td', {}, String(d.missing ?? '-')),
+    el('td', {}, d.lastFound || '-'), el('td', {}, d.latencySeconds !== undefined ? d.latencySeconds.toFixed(1) + 's' : '-'),
+    el('td', {}, d.lastQueryError || d.lastError || ''))));
+  box.append(t);
 }
 
 // ---- targets

@@ -38,6 +38,12 @@ public class PipelineHealthIndicators {
         return new ComponentHealth(new Components(camel), "loki");
     }
 
+    /** Each read-back canary: markers sent, found, missing, the last found and its latency; DEGRADED while markers go missing. */
+    @Bean
+    public HealthIndicator canaries(CamelContext camel) {
+        return new ComponentHealth(new Components(camel), "canary");
+    }
+
     /** Each remote-write sink, the same way. */
     @Bean
     public HealthIndicator remoteWriteSinks(CamelContext camel) {

@@ -41,6 +41,7 @@ class PackageRulesTest {
             Map.entry("loki", Set.of("model", "component", "http", "wire", "wal", "sink")),
             Map.entry("remotewrite", Set.of("model", "component", "http", "wire", "wal", "sink")),
             Map.entry("operator", Set.of("model", "component", "discovery")),
+            Map.entry("canary", Set.of("model", "component", "http")),
             Map.entry("ui", Set.of("model", "component", "cluster")));
 
     private static final Path SOURCES = Path.of("src/main/java/io/caravan");

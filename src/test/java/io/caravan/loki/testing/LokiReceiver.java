@@ -80,6 +80,7 @@ public final class LokiReceiver implements AutoCloseable {
             return t;
         }));
         s.createContext("/loki/api/v1/push", this::handle);
+        s.createContext("/loki/api/v1/query_range", this::queryRange);
         s.start();
         return s;
     }
@@ -292,6 +293,101 @@ public final class LokiReceiver implements AutoCloseable {
         if (b.length > 0) {
             ex.getResponseBody().write(b);
         }
+    }
+
+    /** What comes before /loki/api/v1: the query API's base, as a read-back canary is given it. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static final java.util.regex.Pattern MATCHER = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private static Map<String, String> labelsOf(String selector) {
+        Map<String, String> m = new HashMap<>();
+        java.util.regex.Matcher x = MATCHER.matcher(selector);
+        while (x.find()) {
+            m.put(x.group(1), x.group(2));
+        }
+        return m;
+    }
+
+    /**
+     * Loki's query_range for the accepted entries, as far as a read-back canary asks: a stream selector of equality
+     * matchers, start and end in nanoseconds, limit, direction forward; answered as Loki answers (resultType streams).
+     */
+    private void queryRange(HttpExchange ex) throws IOException {
+        try {
+            answerQueryRange(ex);
+        } catch (RuntimeException e) {
+            reply(ex, 500, "query_range failed in the test receiver: " + e);
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void answerQueryRange(HttpExchange ex) throws IOException {
+        Map<String, String> params = new HashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        for (String kv : raw == null ? new String[0] : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                params.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        Map<String, String> wanted = labelsOf(params.getOrDefault("query", ""));
+        long start = Long.parseLong(params.getOrDefault("start", "0"));
+        long end = Long.parseLong(params.getOrDefault("end", Long.toString(Long.MAX_VALUE)));
+        int limit = Integer.parseInt(params.getOrDefault("limit", "100"));
+        Map<String, List<Received>> streams = new java.util.LinkedHashMap<>();
+        int n = 0;
+        for (Received r : accepted) {
+            Map<String, String> labels = labelsOf(r.stream());
+            if (n < limit && r.timestampNanos() >= start && r.timestampNanos() < end
+                    && wanted.entrySet().stream().allMatch(w -> w.getValue().equals(labels.get(w.getKey())))) {
+                streams.computeIfAbsent(r.stream(), k -> new ArrayList<>()).add(r);
+                n++;
+            }
+        }
+        StringBuilder json = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[");
+        boolean firstStream = true;
+        for (Map.Entry<String, List<Received>> st : streams.entrySet()) {
+            json.append(firstStream ? "" : ",").append("{\"stream\":{");
+            firstStream = false;
+            boolean firstLabel = true;
+            for (Map.Entry<String, String> l : labelsOf(st.getKey()).entrySet()) {
+                json.append(firstLabel ? "" : ",").append(quote(l.getKey())).append(':').append(quote(l.getValue()));
+                firstLabel = false;
+            }
+            json.append("},\"values\":[");
+            boolean firstValue = true;
+            for (Received r : st.getValue()) {
+                json.append(firstValue ? "" : ",").append("[\"").append(r.timestampNanos()).append("\",").append(quote(r.line())).append(']');
+                firstValue = false;
+            }
+            json.append("]}");
+        }
+        json.append("]}}");
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        reply(ex, 200, json.toString());
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     public List<Received> accepted() {

@@ -38,23 +38,26 @@ class ReloadWiring {
         return new RoutesDirWatch(camel, env, () -> reload.reload("watch"));
     }
 
-    /** Once the routes run: the configuration they came from is recorded, and the watch starts. */
+    /**
+     * The configuration is recorded as soon as the routes are loaded (before they start), and once they run the watch
+     * starts and catches up with a file changed in between (a reload if one was).
+     */
     @Bean
     CamelContextConfiguration reloadStart(RouteReload reload, RoutesDirWatch watch) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camel) {
-                // nothing: the routes are not running yet
-            }
-
-            @Override
-            public void afterApplicationStart(CamelContext camel) {
                 try {
                     reload.started();
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot read the route files just loaded: " + e.getMessage(), e);
                 }
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
                 watch.start();
+                reload.reload("start");
             }
         };
     }

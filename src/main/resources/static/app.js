@@ -261,6 +261,131 @@ async function trace(name, which) {
   if (t.output) box.append(el('details', {}, el('summary', {}, `output: ${count(t.output)} labels`), el('pre', { class: 'labels' }, labelsText(t.output))));
 }
 
+// ---- live tap
+// GET /api/v1/tap streams Server-Sent Events (tap, item, skipped, end). Read with fetch rather than EventSource: a
+// refused tap's message (unknown step, 4 taps open) shows, and a stream that ended is not opened again.
+// A link starts a tap: #tap?route=ROUTE&step=STEP (and direction, rate, seconds, limit).
+const TAP_MAX_LINES = 500; // the page keeps the latest; the agent's own bounds are its rate and buffer
+let tapRoutes = [];
+let tapAbort = null;
+
+async function loadTap(params) {
+  tapRoutes = await json('/api/v1/tap/steps');
+  const sel = document.getElementById('tap-route');
+  sel.innerHTML = '';
+  tapRoutes.forEach(r => sel.append(el('option', { value: r.route }, r.route)));
+  if (params.get('route')) sel.value = params.get('route');
+  showTapSteps(params.get('step'));
+  for (const k of ['direction', 'rate', 'seconds']) if (params.get(k)) document.getElementById('tap-' + k).value = params.get(k);
+  if (params.get('route')) startTap(params);
+}
+
+function showTapSteps(selected) {
+  const r = tapRoutes.find(x => x.route === document.getElementById('tap-route').value);
+  const sel = document.getElementById('tap-step');
+  sel.innerHTML = '';
+  (r ? r.steps : []).forEach(s => sel.append(el('option', { value: s.id, title: s.uri },
+    s.position ? `${s.position}. ${s.id}` : `from (what leaves ${s.uri.split('?')[0]})`)));
+  if (selected) {
+    // a link may name a step by position or scheme: the agent resolves it
+    if (![...sel.options].some(o => o.value === selected)) sel.append(el('option', { value: selected }, selected));
+    sel.value = selected;
+  }
+}
+
+function tapStatus(text, cls) {
+  const p = document.getElementById('tap-status');
+  p.className = 'tap-status ' + (cls || '');
+  p.innerHTML = '';
+  p.append(...text);
+}
+
+function tapLine(ol, li) {
+  ol.append(li);
+  while (ol.children.length > TAP_MAX_LINES) ol.firstChild.remove();
+  ol.scrollTop = ol.scrollHeight;
+}
+
+async function startTap(params = new URLSearchParams()) {
+  stopTap();
+  const value = id => document.getElementById(id).value;
+  const q = new URLSearchParams({ route: value('tap-route'), step: value('tap-step'), direction: value('tap-direction'),
+    rate: value('tap-rate'), seconds: value('tap-seconds') });
+  if (params.get('limit')) q.set('limit', params.get('limit'));
+  history.replaceState(null, '', '#tap?' + new URLSearchParams({ route: q.get('route'), step: q.get('step'), direction: q.get('direction') }));
+  const ol = document.getElementById('tap-lines');
+  ol.innerHTML = '';
+  const abort = new AbortController();
+  tapAbort = abort;
+  document.getElementById('tap-start').disabled = true;
+  document.getElementById('tap-stop').disabled = false;
+  let describe = '', items = 0, skipped = 0;
+  const counts = () => [describe + ' · ', el('span', { class: 'count', id: 'tap-items' }, String(items)), ' items · ',
+    el('span', { class: 'count', id: 'tap-skipped', 'data-skipped': skipped }, String(skipped)), ' skipped'];
+  tapStatus(['opening the tap…']);
+  try {
+    const r = await fetch('/api/v1/tap?' + q, { signal: abort.signal });
+    if (!r.ok) {
+      const e = await r.json().catch(() => ({}));
+      tapStatus(['refused: ' + (e.error || 'HTTP ' + r.status)], 'DOWN');
+      return;
+    }
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    for (;;) {
+      const { value: chunk, done } = await reader.read();
+      if (done) break;
+      buf += decoder.decode(chunk, { stream: true });
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const name = (block.match(/^event: (.*)$/m) || [])[1];
+        const data = (block.match(/^data: (.*)$/m) || [])[1];
+        if (!name || !data) continue; // a keep-alive comment
+        const d = JSON.parse(data);
+        if (name === 'tap') {
+          describe = 'tapping ' + d.describe;
+          tapStatus(counts());
+        } else if (name === 'item') {
+          items++;
+          tapLine(ol, el('li', { class: 'tap-line ' + d.dir + (d.kind === 'error' ? ' error' : ''), 'data-kind': d.kind, 'data-dir': d.dir },
+            el('span', { class: 'dir' }, d.dir), el('span', { class: 'time' }, new Date(d.timeMs).toLocaleTimeString()), d.text));
+          tapStatus(counts());
+        } else if (name === 'skipped') {
+          skipped += d.skipped;
+          tapLine(ol, el('li', { class: 'skipped', 'data-skipped': d.skipped }, `… ${d.skipped} skipped (over the rate limit, or the buffer was full)`));
+          tapStatus(counts());
+        } else if (name === 'end') {
+          describe = describe.replace(/^tapping/, 'tapped');
+          tapStatus([...counts(), ' · ended: ' + d.reason], 'ended');
+        }
+      }
+    }
+  } catch (e) {
+    if (e.name !== 'AbortError') tapStatus(['tap failed: ' + e.message], 'DOWN');
+  } finally {
+    if (tapAbort === abort) {
+      tapAbort = null;
+      document.getElementById('tap-start').disabled = false;
+      document.getElementById('tap-stop').disabled = true;
+    }
+  }
+}
+
+// the agent notices the closed stream within seconds and frees the tap
+function stopTap() {
+  if (!tapAbort) return;
+  tapAbort.abort();
+  tapAbort = null;
+  document.getElementById('tap-start').disabled = false;
+  document.getElementById('tap-stop').disabled = true;
+  const p = document.getElementById('tap-status');
+  p.append(' · stopped');
+  p.classList.add('ended');
+}
+
 // ---- tabs and refresh
 function show(tab) {
   document.querySelectorAll('main > section').forEach(s => (s.hidden = s.id !== 'tab-' + tab));
@@ -275,6 +400,7 @@ async function refresh() {
     if (tab === 'health') await drawHealth();
     if (tab === 'targets') await drawTargets();
     if (tab === 'relabel' && !relabelSteps.length) await loadRelabel(new URLSearchParams(query || ''));
+    if (tab === 'tap' && !tapRoutes.length) await loadTap(new URLSearchParams(query || ''));
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     document.getElementById('updated').textContent = 'error: ' + e.message;
@@ -282,6 +408,9 @@ async function refresh() {
 }
 
 document.getElementById('relabel-step').addEventListener('change', showInputs);
-window.addEventListener('hashchange', () => { relabelSteps = []; refresh(); });
+document.getElementById('tap-route').addEventListener('change', () => showTapSteps());
+document.getElementById('tap-start').addEventListener('click', () => startTap());
+document.getElementById('tap-stop').addEventListener('click', stopTap);
+window.addEventListener('hashchange', () => { relabelSteps = []; tapRoutes = []; stopTap(); refresh(); });
 refresh();
 setInterval(refresh, REFRESH_MS);

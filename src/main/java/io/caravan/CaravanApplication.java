@@ -34,6 +34,10 @@ public class CaravanApplication {
                            [--collectors cpu,meminfo,...]
                                           print one scrape of the built-in node exporter
               validate [DIR]              check every route and rule file; report errors with file and line
+              tap ROUTE[:STEP] [--url URL] [--limit N] [--seconds S] [--rate N] [--direction in|out|both]
+                                          print what passes a step of a route on a running agent (without STEP:
+                                          what leaves its source), one item a line, secrets redacted; --url: the
+                                          agent's UI (default http://127.0.0.1:12345)
               help                        print this text
 
             The agent is configured through environment variables; see README.md.
@@ -69,6 +73,9 @@ public class CaravanApplication {
             }
             case "validate" -> {
                 return ValidateCommand.run(rest, System.getenv(), out, err);
+            }
+            case "tap" -> {
+                return io.caravan.tap.TapCommand.run(rest, System.getenv(), out, err);
             }
             case "help", "--help", "-h" -> {
                 out.print(USAGE);

@@ -1,5 +1,6 @@
 package io.caravan;
 
+import io.caravan.http.LoopbackOnly;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
@@ -7,8 +8,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,10 +31,9 @@ class ReloadController {
 
     @PostMapping("/-/reload")
     ResponseEntity<Map<String, Object>> reload(HttpServletRequest request) {
-        if (!remote && !isLoopback(request.getRemoteAddr())) {
+        if (!LoopbackOnly.allows(request.getRemoteAddr(), remote)) {
             return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error",
-                    "reload is taken from the agent's own host only (loopback); set CARAVAN_RELOAD_REMOTE=true to take it from "
-                            + request.getRemoteAddr()));
+                    LoopbackOnly.refusal("a reload", request.getRemoteAddr(), "CARAVAN_RELOAD_REMOTE")));
         }
         RouteReload.Result r = reload.reload("http");
         Map<String, Object> body = new LinkedHashMap<>();
@@ -46,13 +44,5 @@ class ReloadController {
         }
         body.put("configuration", reload.status().generation());
         return ResponseEntity.status(r.outcome() == RouteReload.Outcome.FAILED ? HttpStatus.INTERNAL_SERVER_ERROR : HttpStatus.OK).body(body);
-    }
-
-    private static boolean isLoopback(String address) {
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress(); // a literal address: no lookup
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -43,6 +43,14 @@ class CaravanApplicationTest {
     }
 
     @Test
+    void helpNamesTapAndTapIsDispatched() {
+        assertThat(run("help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("tap ROUTE[:STEP] [--url URL] [--limit N] [--seconds S]");
+        assertThat(run("tap")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("tap: which route? give ROUTE or ROUTE:STEP\n");
+    }
+
+    @Test
     void relabelWithoutRulesIsABadFlag() {
         assertThat(run("relabel")).isEqualTo(2);
     }

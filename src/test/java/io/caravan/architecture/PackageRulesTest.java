@@ -42,7 +42,8 @@ class PackageRulesTest {
             Map.entry("remotewrite", Set.of("model", "component", "http", "wire", "wal", "sink")),
             Map.entry("operator", Set.of("model", "component", "discovery")),
             Map.entry("canary", Set.of("model", "component", "http")),
-            Map.entry("ui", Set.of("model", "component", "cluster")));
+            Map.entry("tap", Set.of("model")),
+            Map.entry("ui", Set.of("model", "component", "cluster", "tap", "http")));
 
     private static final Path SOURCES = Path.of("src/main/java/io/caravan");
     private static final Pattern USE = Pattern.compile("\\bio\\.caravan\\.([a-z]+)\\.");

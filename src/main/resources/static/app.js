@@ -114,14 +114,15 @@ async function drawHealth() {
   const box = document.getElementById('health');
   box.innerHTML = '';
   box.append(el('h2', {}, 'Agent: ', el('span', { class: h.status }, h.status)));
+  // what an operator asks first: is the configuration on disk the one running, and does what is sent arrive?
+  drawReload(box, (h.components || {}).configReload);
+  drawCanaries(box, (h.components || {}).canaries);
   const t = el('table', {}, el('tr', {}, el('th', {}, 'component'), el('th', {}, 'status'), el('th', {}, 'details')));
   for (const [name, c] of Object.entries(h.components || {})) {
     t.append(el('tr', { 'data-component': name }, el('td', {}, name), el('td', { class: c.status }, c.status),
       el('td', { class: 'labels' }, c.details ? JSON.stringify(c.details, null, 1) : '')));
   }
   box.append(t);
-  drawReload(box, (h.components || {}).configReload);
-  drawCanaries(box, (h.components || {}).canaries);
   const disc = await json('/api/v1/discovery');
   if (disc.length) {
     box.append(el('h2', {}, 'Kubernetes discovery'));

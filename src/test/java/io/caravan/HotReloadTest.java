@@ -184,6 +184,9 @@ class HotReloadTest {
         assertThat(refused.statusCode()).isEqualTo(500);
         assertThat(refused.body()).contains("\"result\":\"failed\"").contains("noSuchOption").contains("app.yaml");
         assertThat(health()).contains("\"status\":\"UNKNOWN\"").contains("noSuchOption").contains("\"configuration\":2");
+        String page = io.caravan.testing.Chromium.render("http://127.0.0.1:" + port + "/#health",
+                "document.querySelector('pre.reload-error') != null", "ui-reload-refused.png");
+        assertThat(page).contains("configuration 2").contains("last reload failed").contains("noSuchOption");
         int before = loki.accepted().size();
         await("lines still flowing after the refused reload", () -> loki.accepted().size() > before + 100);
 

@@ -18,7 +18,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -358,14 +357,7 @@ class TapEndToEndTest {
 
     /** The page in Chromium once {@code readyWhen} (JavaScript) holds, live: its screenshot in target/, and its DOM. */
     private static String render(String page, String readyWhen, String screenshot) throws Exception {
-        try (Chromium chromium = Chromium.start()) {
-            chromium.open("http://127.0.0.1:" + port + "/" + page);
-            boolean ready = chromium.waitFor(readyWhen, 30_000);
-            File shot = new File("target", screenshot);
-            chromium.screenshot(shot);
-            assertThat(ready).as("the page came to " + readyWhen + "; it shows " + chromium.html()).isTrue();
-            return chromium.html();
-        }
+        return Chromium.render("http://127.0.0.1:" + port + "/" + page, readyWhen, screenshot);
     }
 
     /** A browser or stream a test closed leaves its tap open until the agent notices: a few seconds at most. */

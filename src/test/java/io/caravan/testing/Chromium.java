@@ -40,6 +40,23 @@ public final class Chromium implements AutoCloseable {
         this.socket = socket;
     }
 
+    /**
+     * A page once {@code readyWhen} (JavaScript) holds, live: its screenshot in target/, and its DOM; fails naming what
+     * the page showed instead.
+     */
+    public static String render(String url, String readyWhen, String screenshot) throws Exception {
+        try (Chromium chromium = start()) {
+            chromium.open(url);
+            boolean ready = chromium.waitFor(readyWhen, 30_000);
+            chromium.screenshot(new File("target", screenshot));
+            String html = chromium.html();
+            if (!ready) {
+                throw new AssertionError("the page " + url + " did not come to " + readyWhen + "; it shows " + html);
+            }
+            return html;
+        }
+    }
+
     /** A browser with one blank page, 1400x900. */
     public static Chromium start() throws Exception {
         String chromium = RealPeers.require("chromium", "chromium");

@@ -32,16 +32,14 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
 
     private final long batchBytes;
     private final long batchWaitMs;
-    private final LokiMetrics metrics;
     private final String sinksTenant;
     private final ProtoWriter body = new ProtoWriter(1 << 16);
     private byte[] compressed = new byte[0];
 
     /** @param sinksTenant the tenant of entries without their own (the endpoint's tenant option; null or blank: none) */
-    LokiBatches(long batchBytes, long batchWaitMs, LokiMetrics metrics, String sinksTenant) {
+    LokiBatches(long batchBytes, long batchWaitMs, String sinksTenant) {
         this.batchBytes = batchBytes;
         this.batchWaitMs = batchWaitMs;
-        this.metrics = metrics;
         this.sinksTenant = sinksTenant;
     }
 
@@ -101,7 +99,7 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
             }
             length = Snappy.rawCompress(body.array(), 0, body.size(), compressed, 0);
         } catch (IOException | RuntimeException e) {
-            metrics.dropped("encode_error", batch.entries());
+            sender.dropped("encode_error", batch.entries());
             LOG.error("{}: cannot compress a batch of {} entries, dropped", sender.who(), batch.entries(), e);
             return 0;
         }

@@ -46,29 +46,37 @@ final class LokiRecords implements SegmentLog.Codec<LokiRecords.Piece> {
     /**
      * Appends the entries as records of at most about batchBytes each, so that no request grows past it (Loki
      * refuses a push over its rate-limit burst for good). The encoder is the calling thread's own: it runs
-     * outside the log's lock.
+     * outside the log's lock. When a record cannot be written, it and the rest are counted as dropped
+     * (spill_write_error) and the failure is thrown: the source may hand them over again.
      */
-    static void append(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries, long batchBytes) throws IOException {
-        for (Map.Entry<String, List<LogEntry>> tenant : Tenants.split(entries).entrySet()) {
-            appendTenant(log, encoder, tenant.getKey(), tenant.getValue(), batchBytes);
+    static void append(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries, long batchBytes, LokiMetrics metrics)
+            throws IOException {
+        int written = 0;
+        try {
+            for (Map.Entry<String, List<LogEntry>> tenant : Tenants.split(entries).entrySet()) {
+                List<LogEntry> of = tenant.getValue();
+                int from = 0;
+                long bytes = 0;
+                for (int i = 0; i < of.size(); i++) {
+                    long size = sizeEstimate(of.get(i));
+                    if (i > from && bytes + size > batchBytes) {
+                        appendRecord(log, encoder, tenant.getKey(), of.subList(from, i));
+                        written += i - from;
+                        from = i;
+                        bytes = 0;
+                    }
+                    bytes += size;
+                }
+                appendRecord(log, encoder, tenant.getKey(), of.subList(from, of.size()));
+                written += of.size() - from;
+            }
+        } catch (IOException | RuntimeException e) {
+            metrics.dropped(SPILL_WRITE_ERROR, entries.size() - written);
+            throw e;
         }
     }
 
-    private static void appendTenant(SegmentLog<Piece> log, PushEncoder encoder, String tenant, List<LogEntry> entries, long batchBytes)
-            throws IOException {
-        int from = 0;
-        long bytes = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            long size = sizeEstimate(entries.get(i));
-            if (i > from && bytes + size > batchBytes) {
-                appendRecord(log, encoder, tenant, entries.subList(from, i));
-                from = i;
-                bytes = 0;
-            }
-            bytes += size;
-        }
-        appendRecord(log, encoder, tenant, entries.subList(from, entries.size()));
-    }
+    static final String SPILL_WRITE_ERROR = "spill_write_error";
 
     private static void appendRecord(SegmentLog<Piece> log, PushEncoder encoder, String tenant, List<LogEntry> entries) throws IOException {
         log.append(entries.size(), out -> {

@@ -68,13 +68,24 @@ public final class SegmentLog<T> implements Closeable {
         List<T> decode(byte[] b, int off, int len, int count);
     }
 
-    /** What the log reports to metrics. */
+    /**
+     * What the log reports to metrics. The counting events come in the log's lock, in the same step as its count of
+     * pending entries moves, so a ledger read between steps finds the two agreeing.
+     */
     public interface Events {
         /** Unsent entries deleted because the directory went over maxBytes. */
         void overLimit(long entries);
 
         /** Bytes of damaged records skipped. */
         void corrupt(long bytes);
+
+        /** Entries appended: now pending. */
+        default void appended(long entries) {
+        }
+
+        /** Entries an earlier run left unacknowledged, found when the log was opened: pending from the start. */
+        default void carriedOver(long entries) {
+        }
     }
 
     private static final class Segment {
@@ -190,6 +201,9 @@ public final class SegmentLog<T> implements Closeable {
             pendingEntries -= countEntries(readerSeg.path, 0, Math.min(rOff, readerSeg.bytes)) + skipOnLoad;
         }
         long next = Math.max(segments.isEmpty() ? 0 : segments.lastKey() + 1, rSeg + 1);
+        if (pendingEntries > 0) {
+            events.carriedOver(pendingEntries);
+        }
         if (!segments.isEmpty()) {
             LOG.info("{}: {} entries left by the last run in {} segment(s) ({} bytes) to send first", name, pendingEntries,
                     segments.size(), totalBytes);
@@ -260,6 +274,7 @@ public final class SegmentLog<T> implements Closeable {
         active.entries += count;
         totalBytes += size;
         pendingEntries += count;
+        events.appended(count);
         dirty = true;
         if (syncIntervalNanos == 0) {
             sync();

@@ -52,6 +52,7 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
         long firstAt = 0;
         while (sender.running()) {
             log.syncIfDue();
+            long trims = log.readerTrims();
             LokiRecords.Piece p = log.peek();
             if (p == null) {
                 if (inherited && pieces.isEmpty()) {
@@ -72,8 +73,8 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
                 break;
             }
             int taken = p.firstIndex() + p.entries() - log.position().index();
-            for (int i = 0; i < taken; i++) {
-                log.advance();
+            if (!log.advance(taken, trims)) {
+                continue; // the bound deleted its segment meanwhile: counted as spill_full, not sent
             }
             pieces.add(p);
             entries += taken;

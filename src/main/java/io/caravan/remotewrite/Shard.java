@@ -75,6 +75,7 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
         long oldest = System.currentTimeMillis() - settings.maxWalAgeMs();
         while (sender.running() && batch.size() < settings.maxSamplesPerSend()) {
             source.syncIfDue();
+            long trims = source.readerTrims();
             WalRecord.Series s = source.peek();
             if (s == null) {
                 if (inherited || tooOld > 0) {
@@ -97,8 +98,8 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             }
             if (batch.isEmpty() && tooOld == 0 && s.index() == 0 && s.appendedMs() >= oldest
                     && s.chunk().count() >= wholeRecordMinimum() && s.chunk().count() <= settings.maxSamplesPerSend()) {
-                for (int i = 0; i < s.chunk().count(); i++) {
-                    source.advance();
+                if (!source.advance(s.chunk().count(), trims)) {
+                    continue; // the bound deleted its segment meanwhile: counted as wal_full, not sent
                 }
                 return new Batch(s.chunk(), List.of(), 0, source.position());
             }
@@ -108,7 +109,9 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             } else if (segment != batchSegment) {
                 break; // a batch never spans segments: if the bound deletes one, exactly its batches are lost
             }
-            source.advance();
+            if (!source.advance(1, trims)) {
+                continue;
+            }
             if (s.appendedMs() < oldest) {
                 tooOld++;
                 continue;

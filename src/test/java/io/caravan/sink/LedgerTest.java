@@ -174,6 +174,46 @@ class LedgerTest {
     }
 
     @Test
+    void anEntryTheBoundDeletesAfterItWasHandedOutIsDroppedAndNotAlsoSent() throws Exception {
+        SinkMeters m = meters();
+        String line = "x".repeat(300);
+        // segments of about three 316-byte records, at most about three segments on disk
+        try (SegmentLog<String> log = new SegmentLog<>("ledger test", dir.resolve("b"), 1_000, 3_000, 0, SenderTest.LINES, m)) {
+            hand(m, log, "r", line, line);
+            long trims = log.readerTrims();
+            assertThat(log.peek()).isEqualTo(line); // the sender has it in hand, not yet advanced past
+            for (int i = 0; i < 12; i++) {
+                hand(m, log, "r", line); // the bound deletes the reader's segment (and more): their entries count as wal_full
+            }
+            SinkLedger l = read(m, log);
+            long full = l.dropped().get("wal_full");
+            assertThat(full).as("the two in the reader's segment at least").isGreaterThanOrEqualTo(2);
+            assertThat(l.imbalance()).isZero();
+            assertThat(log.advance(1, trims)).as("the entry in hand was dropped: the sender must not send it").isFalse();
+            long again = log.readerTrims();
+            assertThat(log.peek()).as("the next one on disk").isEqualTo(line);
+            assertThat(log.advance(1, again)).isTrue();
+            // the sender sends the rest; had it sent the dropped one too, the queue would count it out twice
+            int rest = 1;
+            while (log.peek() != null) {
+                log.advance(1, log.readerTrims());
+                rest++;
+            }
+            Settlement s = new Settlement();
+            s.sent(rest);
+            long stamp = m.gate().enter();
+            log.ack(log.position(), rest);
+            s.applyTo(m);
+            m.gate().exit(stamp);
+            l = read(m, log);
+            assertThat(l.produced()).isEqualTo(14);
+            assertThat(l.queued()).isZero();
+            assertThat(l.acknowledged()).isEqualTo(14 - full);
+            assertThat(l.imbalance()).isZero();
+        }
+    }
+
+    @Test
     void aReadingWaitsForTheStepUnderWayAndSeesItWhole() throws Exception {
         SinkMeters m = meters();
         // threads of their own: the common pool may have a single one, which would make the reading wait anyway

@@ -28,6 +28,8 @@ final class LokiRecords implements SegmentLog.Codec<LokiRecords.Piece> {
     private static final byte STREAM_FIELD = 0x0A;
     /** Field 2, length-delimited: the tenant, before the StreamAdapters of a record of another tenant than the sink's own. */
     private static final byte TENANT_FIELD = 0x12;
+    /** The drop reason of entries that could not be written to the spill (disk full or broken, the sink stopped). */
+    static final String SPILL_WRITE_ERROR = "spill_write_error";
 
     /**
      * Bytes to send as they are, holding the record's entries firstIndex .. firstIndex + entries - 1, for tenant
@@ -75,8 +77,6 @@ final class LokiRecords implements SegmentLog.Codec<LokiRecords.Piece> {
             throw e;
         }
     }
-
-    static final String SPILL_WRITE_ERROR = "spill_write_error";
 
     private static void appendRecord(SegmentLog<Piece> log, PushEncoder encoder, String tenant, List<LogEntry> entries) throws IOException {
         log.append(entries.size(), out -> {

@@ -387,6 +387,38 @@ function stopTap() {
   p.classList.add('ended');
 }
 
+// ---- delivery ledger: per sink produced = acknowledged + dropped + queued, checked; per source what it handed each sink
+async function drawLedger() {
+  const l = await json('/api/v1/ledger');
+  const box = document.getElementById('ledger');
+  box.innerHTML = '';
+  const n = v => Number(v).toLocaleString('en-US');
+  box.append(el('h2', {}, 'Sinks'));
+  const t = el('table', { class: 'ledger' }, el('tr', {}, ...['sink', 'since', 'produced', 'persisted', 'acknowledged', 'dropped', 'queued',
+    'produced = acknowledged + dropped + queued'].map(x => el('th', {}, x))));
+  l.sinks.forEach(s => {
+    const reasons = Object.entries(s.dropped).map(([r, c]) => r + ' ' + n(c)).join('\n');
+    const check = s.balanced ? `balanced: ${n(s.produced)} = ${n(s.acknowledged)} + ${n(s.droppedTotal)} + ${n(s.queued)}`
+      : `off by ${n(s.imbalance)}: ${n(s.produced)} ≠ ${n(s.acknowledged)} + ${n(s.droppedTotal)} + ${n(s.queued)}`;
+    t.append(el('tr', { 'data-sink': s.key, 'data-balanced': String(s.balanced) },
+      el('td', {}, s.key), el('td', {}, new Date(s.since).toLocaleTimeString()),
+      el('td', { 'data-state': 'produced' }, n(s.produced) + (s.carriedOver ? ` (${n(s.carriedOver)} carried over)` : '')),
+      el('td', { 'data-state': 'persisted' }, n(s.persisted)),
+      el('td', { 'data-state': 'acknowledged' }, n(s.acknowledged)),
+      el('td', { 'data-state': 'dropped', class: 'labels' }, n(s.droppedTotal) + (reasons ? '\n' + reasons : '')),
+      el('td', { 'data-state': 'queued' }, n(s.queued)),
+      el('td', { class: s.balanced ? 'UP' : 'DOWN', 'data-check': String(s.imbalance) }, check)));
+  });
+  box.append(t);
+  if (!l.sinks.length) box.append(el('p', {}, 'No sink sends through a queue (sinks without a url keep what they get in their debug view).'));
+  const keys = l.sinks.map(s => s.key);
+  box.append(el('h2', {}, 'Sources'));
+  const src = el('table', { class: 'ledger' }, el('tr', {}, el('th', {}, 'source route'), el('th', {}, 'from'), ...keys.map(k => el('th', {}, 'to ' + k))));
+  l.sources.forEach(s => src.append(el('tr', { 'data-source': s.route }, el('td', {}, s.route), el('td', {}, s.from),
+    ...keys.map(k => el('td', { 'data-sink': k }, s.sinks[k] === undefined ? '-' : n(s.sinks[k]))))));
+  box.append(src);
+}
+
 // ---- tabs and refresh
 function show(tab) {
   document.querySelectorAll('main > section').forEach(s => (s.hidden = s.id !== 'tab-' + tab));
@@ -400,6 +432,7 @@ async function refresh() {
     if (tab === 'graph') await drawGraph();
     if (tab === 'health') await drawHealth();
     if (tab === 'targets') await drawTargets();
+    if (tab === 'ledger') await drawLedger();
     if (tab === 'relabel' && !relabelSteps.length) await loadRelabel(new URLSearchParams(query || ''));
     if (tab === 'tap' && !tapRoutes.length) await loadTap(new URLSearchParams(query || ''));
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();

@@ -32,16 +32,14 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
 
     private final long batchBytes;
     private final long batchWaitMs;
-    private final LokiMetrics metrics;
     private final String sinksTenant;
     private final ProtoWriter body = new ProtoWriter(1 << 16);
     private byte[] compressed = new byte[0];
 
     /** @param sinksTenant the tenant of entries without their own (the endpoint's tenant option; null or blank: none) */
-    LokiBatches(long batchBytes, long batchWaitMs, LokiMetrics metrics, String sinksTenant) {
+    LokiBatches(long batchBytes, long batchWaitMs, String sinksTenant) {
         this.batchBytes = batchBytes;
         this.batchWaitMs = batchWaitMs;
-        this.metrics = metrics;
         this.sinksTenant = sinksTenant;
     }
 
@@ -54,6 +52,7 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
         long firstAt = 0;
         while (sender.running()) {
             log.syncIfDue();
+            long trims = log.readerTrims();
             LokiRecords.Piece p = log.peek();
             if (p == null) {
                 if (inherited && pieces.isEmpty()) {
@@ -74,8 +73,8 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
                 break;
             }
             int taken = p.firstIndex() + p.entries() - log.position().index();
-            for (int i = 0; i < taken; i++) {
-                log.advance();
+            if (!log.advance(taken, trims)) {
+                continue; // the bound deleted its segment meanwhile: counted as spill_full, not sent
             }
             pieces.add(p);
             entries += taken;
@@ -101,7 +100,7 @@ final class LokiBatches implements Sender.Batches<LokiRecords.Piece, LokiBatches
             }
             length = Snappy.rawCompress(body.array(), 0, body.size(), compressed, 0);
         } catch (IOException | RuntimeException e) {
-            metrics.dropped("encode_error", batch.entries());
+            sender.dropped("encode_error", batch.entries());
             LOG.error("{}: cannot compress a batch of {} entries, dropped", sender.who(), batch.entries(), e);
             return 0;
         }

@@ -60,7 +60,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
         if (endpoint.getUrl().isEmpty()) {
             debugSink = endpoint.getComponent().debugSink(name, LokiDebugSink.class, () -> new LokiDebugSink(name, external, endpoint.getTenant(),
                     endpoint.getDebugMaxEntries()));
-            startDebug();
+            startDebug(metrics);
             LOG.info("loki {}: no url set, entries go to the local debug sink (GET /debug/sinks/{} on the UI port)", name, name);
             return;
         }
@@ -75,7 +75,7 @@ public class LokiProducer extends SinkProducer<LogEntry> {
                 endpoint.syncIntervalMs(), new LokiRecords(new PushEncoder(external)), metrics);
         metrics.gauges(() -> log);
         startSending(List.of(new Sender<>("loki " + name, "entries", log, client,
-                new LokiBatches(endpoint.batchBytes(), endpoint.batchWaitMs(), metrics, endpoint.getTenant()), metrics,
+                new LokiBatches(endpoint.batchBytes(), endpoint.batchWaitMs(), endpoint.getTenant()), metrics,
                 endpoint.minBackoffMs(), endpoint.maxBackoffMs())), client, metrics);
         LOG.info("loki {}: sending to {} (tenant {}), external labels {}, spilling to {}", name, client.redactedUrl(),
                 endpoint.getTenant() == null ? "none" : endpoint.getTenant(), external, dir);
@@ -95,14 +95,14 @@ public class LokiProducer extends SinkProducer<LogEntry> {
         entries = inTimeOrder(lineSize.apply(metadataLimits.apply(entries)));
         if (debugSink != null) {
             debugSink.accept(entries);
-        } else {
-            SegmentLog<LokiRecords.Piece> l = log;
-            if (l == null) {
-                throw new IllegalStateException("loki " + endpoint.getName() + " is not started");
-            }
-            LokiRecords.append(l, encoders.get(), entries, batchBytes);
+            return;
         }
-        metrics.in(entries.size());
+        SegmentLog<LokiRecords.Piece> l = log;
+        if (l == null) {
+            metrics.dropped(LokiRecords.SPILL_WRITE_ERROR, entries.size()); // handed over as the sink stopped
+            throw new IllegalStateException("loki " + endpoint.getName() + " is not started");
+        }
+        LokiRecords.append(l, encoders.get(), entries, batchBytes, metrics);
     }
 
     /**

@@ -28,6 +28,8 @@ final class LokiRecords implements SegmentLog.Codec<LokiRecords.Piece> {
     private static final byte STREAM_FIELD = 0x0A;
     /** Field 2, length-delimited: the tenant, before the StreamAdapters of a record of another tenant than the sink's own. */
     private static final byte TENANT_FIELD = 0x12;
+    /** The drop reason of entries that could not be written to the spill (disk full or broken, the sink stopped). */
+    static final String SPILL_WRITE_ERROR = "spill_write_error";
 
     /**
      * Bytes to send as they are, holding the record's entries firstIndex .. firstIndex + entries - 1, for tenant
@@ -46,28 +48,34 @@ final class LokiRecords implements SegmentLog.Codec<LokiRecords.Piece> {
     /**
      * Appends the entries as records of at most about batchBytes each, so that no request grows past it (Loki
      * refuses a push over its rate-limit burst for good). The encoder is the calling thread's own: it runs
-     * outside the log's lock.
+     * outside the log's lock. When a record cannot be written, it and the rest are counted as dropped
+     * (spill_write_error) and the failure is thrown: the source may hand them over again.
      */
-    static void append(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries, long batchBytes) throws IOException {
-        for (Map.Entry<String, List<LogEntry>> tenant : Tenants.split(entries).entrySet()) {
-            appendTenant(log, encoder, tenant.getKey(), tenant.getValue(), batchBytes);
-        }
-    }
-
-    private static void appendTenant(SegmentLog<Piece> log, PushEncoder encoder, String tenant, List<LogEntry> entries, long batchBytes)
+    static void append(SegmentLog<Piece> log, PushEncoder encoder, List<LogEntry> entries, long batchBytes, LokiMetrics metrics)
             throws IOException {
-        int from = 0;
-        long bytes = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            long size = sizeEstimate(entries.get(i));
-            if (i > from && bytes + size > batchBytes) {
-                appendRecord(log, encoder, tenant, entries.subList(from, i));
-                from = i;
-                bytes = 0;
+        int written = 0;
+        try {
+            for (Map.Entry<String, List<LogEntry>> tenant : Tenants.split(entries).entrySet()) {
+                List<LogEntry> of = tenant.getValue();
+                int from = 0;
+                long bytes = 0;
+                for (int i = 0; i < of.size(); i++) {
+                    long size = sizeEstimate(of.get(i));
+                    if (i > from && bytes + size > batchBytes) {
+                        appendRecord(log, encoder, tenant.getKey(), of.subList(from, i));
+                        written += i - from;
+                        from = i;
+                        bytes = 0;
+                    }
+                    bytes += size;
+                }
+                appendRecord(log, encoder, tenant.getKey(), of.subList(from, of.size()));
+                written += of.size() - from;
             }
-            bytes += size;
+        } catch (IOException | RuntimeException e) {
+            metrics.dropped(SPILL_WRITE_ERROR, entries.size() - written);
+            throw e;
         }
-        appendRecord(log, encoder, tenant, entries.subList(from, entries.size()));
     }
 
     private static void appendRecord(SegmentLog<Piece> log, PushEncoder encoder, String tenant, List<LogEntry> entries) throws IOException {

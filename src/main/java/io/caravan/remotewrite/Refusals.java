@@ -2,6 +2,7 @@ package io.caravan.remotewrite;
 
 import io.caravan.model.Durations;
 import io.caravan.sink.PushClient;
+import io.caravan.sink.Sender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,6 @@ final class Refusals {
     private static final Pattern ERROR_ID = Pattern.compile("err-[a-z]+-[a-z0-9-]+");
 
     private final String sink;
-    private final RemoteWriteMetrics metrics;
     private final Map<String, Unlogged> reasons = new HashMap<>(); // guarded by this
 
     /** Refusals of one reason since its last WARN. */
@@ -38,14 +38,13 @@ final class Refusals {
         long samples;
     }
 
-    Refusals(String sink, RemoteWriteMetrics metrics) {
+    Refusals(String sink) {
         this.sink = sink;
-        this.metrics = metrics;
     }
 
-    /** The receiver refused these samples (and not the rest of their batch): they are dropped. */
-    void rejected(PushClient.Outcome refusal, List<WalRecord.Series> samples) {
-        metrics.dropped(REJECTED, samples.size());
+    /** The receiver refused these samples (and not the rest of their batch): they are dropped, counted by their shard's sender. */
+    void rejected(PushClient.Outcome refusal, List<WalRecord.Series> samples, Sender<?, ?> sender) {
+        sender.dropped(REJECTED, samples.size());
         String reason = reason(refusal.answer());
         long now = System.currentTimeMillis();
         long count;

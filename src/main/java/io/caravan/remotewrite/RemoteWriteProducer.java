@@ -46,7 +46,7 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
         Labels external = endpoint.parsedExternalLabels();
         if (endpoint.getUrl().isEmpty()) {
             debugSink = endpoint.getComponent().debugSink(name, DebugSink.class, () -> new DebugSink(name, external, endpoint.getDebugMaxSeries()));
-            startDebug();
+            startDebug(null);
             LOG.info("remote-write {}: no url set, samples go to the local debug sink (GET /debug/sinks/{} on the UI port)", name, name);
             return;
         }

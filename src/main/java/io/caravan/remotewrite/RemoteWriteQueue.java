@@ -72,12 +72,12 @@ final class RemoteWriteQueue {
         this.settings = settings;
         this.metrics = metrics;
         this.appenders = ThreadLocal.withInitial(() -> new WalAppender(externalLabels, protocol));
-        Refusals refusals = new Refusals(sink, metrics);
+        Refusals refusals = new Refusals(sink);
         TreeMap<Integer, Path> existing = existingShardDirs(walDir);
         try {
             for (int i = 0; i < settings.shards(); i++) {
                 shards.add(new Sender<>("remote-write " + sink + " shard " + i, "samples", open(walDir.resolve("shard-" + i), "shard " + i),
-                        clients.get(), new Shard(i, settings, metrics, refusals, sink, protocol), metrics,
+                        clients.get(), new Shard(i, settings, refusals, sink, protocol), metrics,
                         settings.minBackoffMs(), settings.maxBackoffMs()));
             }
             for (var e : existing.entrySet()) {
@@ -153,7 +153,8 @@ final class RemoteWriteQueue {
 
     /**
      * Appends the samples to their shards' logs; returns how many could not be written (disk full or
-     * broken, counted as wal_write_error). Never waits for the receiver.
+     * broken, counted as wal_write_error). Never waits for the receiver. The producer calls it inside one step of
+     * the sink's ledger, where it counted the samples as produced.
      */
     int offer(List<Sample> samples) {
         WalAppender appender = appenders.get();
@@ -175,7 +176,6 @@ final class RemoteWriteQueue {
             }
         }
         appender.clear();
-        metrics.in(samples.size() - dropped);
         return dropped;
     }
 

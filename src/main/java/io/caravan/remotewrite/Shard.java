@@ -24,7 +24,6 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
 
     private final int index;
     private final RemoteWriteSettings settings;
-    private final RemoteWriteMetrics metrics;
     private final Refusals refusals;
     private final String sink;
     private final WriteProtocol protocol;
@@ -37,10 +36,9 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
     /** The outcome of a part whose WAL record cannot be read back: counted as wal_corrupt, nothing sent. */
     private static final PushClient.Outcome UNREADABLE = new PushClient.Outcome(PushClient.Outcome.Kind.DROP, 0, 0, "unreadable", "");
 
-    Shard(int index, RemoteWriteSettings settings, RemoteWriteMetrics metrics, Refusals refusals, String sink, WriteProtocol protocol) {
+    Shard(int index, RemoteWriteSettings settings, Refusals refusals, String sink, WriteProtocol protocol) {
         this.index = index;
         this.settings = settings;
-        this.metrics = metrics;
         this.refusals = refusals;
         this.sink = sink;
         this.protocol = protocol;
@@ -77,6 +75,7 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
         long oldest = System.currentTimeMillis() - settings.maxWalAgeMs();
         while (sender.running() && batch.size() < settings.maxSamplesPerSend()) {
             source.syncIfDue();
+            long trims = source.readerTrims();
             WalRecord.Series s = source.peek();
             if (s == null) {
                 if (inherited || tooOld > 0) {
@@ -99,8 +98,8 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             }
             if (batch.isEmpty() && tooOld == 0 && s.index() == 0 && s.appendedMs() >= oldest
                     && s.chunk().count() >= wholeRecordMinimum() && s.chunk().count() <= settings.maxSamplesPerSend()) {
-                for (int i = 0; i < s.chunk().count(); i++) {
-                    source.advance();
+                if (!source.advance(s.chunk().count(), trims)) {
+                    continue; // the bound deleted its segment meanwhile: counted as wal_full, not sent
                 }
                 return new Batch(s.chunk(), List.of(), 0, source.position());
             }
@@ -110,7 +109,9 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             } else if (segment != batchSegment) {
                 break; // a batch never spans segments: if the bound deletes one, exactly its batches are lost
             }
-            source.advance();
+            if (!source.advance(1, trims)) {
+                continue;
+            }
             if (s.appendedMs() < oldest) {
                 tooOld++;
                 continue;
@@ -121,7 +122,7 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             }
         }
         if (tooOld > 0) {
-            metrics.dropped("too_old", tooOld);
+            sender.dropped("too_old", tooOld);
             LOG.warn("remote-write {} shard {}: skipped {} samples that waited in the WAL longer than maxWalAge ({} ms)",
                     sink, index, tooOld, settings.maxWalAgeMs());
         }
@@ -150,7 +151,7 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
         }
         RefusedBatch refused = new RefusedBatch(batch.all());
         if (!refused.split(refused.whole())) { // one series: the refused one
-            refusals.rejected(outcome, batch.all());
+            refusals.rejected(outcome, batch.all(), sender);
             return 0;
         }
         int unsettled = batch.entries();
@@ -166,7 +167,7 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
                 } else if (refused.split(part)) {
                     continue; // its parts settle it
                 } else {
-                    refusals.rejected(outcome, samples);
+                    refusals.rejected(outcome, samples, sender);
                 }
             }
             unsettled -= samples.size();
@@ -190,6 +191,7 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             } else {
                 int length = asV2 ? encodeV2(series) : encode(series);
                 if (length < 0) {
+                    sender.dropped("wal_corrupt", series.size());
                     return UNREADABLE;
                 }
                 outcome = sender.deliver(compressed, 0, length, series.size(), asV2 ? WriteProtocol.V2_HEADERS : Map.of());
@@ -207,7 +209,7 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             long written = outcome.written().samples() + outcome.written().histograms();
             int missing = (int) Math.max(0, Math.min(n, lastV2Series - written));
             if (missing > 0) {
-                metrics.dropped("partial_write", missing);
+                sender.dropped("partial_write", missing);
                 LOG.warn("remote-write {} shard {}: the receiver wrote {} of the {} samples and histograms of a request; the rest "
                         + "is dropped (counted as partial_write)", sink, index, written, lastV2Series);
                 sender.settle(n - missing, outcome);
@@ -217,7 +219,7 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
         sender.settle(n, outcome);
     }
 
-    /** The series as one compressed 2.0 Request in {@link #compressed}: its length, or -1 when unreadable (counted). */
+    /** The series as one compressed 2.0 Request in {@link #compressed}: its length, or -1 when unreadable (logged). */
     private int encodeV2(List<WalRecord.Series> series) {
         try {
             byte[] raw = v2.encode(series, protocol::metadata);
@@ -226,14 +228,13 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             lastV2Series = v2.samples() + v2.histograms();
             return length;
         } catch (IOException | RuntimeException e) {
-            metrics.dropped("wal_corrupt", series.size());
             LOG.error("remote-write {} shard {}: a WAL record of these {} samples cannot be read back ({}); dropped",
                     sink, index, series.size(), e.getMessage());
             return -1;
         }
     }
 
-    /** The samples as one compressed WriteRequest in {@link #compressed}: its length, or -1 when unreadable (counted). */
+    /** The samples as one compressed WriteRequest in {@link #compressed}: its length, or -1 when unreadable (logged). */
     private int encode(List<WalRecord.Series> series) {
         try {
             body.reset();
@@ -243,7 +244,6 @@ final class Shard implements Sender.Batches<WalRecord.Series, Shard.Batch> {
             compressed = WalRecord.compressBuffer(compressed, body.size());
             return WalRecord.compress(body.array(), body.size(), compressed);
         } catch (IOException | RuntimeException e) {
-            metrics.dropped("wal_corrupt", series.size());
             LOG.error("remote-write {} shard {}: a WAL record of these {} samples cannot be read back ({}); dropped",
                     sink, index, series.size(), e.getMessage());
             return -1;

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * after the shard count went down) are sent first, then closed and removed.
  * <p>
  * What a batch is and how it is sent (whole records, splitting a refused batch, skipping what is too old)
- * is the sink's: {@link Batches}.
+ * is the sink's: {@link Batches}. What a batch's entries came to is counted through the sender ({@link #settle},
+ * {@link #dropped}) and reaches the sink's meters with the batch's acknowledgement, one step of its ledger.
  *
  * @param <T> what the log's codec hands out per entry
  * @param <B> the sink's batch
@@ -40,7 +41,7 @@ public final class Sender<T, B extends Sender.Batch> implements Runnable {
         /** Entries to send. */
         int entries();
 
-        /** Entries the sink skipped and already counted as dropped (too old); acknowledged with the batch. */
+        /** Entries the sink skipped and counted as dropped through {@link Sender#dropped} (too old); acknowledged with the batch. */
         int skipped();
 
         /** The log position after the batch's last entry. */
@@ -67,6 +68,8 @@ public final class Sender<T, B extends Sender.Batch> implements Runnable {
     private final PushClient client;
     private final Batches<T, B> batches;
     private final SinkMetrics metrics;
+    private final LedgerGate gate;
+    private final Settlement settlement = new Settlement();
     private final RetryBackoff backoff;
     private final long maxBackoffMs;
     private final CountDownLatch done = new CountDownLatch(1);
@@ -91,6 +94,7 @@ public final class Sender<T, B extends Sender.Batch> implements Runnable {
         this.client = client;
         this.batches = batches;
         this.metrics = metrics;
+        this.gate = metrics.gate();
         this.backoff = new RetryBackoff(minBackoffMs, maxBackoffMs);
         this.maxBackoffMs = maxBackoffMs;
     }
@@ -113,18 +117,22 @@ public final class Sender<T, B extends Sender.Batch> implements Runnable {
                 B batch = batches.fill(source, source != log, this);
                 if (batch.entries() == 0) {
                     if (batch.skipped() > 0) {
-                        source.ack(batch.end(), batch.skipped());
+                        acknowledge(source, batch.end(), batch.skipped());
                     }
                     retireIfDrained(source);
                     continue;
                 }
                 int unsettled = batches.send(batch, this);
                 if (unsettled == 0) {
-                    source.ack(batch.end(), batch.entries() + batch.skipped());
+                    acknowledge(source, batch.end(), batch.entries() + batch.skipped());
                 } else if (!source.retains(batch.end().segment())) {
-                    // stopped while the receiver failed, and the log's bound already deleted this batch's segment
-                    metrics.overLimit(unsettled);
+                    // stopped while the receiver failed, and the log's bound already deleted this batch's segment:
+                    // nothing can send it again, so it leaves the queue as dropped
+                    settlement.overLimit(unsettled);
+                    acknowledge(source, batch.end(), batch.entries() + batch.skipped());
                     LOG.warn("{}: {} unsent {} were in a segment deleted for the queue's size bound; dropped", who, unsettled, units);
+                } else {
+                    settlement.clear(); // stopped: the batch stays queued and goes again at the next start
                 }
             }
         } catch (InterruptedException e) {
@@ -135,6 +143,17 @@ public final class Sender<T, B extends Sender.Batch> implements Runnable {
         } finally {
             state = "stopped";
             done.countDown();
+        }
+    }
+
+    /** The batch leaves the queue and what it came to is counted, as one step of the sink's ledger. */
+    private void acknowledge(SegmentLog<T> source, SegmentLog.Position end, int entries) throws IOException {
+        long stamp = gate.enter();
+        try {
+            source.ack(end, entries);
+            settlement.applyTo(metrics);
+        } finally {
+            gate.exit(stamp);
         }
     }
 
@@ -202,16 +221,21 @@ public final class Sender<T, B extends Sender.Batch> implements Runnable {
         return null;
     }
 
-    /** Counts what a final answer other than REFUSED did to n entries. */
+    /** Counts what a final answer other than REFUSED did to n entries of the batch. */
     public void settle(int n, PushClient.Outcome outcome) {
         if (outcome.kind() == PushClient.Outcome.Kind.SENT) {
-            metrics.sent(n);
+            settlement.sent(n);
             lastSuccessMs = System.currentTimeMillis();
             return;
         }
-        metrics.dropped("http_" + outcome.status(), n);
+        settlement.dropped("http_" + outcome.status(), n);
         error(outcome.message());
         LOG.error("{}: receiver refused {} {}, dropped (not retryable): {}", who, n, units, outcome.message());
+    }
+
+    /** Counts n entries of the batch as lost for a reason of the sink's (too_old, rejected, partial_write, ...). */
+    public void dropped(String reason, int n) {
+        settlement.dropped(reason, n);
     }
 
     private void error(String message) {

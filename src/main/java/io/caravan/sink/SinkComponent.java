@@ -4,6 +4,8 @@ import io.caravan.component.CaravanComponent;
 import io.caravan.component.ComponentStatus;
 import io.caravan.component.DebugView;
 import io.caravan.component.DebugViews;
+import io.caravan.component.LedgerSource;
+import io.caravan.component.SinkLedger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +16,19 @@ import java.util.function.Supplier;
 
 /**
  * A durable sink's Camel component: it knows its started sinks by name and reports them, each the same way
- * (its status with the queue, and its debug view when it has no receiver), to the UI and the health endpoint.
+ * (its status with the queue, its delivery ledger, and its debug view when it has no receiver), to the UI and the
+ * health endpoint.
  */
-public abstract class SinkComponent extends CaravanComponent implements DebugViews {
+public abstract class SinkComponent extends CaravanComponent implements DebugViews, LedgerSource {
 
     /** A started sink, as its component reports it. */
     public interface Running {
         ComponentStatus status();
+
+        /** Its ledger read at one moment; null when it keeps none (a debug sink). */
+        default SinkLedger ledger() {
+            return null;
+        }
     }
 
     private final Map<String, Running> running = new ConcurrentSkipListMap<>();
@@ -39,6 +47,19 @@ public abstract class SinkComponent extends CaravanComponent implements DebugVie
     public List<ComponentStatus> statuses() {
         List<ComponentStatus> out = new ArrayList<>();
         running.values().forEach(s -> out.add(s.status()));
+        return out;
+    }
+
+    /** The ledger of every started sink that sends through a queue, by name. */
+    @Override
+    public List<SinkLedger> ledgers() {
+        List<SinkLedger> out = new ArrayList<>();
+        for (Running s : running.values()) {
+            SinkLedger l = s.ledger();
+            if (l != null) {
+                out.add(l);
+            }
+        }
         return out;
     }
 

@@ -2,6 +2,7 @@ package io.caravan.sink;
 
 import io.caravan.component.ComponentStatus;
 import io.caravan.component.DebugView;
+import io.caravan.component.SinkLedger;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.support.DefaultProducer;
@@ -17,19 +18,26 @@ import java.util.concurrent.ExecutorService;
  * it to its queue on disk, sent by its {@link Sender}s, or keeps it in its debug view when it has no url. The
  * exchange returns once the entries are written, never waiting for the receiver. While started, the sink is
  * reported by its component; a stop flushes for up to flushTimeout, and what is left stays on disk.
+ * <p>
+ * A sending sink keeps a delivery ledger ({@link #ledger()}): each exchange is one step of it, its entries counted as
+ * produced by the route the exchange started in (Camel's from route: the scrape job's or log source's route) in
+ * the same step as they are appended to the queue or dropped before it.
  *
  * @param <E> what the sink takes: samples, log entries
  */
 public abstract class SinkProducer<E> extends DefaultProducer implements SinkComponent.Running {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkProducer.class);
+    /** The ledger's source of entries sent to the sink other than by a route (a producer template). */
+    static final String NO_ROUTE = "(no route)";
 
     private final SinkEndpoint endpoint;
     private final SinkComponent component;
     private final Class<E> type;
     private volatile List<? extends Sender<?, ?>> senders = List.of();
     private ExecutorService threads;
-    private SinkMeters meters;
+    private volatile SinkMeters meters; // set while the sink counts what it is handed
+    private volatile boolean ledger; // set while it sends through its queue: its ledger is worth reading
     private String redactedUrl = "";
     private PushClient client; // the senders' one client, closed once they have stopped
 
@@ -52,12 +60,29 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
         } else {
             throw new InvalidPayloadException(exchange, List.class);
         }
-        if (!entries.isEmpty()) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        SinkMeters m = meters;
+        if (m == null) {
             accept(entries);
+            return;
+        }
+        String source = exchange.getFromRouteId();
+        LedgerGate gate = m.gate();
+        long stamp = gate.enter();
+        try {
+            m.produced(source == null ? NO_ROUTE : source, entries.size());
+            accept(entries);
+        } finally {
+            gate.exit(stamp);
         }
     }
 
-    /** Queues the entries on disk, or keeps them in the debug view. */
+    /**
+     * Queues the entries on disk, or keeps them in the debug view. Accounts for each one even when it throws: written
+     * to the queue (which counts it persisted) or counted as dropped with a reason.
+     */
     protected abstract void accept(List<E> entries) throws Exception;
 
     /** Runs the senders, a thread each, and reports the sink as sending through client. */
@@ -66,19 +91,24 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
         this.client = client;
         this.meters = meters;
         this.senders = senders;
+        this.ledger = true;
         threads = component.senderThreads(endpoint.sinkName().replace(':', '-'), senders.size());
         senders.forEach(threads::submit);
         component.register(endpoint.getName(), this);
+        LedgerMetrics.register(component.meters(), this, this::ledger);
     }
 
-    /** Reports the sink as keeping what it gets in its debug view. */
-    protected void startDebug() {
+    /** Reports the sink as keeping what it gets in its debug view; meters, when given, count what it is handed. */
+    protected void startDebug(SinkMeters meters) {
+        this.meters = meters;
         component.register(endpoint.getName(), this);
     }
 
     @Override
     protected void doStop() throws Exception {
         component.unregister(endpoint.getName());
+        LedgerMetrics.unregister(component.meters(), this);
+        ledger = false;
         List<? extends Sender<?, ?>> s = senders;
         if (!s.isEmpty()) {
             Sender.stopAll(s, endpoint.flushTimeoutMs());
@@ -93,6 +123,7 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
                         endpoint.sinkName(), left, endpoint.queuePath());
             }
         }
+        meters = null;
         super.doStop();
     }
 
@@ -105,10 +136,28 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
     protected abstract DebugView debugView();
 
 
+    /**
+     * The sink's delivery ledger, read between steps (see {@link LedgerGate}): its counts and what its queue holds
+     * now (every sender's log, and the logs they inherited), or null when it does not send through a queue.
+     */
+    @Override
+    public SinkLedger ledger() {
+        SinkMeters m = meters;
+        List<? extends Sender<?, ?>> s = senders;
+        if (!ledger || m == null) {
+            return null;
+        }
+        return m.gate().read(() -> m.ledger(scheme(), Sender.pending(s)));
+    }
+
+    private String scheme() {
+        return endpoint.sinkName().substring(0, endpoint.sinkName().indexOf(':'));
+    }
+
     /** What the UI and the health endpoint show for this sink. */
     @Override
     public ComponentStatus status() {
-        String scheme = endpoint.sinkName().substring(0, endpoint.sinkName().indexOf(':'));
+        String scheme = scheme();
         if (debugView() != null) {
             return SinkStatus.debug(endpoint, scheme, debugView().received());
         }

@@ -3,6 +3,8 @@ package io.caravan.ui;
 import io.caravan.component.ComponentStatus;
 import io.caravan.component.DebugView;
 import io.caravan.component.DebugViews;
+import io.caravan.component.LedgerSource;
+import io.caravan.component.SinkLedger;
 import io.caravan.component.StatusSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
@@ -12,7 +14,7 @@ import java.util.List;
 
 /**
  * The UI's one way to the pipeline: the components the CamelContext has created, asked through the
- * component contract ({@link StatusSource}, {@link DebugViews}), never through a data-path package. Looks only:
+ * component contract ({@link StatusSource}, {@link DebugViews}, {@link LedgerSource}), never through a data-path package. Looks only:
  * a component nobody uses is not created to report on it.
  */
 final class Components {
@@ -43,6 +45,17 @@ final class Components {
     <T> T find(String scheme, Class<T> type) {
         Component c = camel.hasComponent(scheme);
         return type.isInstance(c) ? type.cast(c) : null;
+    }
+
+    /** The ledger of every sink that keeps one, of every component in use. */
+    List<SinkLedger> ledgers() {
+        List<SinkLedger> out = new ArrayList<>();
+        for (String name : camel.getComponentNames()) {
+            if (camel.hasComponent(name) instanceof LedgerSource l) {
+                out.addAll(l.ledgers());
+            }
+        }
+        return out;
     }
 
     List<DebugView> debugViews() {

@@ -40,7 +40,7 @@ import java.util.zip.CRC32C;
  * <p>
  * Bounds: segments roll at {@code segmentBytes}; past {@code maxBytes} on disk the oldest segments are
  * deleted, unread entries in them counted as dropped. One sender thread reads: {@link #peek()},
- * {@link #advance()}, {@link #position()}, then {@link #ack} once the receiver has taken a batch; acked
+ * {@link #advance(int, long)}, {@link #position()}, then {@link #ack} once the receiver has taken a batch; acked
  * segments are deleted. A damaged record (bad magic, length or checksum, or a payload the codec refuses)
  * is skipped up to the next record that checks out, logged with the file, offset and byte count, and
  * counted; the rest is kept. One lock guards everything: appends are short, and the reader reads from the
@@ -68,13 +68,24 @@ public final class SegmentLog<T> implements Closeable {
         List<T> decode(byte[] b, int off, int len, int count);
     }
 
-    /** What the log reports to metrics. */
+    /**
+     * What the log reports to metrics. The counting events come in the log's lock, in the same step as its count of
+     * pending entries moves, so a ledger read between steps finds the two agreeing.
+     */
     public interface Events {
         /** Unsent entries deleted because the directory went over maxBytes. */
         void overLimit(long entries);
 
         /** Bytes of damaged records skipped. */
         void corrupt(long bytes);
+
+        /** Entries appended: now pending. */
+        default void appended(long entries) {
+        }
+
+        /** Entries an earlier run left unacknowledged, found when the log was opened: pending from the start. */
+        default void carriedOver(long entries) {
+        }
     }
 
     private static final class Segment {
@@ -116,6 +127,7 @@ public final class SegmentLog<T> implements Closeable {
     private long rRecordOff;
     private int rIndex;
     private int skipOnLoad;
+    private volatile long readerTrims; // times the bound deleted the segment the reader was in; read without the lock
     private FileChannel rChannel;
     private long rChannelSeg = -1;
     private boolean closed;
@@ -190,6 +202,9 @@ public final class SegmentLog<T> implements Closeable {
             pendingEntries -= countEntries(readerSeg.path, 0, Math.min(rOff, readerSeg.bytes)) + skipOnLoad;
         }
         long next = Math.max(segments.isEmpty() ? 0 : segments.lastKey() + 1, rSeg + 1);
+        if (pendingEntries > 0) {
+            events.carriedOver(pendingEntries);
+        }
         if (!segments.isEmpty()) {
             LOG.info("{}: {} entries left by the last run in {} segment(s) ({} bytes) to send first", name, pendingEntries,
                     segments.size(), totalBytes);
@@ -260,6 +275,7 @@ public final class SegmentLog<T> implements Closeable {
         active.entries += count;
         totalBytes += size;
         pendingEntries += count;
+        events.appended(count);
         dirty = true;
         if (syncIntervalNanos == 0) {
             sync();
@@ -303,6 +319,7 @@ public final class SegmentLog<T> implements Closeable {
                     lost -= Math.min(skipOnLoad, lost);
                 }
                 moveReaderTo(segments.higherKey(oldest.seq));
+                readerTrims++;
             } else {
                 lost = oldest.entries;
             }
@@ -340,8 +357,31 @@ public final class SegmentLog<T> implements Closeable {
         }
     }
 
+    /** Moves past the entry peek handed out; for a log whose bound cannot delete what the reader is on, else see below. */
     public synchronized void advance() {
         rIndex++;
+    }
+
+    /**
+     * How many times the bound deleted the segment the reader was in. Read it before {@link #peek()}, and hand it to
+     * {@link #advance(int, long)}: entries handed out and not yet advanced past are counted as dropped when their
+     * segment goes, so they must then not be sent too.
+     */
+    public long readerTrims() {
+        return readerTrims;
+    }
+
+    /**
+     * Moves past n entries handed out by peek, unless the bound deleted the reader's segment since trimsBefore (what
+     * {@link #readerTrims()} said before that peek): then those entries were counted as dropped, nothing moves and it
+     * returns false; peek again.
+     */
+    public synchronized boolean advance(int n, long trimsBefore) {
+        if (readerTrims != trimsBefore) {
+            return false;
+        }
+        rIndex += n;
+        return true;
     }
 
     /** Whether the segment is still on disk (false once trimmed or acknowledged away). */

@@ -41,13 +41,14 @@ class SpillLogTest {
     }
 
     static final PushEncoder ENCODER = new PushEncoder(Labels.EMPTY);
+    static final LokiMetrics METRICS = new LokiMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "spill-log-test");
 
     static SegmentLog<LokiRecords.Piece> open(String name, Path dir, long segmentBytes, long maxBytes, long syncMs) throws Exception {
         return new SegmentLog<>(name, dir, segmentBytes, maxBytes, syncMs, new LokiRecords(new PushEncoder(Labels.EMPTY)), NO_EVENTS);
     }
 
     static void append(SegmentLog<LokiRecords.Piece> log, List<LogEntry> entries) throws Exception {
-        LokiRecords.append(log, ENCODER, entries, 1 << 20);
+        LokiRecords.append(log, ENCODER, entries, 1 << 20, METRICS);
     }
 
     /** Every line the log holds, read as the sender reads it: piece by piece, each piece's entries taken at once. */
@@ -212,7 +213,7 @@ class SpillLogTest {
                 Thread appender = new Thread(() -> {
                     try {
                         for (int i = 0; i < perThread; i += 50) {
-                            LokiRecords.append(log, own, batch(base + i, 50), 1 << 20);
+                            LokiRecords.append(log, own, batch(base + i, 50), 1 << 20, METRICS);
                         }
                     } catch (Throwable e) {
                         failures.add(e);

@@ -105,6 +105,12 @@ class SenderTest {
 
     static final class Counts implements SinkMetrics {
         final Map<String, Long> counts = new ConcurrentHashMap<>();
+        final LedgerGate gate = new LedgerGate();
+
+        @Override
+        public LedgerGate gate() {
+            return gate;
+        }
 
         @Override
         public void request(long nanos, PushClient.Outcome outcome, int bodyBytes) {

@@ -56,9 +56,8 @@ public class RemoteWriteProducer extends SinkProducer<Sample> {
         Path walDir = endpoint.queuePath();
         stopping = false;
         MetadataStore store = new MetadataStore(METADATA_MAX_FAMILIES, METADATA_FORGET_MS);
-        io.micrometer.core.instrument.Gauge.builder("caravan_remote_write_metadata_not_kept", store::notKept)
-                .description("Families whose metadata was not kept: the sink holds at most " + METADATA_MAX_FAMILIES)
-                .tag("sink", name).register(endpoint.getComponent().meters());
+        metrics.gauge("metadata_not_kept", "Families whose metadata was not kept: the sink holds at most " + METADATA_MAX_FAMILIES,
+                store::notKept);
         WriteProtocol protocol = new WriteProtocol(name, endpoint.getProtobufMessage(), store::lookup);
         queue = new RemoteWriteQueue(name, settings, walDir, external, metrics, () -> client, protocol);
         metrics.gauges(queue);

@@ -40,6 +40,7 @@ public class SinkMeters implements SinkMetrics {
     private final Counter corruptBytes;
     private final Timer requests;
     private final Map<String, RunCounter> dropped = new ConcurrentHashMap<>();
+    private final java.util.List<Gauge> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
     // the ledger's own, of this run
     private final Instant since = Instant.now();
     private final double inAtStart;
@@ -78,9 +79,19 @@ public class SinkMeters implements SinkMetrics {
         return Counter.builder(name).description(description).tag("sink", sink).register(registry);
     }
 
-    /** A gauge of this sink, PREFIX_SUFFIX{sink=...}. */
+    /**
+     * A gauge of this sink, PREFIX_SUFFIX{sink=...}, reading this run's queue: removed when the sink stops
+     * ({@link #removeGauges}), or the next run's gauge (a restarted route, a reload) would be this one, still reading
+     * the closed queue, since a registry hands out the meter it has for a name and tags.
+     */
     public void gauge(String suffix, String description, Supplier<Number> value) {
-        Gauge.builder(prefix + "_" + suffix, value).description(description).tag("sink", sink).register(registry);
+        gauges.add(Gauge.builder(prefix + "_" + suffix, value).description(description).tag("sink", sink).register(registry));
+    }
+
+    /** The sink stopped: its gauges go, the next run registers its own. */
+    public void removeGauges() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
     }
 
     /** Entries a source route handed to the sink (source: its route id), before the sink's own drops. */

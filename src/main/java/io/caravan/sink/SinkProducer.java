@@ -123,6 +123,10 @@ public abstract class SinkProducer<E> extends DefaultProducer implements SinkCom
                         endpoint.sinkName(), left, endpoint.queuePath());
             }
         }
+        SinkMeters m = meters;
+        if (m != null) {
+            m.removeGauges();
+        }
         meters = null;
         super.doStop();
     }

@@ -50,7 +50,10 @@ class ReloadWiring {
                 try {
                     reload.loaded();
                 } catch (Exception e) {
-                    throw new IllegalStateException("cannot read the route files just loaded: " + e.getMessage(), e);
+                    // the pipelines run all the same; the first reload records the files as they are then
+                    org.slf4j.LoggerFactory.getLogger(ReloadWiring.class).warn(
+                            "reload: cannot read the route files just loaded ({}); a reload compares with the files as they are at the first one",
+                            e.getMessage());
                 }
             }
 

@@ -162,10 +162,33 @@ final class RouteReload {
         List<String> locations = new ArrayList<>();
         for (String l : pattern.split(",")) {
             if (!l.isBlank()) {
-                locations.add(l.strip());
+                locations.addAll(expand(l.strip()));
             }
         }
         return RouteSources.templatesFirst(locations);
+    }
+
+    /**
+     * A location, or each file a wildcard one names (application.yaml's default, {@code classpath:routes/*.yaml}), as
+     * Camel names the files it loaded from it: the wildcard's directory and the file's name.
+     */
+    static List<String> expand(String location) {
+        int star = location.indexOf('*');
+        if (star < 0) {
+            return List.of(location);
+        }
+        String dir = location.substring(0, location.lastIndexOf('/', star) + 1);
+        List<String> files = new ArrayList<>();
+        try {
+            for (org.springframework.core.io.Resource r : new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
+                    .getResources(location)) {
+                files.add(dir + r.getFilename());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(location + ": cannot be listed (" + e.getMessage() + ")", e);
+        }
+        files.sort(null);
+        return files;
     }
 
     /** Stops and removes the routes of the removed and changed files, then loads the changed and added ones. */

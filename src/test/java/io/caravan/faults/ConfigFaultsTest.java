@@ -144,9 +144,13 @@ class ConfigFaultsTest {
         }
         // the same file with the right sink starts; its target refuses connections, which the agent counts where
         // an operator looks: /actuator/prometheus
-        Files.writeString(routes.resolve("typo.yaml"), route("fixed", "static-targets:t?addresses=127.0.0.1:" + freePort(),
+        int closed = freePort();
+        Files.writeString(routes.resolve("typo.yaml"), route("fixed", "static-targets:t?addresses=127.0.0.1:" + closed,
                 "scrape:fixed?interval=1s&timeout=500ms") + route("fixed-samples", "scrape:fixed", "direct:mimir"));
         int port = freePort();
+        while (port == closed) { // a port just let go may be handed out again: the agent would answer its own scrapes
+            port = freePort();
+        }
         try (ConfigurableApplicationContext ok = agent("classpath:routes/sinks.yaml,file:" + routes.resolve("typo.yaml"), port)) {
             assertThat(ok.isRunning()).isTrue();
             HttpClient http = HttpClient.newHttpClient();

@@ -6,7 +6,6 @@ import io.caravan.CaravanApplication;
 import io.caravan.loki.testing.LokiReceiver;
 import io.caravan.testing.FakeTarget;
 import io.caravan.testing.PrometheusServer;
-import io.caravan.testing.RealPeers;
 import io.caravan.testing.RecordingReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -15,18 +14,15 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,33 +105,6 @@ class LedgerBrowserTest {
         }
     }
 
-    /** Chromium's DOM of a page after its scripts ran (virtual time lets the fetches finish), plus a screenshot in target/. */
-    private static String render(String page, String screenshot) throws Exception {
-        String chromium = RealPeers.require("chromium", "chromium");
-        Path profile = Files.createTempDirectory("caravan-chromium");
-        List<String> common = List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=6000", "--window-size=1400,900");
-        String url = "http://127.0.0.1:" + port + "/" + page;
-        File shot = new File("target", screenshot);
-        run(concat(common, "--screenshot=" + shot.getAbsolutePath(), url));
-        assertThat(shot).as("screenshot " + shot).exists();
-        return run(concat(common, "--dump-dom", url));
-    }
-
-    private static List<String> concat(List<String> base, String... more) {
-        List<String> l = new ArrayList<>(base);
-        l.addAll(List.of(more));
-        return l;
-    }
-
-    private static String run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        return new String(out, StandardCharsets.UTF_8);
-    }
-
     @Test
     void theLedgerPageShowsEachSinksCountsBalancedAndEachSourceUnderItsSinks() throws Exception {
         JsonNode ledger = awaitLedger("every line delivered to both Lokis and samples acknowledged by mimir", l -> {
@@ -181,7 +150,8 @@ class LedgerBrowserTest {
                 .contains("caravan_ledger_imbalance{component=\"remote-write\",sink=\"mimir\"} 0.0")
                 .contains("caravan_ledger_source_items{component=\"loki\",sink=\"loki-remote\",source=\"ledger-logs\"} " + LINES + ".0");
 
-        String page = render("#ledger", "ui-ledger.png");
+        String page = io.caravan.testing.Chromium.render("http://127.0.0.1:" + port + "/#ledger",
+                "document.querySelectorAll('table.ledger tr').length > 1", "ui-ledger.png");
         assertThat(page).contains("<tr data-sink=\"loki:loki-local\" data-balanced=\"true\">")
                 .contains("<tr data-sink=\"loki:loki-remote\" data-balanced=\"true\">")
                 .contains("<tr data-sink=\"remote-write:mimir\" data-balanced=\"true\">")
